@@ -1,0 +1,154 @@
+// Common options, diagnostics, rejects, signals and exit status.
+#include "su/tool.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "su/error.hpp"
+#include "su/signals.hpp"
+#include "su/units.hpp"
+
+namespace su {
+
+size_t CommonOptions::max_line_bytes() const { return size_t(size_arg("--max-line", max_line)); }
+
+bool CommonOptions::control_enabled() const {
+  if (control == "always") return true;
+  if (control == "never") return false;
+  return !::isatty(1);
+}
+
+void add_common_options(CLI::App& app, CommonOptions& o, bool with_inputs) {
+  if (with_inputs) app.add_option("files", o.inputs, "Input files, read in order (default or '-': stdin)");
+  app.add_option("--rejects", o.rejects, "Write each rejected line as an NDJSON record to FILE")->type_name("FILE");
+  app.add_flag("--strict", o.strict, "Stop at the first rejected line (exit status 3)");
+  app.add_option("--control", o.control, "Write control records: auto (when stdout is not a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
+  app.add_flag("-q,--quiet", o.quiet, "Do not report rejected lines on stderr (they are still counted)");
+  app.add_option("--max-line", o.max_line, "Longest accepted line (longer ones are rejected); default 64M")
+      ->type_name("SIZE");
+  app.set_version_flag("--version", std::string(app.get_name()) + " (stream-utils) " STREAM_UTILS_VERSION);
+}
+
+Diagnostics::Diagnostics(std::string tool, const CommonOptions& o)
+    : tool_(std::move(tool)), quiet_(o.quiet), strict_(o.strict) {
+  if (!o.rejects.empty()) rejects_ = std::make_unique<Output>(Output::open_file(o.rejects));
+}
+
+Diagnostics::~Diagnostics() = default;
+
+void Diagnostics::reject(std::string_view source, uint64_t line, std::string_view raw, std::string_view reason) {
+  ++rejected_;
+  if (rejects_) {
+    std::string& b = rejects_->buf();
+    b.append("{\"source\":");
+    append_json_string(b, source);
+    b.append(",\"line\":");
+    append_int(b, int64_t(line));
+    b.append(",\"reason\":");
+    append_json_string(b, reason);
+    b.append(",\"raw\":");
+    append_json_string(b, raw);
+    b.append("}\n");
+    rejects_->end_record();
+  }
+  if (strict_) {
+    flush();
+    throw StrictStop(std::string(source) + ":" + std::to_string(line) + ": " + std::string(reason));
+  }
+  if (!quiet_ && rejected_ <= 10) {
+    std::fprintf(stderr, "%s: %.*s:%llu: %.*s\n", tool_.c_str(), int(source.size()), source.data(),
+                 static_cast<unsigned long long>(line), int(reason.size()), reason.data());
+  }
+}
+
+void Diagnostics::warn(std::string_view message) {
+  if (!quiet_) std::fprintf(stderr, "%s: %.*s\n", tool_.c_str(), int(message.size()), message.data());
+}
+
+void Diagnostics::flush() {
+  if (rejects_) rejects_->flush();
+}
+
+void Diagnostics::finish() {
+  flush();
+  if (!quiet_ && rejected_ > 10) {
+    std::fprintf(stderr, "%s: %llu lines rejected in all (%llu not shown above)%s\n", tool_.c_str(),
+                 static_cast<unsigned long long>(rejected_), static_cast<unsigned long long>(rejected_ - 10),
+                 rejects_ ? "" : "; --rejects FILE keeps them");
+  }
+}
+
+void flush_before_block(InputReader& in, Output& out, Diagnostics& diag) {
+  in.on_before_block([&out, &diag] {
+    out.flush();
+    diag.flush();
+  });
+}
+
+namespace {
+void on_stop_signal(int sig) { note_stop_signal(sig); }
+
+void install_handlers() {
+  struct sigaction sa{};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocked read returns EINTR
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as EPIPE
+}
+
+void die_by_stop_signal() {
+  int sig = stop_signal();
+  if (sig == 0) return;
+  std::fflush(nullptr);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+}  // namespace
+
+int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
+  const std::string name = app.get_name();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name.c_str(), msg.c_str(),
+                 name.c_str());
+    return kUsage;
+  }
+  install_handlers();
+  int status;
+  try {
+    status = body();
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name.c_str(), e.what(), name.c_str());
+    return kUsage;
+  } catch (const BrokenPipe&) {
+    return kOk;
+  } catch (const StrictStop& e) {
+    std::fprintf(stderr, "%s: %s (stopped by --strict)\n", name.c_str(), e.what());
+    status = kFatal;
+  } catch (const Fatal& e) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
+    status = kFatal;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "%s: out of memory\n", name.c_str());
+    status = kFatal;
+  }
+  die_by_stop_signal();
+  return status;
+}
+
+}  // namespace su

@@ -1,0 +1,76 @@
+// The layer every tool shares: the common options, diagnostics and rejects,
+// signal handling, and the mapping of errors to exit status (CONTRACT 5, 6).
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "su/input.hpp"
+#include "su/output.hpp"
+
+namespace su {
+
+enum ExitStatus : int { kOk = 0, kRejected = 1, kUsage = 2, kFatal = 3 };
+
+struct CommonOptions {
+  std::vector<std::string> inputs;  // files to read; empty = stdin
+  std::string rejects;              // --rejects FILE
+  bool strict = false;              // --strict
+  std::string control = "auto";     // --control=auto|always|never
+  bool quiet = false;               // -q
+  std::string max_line = "64M";     // --max-line SIZE
+  size_t max_line_bytes() const;
+  // Whether to write control records (auto: when stdout is not a terminal).
+  bool control_enabled() const;
+};
+
+// Adds --rejects, --strict, --control, -q/--quiet, --max-line and, when
+// with_inputs, the positional FILE... arguments.
+void add_common_options(CLI::App& app, CommonOptions& opts, bool with_inputs = true);
+
+// Thrown by Diagnostics::reject under --strict; main() maps it to status 3.
+struct StrictStop : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Rejected lines and warnings: `tool: file:line: message` on stderr (the first
+// 10 in full, then a count at the end), and each reject as an NDJSON record in
+// the --rejects file.
+class Diagnostics {
+ public:
+  Diagnostics(std::string tool, const CommonOptions& opts);
+  ~Diagnostics();
+  void reject(std::string_view source, uint64_t line, std::string_view raw, std::string_view reason);
+  void reject(const Line& line, std::string_view reason) { reject(line.source, line.number, line.text, reason); }
+  // A warning that is not about one line: `tool: message`.
+  void warn(std::string_view message);
+  uint64_t rejected() const { return rejected_; }
+  // Prints the summary and flushes the rejects file.
+  void finish();
+  void flush();
+  int exit_status() const { return rejected_ ? kRejected : kOk; }
+  const std::string& tool() const { return tool_; }
+
+ private:
+  std::string tool_;
+  bool quiet_, strict_;
+  uint64_t rejected_ = 0;
+  std::unique_ptr<Output> rejects_;
+};
+
+// Connects a reader to what must happen before it blocks: flush stdout and
+// the rejects file (CONTRACT 6: never hold output while waiting for input).
+void flush_before_block(InputReader& in, Output& out, Diagnostics& diag);
+
+// Runs a tool: parses argv with CLI11 (help/version to stdout, status 0; a bad
+// option: one line and a hint on stderr, status 2), installs the SIGINT/SIGTERM
+// handlers, runs body, maps su::Fatal / UsageError / BrokenPipe / StrictStop to
+// the exit status, and finally dies by the stop signal if one arrived.
+int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
+
+}  // namespace su

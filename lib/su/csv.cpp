@@ -1,0 +1,91 @@
+// CsvSplitter: field boundaries from the dispatched scan kernel, then quote
+// removal per field.
+#include "su/csv.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+namespace su {
+
+bool csv_scan_scalar(std::string_view rec, char delim, char quote, std::vector<uint32_t>& ends) {
+  bool inq = false;
+  const char* p = rec.data();
+  for (size_t i = 0; i < rec.size(); ++i) {
+    char c = p[i];
+    if (quote && c == quote) inq = !inq;
+    else if (c == delim && !inq) ends.push_back(uint32_t(i));
+  }
+  ends.push_back(uint32_t(rec.size()));
+  return !inq;
+}
+
+CsvSplitter::CsvSplitter(CsvDialect d) : d_(d) {}
+
+std::string CsvSplitter::split(std::string_view rec, std::vector<CsvField>& out) {
+  static thread_local std::vector<uint32_t> ends;
+  ends.clear();
+  out.clear();
+  static const CsvScanFn scan = csv_scan_impl();
+  if (!scan(rec, d_.delimiter, d_.quote, ends)) return "unterminated quoted field";
+  // Pass 1: decide sizes so scratch_ never reallocates under live views.
+  scratch_.clear();
+  scratch_.reserve(rec.size());
+  size_t start = 0;
+  for (uint32_t e : ends) {
+    std::string_view f = rec.substr(start, e - start);
+    start = size_t(e) + 1;
+    CsvField field;
+    if (d_.quote && !f.empty() && f.front() == d_.quote) {
+      // Quoted: must end with the quote; doubled quotes inside are one quote.
+      if (f.size() < 2 || f.back() != d_.quote) return "stray characters after a closing quote";
+      std::string_view inner = f.substr(1, f.size() - 2);
+      field.quoted = true;
+      if (inner.find(d_.quote) == std::string_view::npos) {
+        field.text = inner;
+      } else {
+        size_t at = scratch_.size();
+        for (size_t i = 0; i < inner.size(); ++i) {
+          char c = inner[i];
+          if (c == d_.quote) {
+            if (i + 1 < inner.size() && inner[i + 1] == d_.quote) {
+              ++i;
+            } else {
+              return "a quote inside a quoted field must be doubled";
+            }
+          }
+          scratch_.push_back(c);
+        }
+        field.text = std::string_view(scratch_.data() + at, scratch_.size() - at);
+      }
+    } else if (d_.quote && f.find(d_.quote) != std::string_view::npos) {
+      return "a quote in an unquoted field";
+    } else if (d_.tsv_escapes && f.find('\\') != std::string_view::npos) {
+      size_t at = scratch_.size();
+      for (size_t i = 0; i < f.size(); ++i) {
+        char c = f[i];
+        if (c == '\\' && i + 1 < f.size()) {
+          char n = f[++i];
+          c = n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n == '\\' ? '\\' : n;
+          if (n != 't' && n != 'n' && n != 'r' && n != '\\') scratch_.push_back('\\');
+        }
+        scratch_.push_back(c);
+      }
+      field.text = std::string_view(scratch_.data() + at, scratch_.size() - at);
+    } else {
+      field.text = f;
+    }
+    out.push_back(field);
+  }
+  return {};
+}
+
+// Until the SIMD kernels land, every name maps to the scalar scan.
+CsvScanFn csv_scan_impl_by_name(std::string_view name) {
+  if (name == "scalar") return csv_scan_scalar;
+  return nullptr;
+}
+CsvScanFn csv_scan_impl() { return csv_scan_scalar; }
+const char* csv_scan_impl_name() { return "scalar"; }
+
+}  // namespace su

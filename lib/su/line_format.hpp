@@ -1,0 +1,45 @@
+// Line formats that turn one text line into named fields: logfmt, a regex
+// with named groups (RE2), the access-log presets clf/combined, and syslog
+// (RFC 3164 and RFC 5424). One table drives stream-parse's --format choices,
+// its --help and its auto-detection.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace su {
+
+struct ParsedField {
+  std::string_view name;
+  std::string_view text;
+  bool infer = true;   // false: always a string (e.g. a quoted logfmt value)
+  bool null = false;   // the value is JSON null (e.g. "-" in an access log)
+  bool raw = false;    // text is already JSON (a number, bool, object...)
+};
+
+class LineFormat {
+ public:
+  virtual ~LineFormat() = default;
+  // Parses one line (no line terminator). Views in `out` point into the line or
+  // into the format's own storage, valid until the next call. Returns an empty
+  // string, or the reason the line does not match.
+  virtual std::string parse(std::string_view line, std::vector<ParsedField>& out) = 0;
+};
+
+struct LineFormatInfo {
+  const char* name;
+  const char* help;
+  // Builds the parser; `arg` is the --regex pattern for "regex". Throws
+  // su::UsageError on a bad argument.
+  std::function<std::unique_ptr<LineFormat>(const std::string& arg)> make;
+  // True when a first line looks like this format (for --format auto).
+  std::function<bool(std::string_view first_line)> sniff;
+};
+
+// The table: logfmt, clf, combined, syslog, regex.
+const std::vector<LineFormatInfo>& line_formats();
+const LineFormatInfo* find_line_format(std::string_view name);
+
+}  // namespace su

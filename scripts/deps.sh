@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages stream-utils needs to build and test, only
+# when one is missing (so a second run does not touch apt-get).
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libcli11-dev libfast-float-dev libsimdjson-dev doctest-dev
+      libsqlite3-dev libre2-dev sqlite3 python3 groff-base)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >&2
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

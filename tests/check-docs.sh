@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Fails when a long option printed by `TOOL --help` is missing from the man
+# page or from the bash, zsh or fish completion, or when the man page does not
+# lint clean.
+set -u
+tool=$1 bindir=$2 root=$3
+fail=0
+man="$root/man/$tool.1"
+bash_c="$root/completions/bash/$tool"
+zsh_c="$root/completions/zsh/_$tool"
+fish_c="$root/completions/fish/$tool.fish"
+for f in "$man" "$bash_c" "$zsh_c" "$fish_c"; do
+  [ -f "$f" ] || { echo "missing: $f"; fail=1; }
+done
+[ $fail = 0 ] || exit 1
+opts=$("$bindir/$tool" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
+[ -n "$opts" ] || { echo "no options found in --help"; exit 1; }
+for o in $opts; do
+  name=${o#--}
+  grep -qE -- "(\\\\-\\\\-|--)$name\b" "$man" || { echo "$man: no $o"; fail=1; }
+  grep -qE -- "--$name\b" "$bash_c" || { echo "$bash_c: no $o"; fail=1; }
+  grep -qE -- "--$name\b" "$zsh_c" || { echo "$zsh_c: no $o"; fail=1; }
+  grep -qE -- "-l $name\b" "$fish_c" || { echo "$fish_c: no $o"; fail=1; }
+done
+# Lint: groff's warnings (and mandoc's, when installed).
+warn=$(groff -man -ww -z "$man" 2>&1)
+[ -z "$warn" ] || { echo "$man: groff warnings:"; echo "$warn"; fail=1; }
+if command -v mandoc >/dev/null; then
+  warn=$(mandoc -T lint -W warning "$man" 2>&1)
+  [ -z "$warn" ] || { echo "$man: mandoc lint:"; echo "$warn"; fail=1; }
+fi
+for s in EXIT\ STATUS EXAMPLES; do
+  grep -q "^\.SH \"\?$s" "$man" || { echo "$man: no $s section"; fail=1; }
+done
+exit $fail
