@@ -1,0 +1,108 @@
+// Event time (CONTRACT section 4): recognising timestamps (RFC 3339 / ISO 8601,
+// epoch seconds/ms/us/ns, Common Log Format, syslog, any strftime format) and
+// writing instants back as RFC 3339. An instant is int64 nanoseconds since the
+// Unix epoch, UTC.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace su {
+
+inline constexpr int64_t kNsPerSec = 1'000'000'000;
+
+// Proleptic Gregorian calendar (H. Hinnant's algorithms).
+bool is_leap_year(int64_t y);
+int days_in_month(int64_t y, int m);
+int64_t days_from_civil(int64_t y, int m, int d);
+void civil_from_days(int64_t days, int64_t& y, int& m, int& d);
+
+// The zone of timestamps that carry none (--tz): UTC, a fixed offset
+// (+01:00, -0530, UTC+2) or an IANA name (Europe/Berlin) resolved through the
+// C library (it sets TZ for the process).
+class TimeZone {
+ public:
+  TimeZone() = default;
+  static std::optional<TimeZone> parse(std::string_view name);
+  // Seconds of a local wall time counted as if it were UTC -> UTC seconds.
+  int64_t local_to_utc(int64_t local_s) const;
+  bool named() const { return named_; }
+
+ private:
+  int64_t fixed_offset_s_ = 0;
+  bool named_ = false;
+  mutable int64_t cache_bucket_ = INT64_MIN;
+  mutable int64_t cache_offset_ = 0;
+};
+
+// A wall time read from text, before the zone is applied.
+struct CivilTime {
+  int64_t year = 1970;
+  int month = 1, day = 1, hour = 0, minute = 0, second = 0;
+  int64_t nanos = 0;
+  bool has_offset = false;
+  int offset_s = 0;  // east of UTC
+};
+// Checks the fields (month 1-12, day within the month, leap years, ...) and
+// converts to an instant; nullopt when a field is out of range.
+std::optional<int64_t> to_instant(const CivilTime& c, const TimeZone& tz);
+
+// One parser per format; each reads the whole text or fails.
+std::optional<int64_t> parse_rfc3339(std::string_view s, const TimeZone& tz = {});
+// Epoch numbers told apart by magnitude: |v| < 1e11 seconds, < 1e14
+// milliseconds, < 1e17 microseconds, else nanoseconds.
+std::optional<int64_t> epoch_to_instant(int64_t v);
+std::optional<int64_t> epoch_to_instant(double v);
+std::optional<int64_t> parse_epoch_text(std::string_view s);
+std::optional<int64_t> parse_clf(std::string_view s, const TimeZone& tz = {});
+// Syslog `Nov 21 10:00:00` has no year. With a wall-clock reference, the year
+// is the latest one that does not put the time more than a day after the
+// reference (logs do not come from the future: a December line read in
+// January is last year's); with a reference taken from the previous record,
+// the year that puts it closest to that record (a log crossing New Year).
+std::optional<int64_t> parse_syslog(std::string_view s, int64_t reference_ns, bool reference_is_clock,
+                                    const TimeZone& tz = {});
+// strptime-like: %Y %m %d %e %H %I %M %S %f (fraction) %y %b %h %B %a %A %j %p
+// %z %Z %s %T %D %F %R %% %n %t; a space in the format matches any run of
+// white space (or none). Fields left out default to 1970-01-01 00:00:00.
+std::optional<int64_t> parse_strftime(std::string_view s, std::string_view format, const TimeZone& tz = {});
+// Empty when the format is usable, else why not (for a usage error).
+std::string check_strftime_format(std::string_view format);
+
+enum class TimeFormat : uint8_t { None, Epoch, Rfc3339, Clf, Syslog, Strftime };
+const char* time_format_name(TimeFormat f);
+
+// Reads one time field, record after record: detects the format on the first
+// value, caches it, and detects again when a value does not fit the cached
+// one. With a strftime format, only that format is used.
+class TimeParser {
+ public:
+  explicit TimeParser(TimeZone tz = {}, std::string strftime = {});
+  std::optional<int64_t> parse(std::string_view text);
+  std::optional<int64_t> parse(int64_t number) { return epoch_to_instant(number); }
+  std::optional<int64_t> parse(double number) { return epoch_to_instant(number); }
+  TimeFormat detected() const { return cached_; }
+  // Wall clock used to infer the year of the first syslog timestamp.
+  void set_clock(int64_t now_ns) { syslog_ref_ = now_ns; syslog_ref_is_clock_ = true; }
+
+ private:
+  std::optional<int64_t> parse_as(TimeFormat f, std::string_view text);
+  TimeZone tz_;
+  std::string strftime_;
+  TimeFormat cached_ = TimeFormat::None;
+  int64_t syslog_ref_ = 0;
+  bool syslog_ref_is_clock_ = true;
+};
+
+// RFC 3339 UTC text: 2026-11-21T10:01:00Z, with .123, .123456 or .123456789
+// only when the instant has a fraction.
+void append_rfc3339(std::string& out, int64_t ns);
+std::string format_rfc3339(int64_t ns);
+
+enum class TimeOutput : uint8_t { Iso, Epoch, EpochMs };
+// An instant as a JSON value: a quoted RFC 3339 string, or a number of
+// seconds or milliseconds (an integer when whole, else a decimal fraction).
+void append_time_value(std::string& out, int64_t ns, TimeOutput how);
+
+}  // namespace su

@@ -1,0 +1,196 @@
+// Timestamp recognition (every format of CONTRACT 4) and RFC 3339 output.
+#include <doctest/doctest.h>
+
+#include "su/timeparse.hpp"
+
+namespace {
+constexpr int64_t S = su::kNsPerSec;
+constexpr int64_t kBase = 1795255200;  // 2026-11-21T10:00:00Z
+}  // namespace
+
+TEST_CASE("calendar: leap years and day counts") {
+  CHECK(su::is_leap_year(2024));
+  CHECK(su::is_leap_year(2000));
+  CHECK_FALSE(su::is_leap_year(1900));
+  CHECK_FALSE(su::is_leap_year(2026));
+  CHECK(su::days_in_month(2024, 2) == 29);
+  CHECK(su::days_in_month(2026, 2) == 28);
+  CHECK(su::days_from_civil(1970, 1, 1) == 0);
+  CHECK(su::days_from_civil(1969, 12, 31) == -1);
+  int64_t y;
+  int m, d;
+  su::civil_from_days(su::days_from_civil(2024, 2, 29), y, m, d);
+  CHECK((y == 2024 && m == 2 && d == 29));
+}
+
+TEST_CASE("rfc3339: zones, offsets, fractions, space separator") {
+  CHECK(su::parse_rfc3339("2026-11-21T10:00:00Z") == kBase * S);
+  CHECK(su::parse_rfc3339("2026-11-21t10:00:00z") == kBase * S);
+  CHECK(su::parse_rfc3339("2026-11-21T10:00:00.123Z") == kBase * S + 123'000'000);
+  CHECK(su::parse_rfc3339("2026-11-21T10:00:00.123456789Z") == kBase * S + 123'456'789);
+  CHECK(su::parse_rfc3339("2026-11-21T10:00:00.1234567891Z") == kBase * S + 123'456'789);
+  CHECK(su::parse_rfc3339("2026-11-21T11:00:00+01:00") == kBase * S);
+  CHECK(su::parse_rfc3339("2026-11-21T04:30:00-05:30") == kBase * S);
+  CHECK(su::parse_rfc3339("2026-11-21T11:00:00+0100") == kBase * S);
+  CHECK(su::parse_rfc3339("2026-11-21T11:00:00+01") == kBase * S);
+  CHECK(su::parse_rfc3339("2026-11-21 10:00:00") == kBase * S);  // no zone = UTC
+  CHECK(su::parse_rfc3339("2026-11-21 11:00:00 +0100") == kBase * S);
+  CHECK(su::parse_rfc3339("2026-11-21T10:00Z") == kBase * S);
+  CHECK(su::parse_rfc3339("2026-11-21") == (kBase - 10 * 3600) * S);
+  CHECK(su::parse_rfc3339("2026-11-21T10:00:00,5Z") == kBase * S + S / 2);
+}
+
+TEST_CASE("rfc3339: leap days and out-of-range fields") {
+  CHECK(su::parse_rfc3339("2024-02-29T12:00:00Z") == int64_t(1709208000) * S);
+  CHECK(su::parse_rfc3339("2000-02-29T00:00:00Z") == int64_t(951782400) * S);
+  CHECK_FALSE(su::parse_rfc3339("2026-02-29T12:00:00Z"));
+  CHECK_FALSE(su::parse_rfc3339("1900-02-29T12:00:00Z"));
+  CHECK_FALSE(su::parse_rfc3339("2026-13-01T00:00:00Z"));
+  CHECK_FALSE(su::parse_rfc3339("2026-11-31T00:00:00Z"));
+  CHECK_FALSE(su::parse_rfc3339("2026-11-21T24:00:00Z"));
+  CHECK_FALSE(su::parse_rfc3339("2026-11-21T10:00:00+25:00"));
+  CHECK_FALSE(su::parse_rfc3339("2026-11-21T10:00:00Zjunk"));
+  CHECK_FALSE(su::parse_rfc3339("not a time"));
+  CHECK_FALSE(su::parse_rfc3339(""));
+}
+
+TEST_CASE("rfc3339: before 1970") {
+  CHECK(su::parse_rfc3339("1969-12-31T23:59:59.5Z") == -S / 2);
+  CHECK(su::format_rfc3339(-S / 2) == "1969-12-31T23:59:59.500Z");
+}
+
+TEST_CASE("time zones for timestamps without one") {
+  auto plus1 = su::TimeZone::parse("+01:00");
+  REQUIRE(plus1);
+  CHECK(su::parse_rfc3339("2026-11-21 11:00:00", *plus1) == kBase * S);
+  CHECK(su::parse_rfc3339("2026-11-21T10:00:00Z", *plus1) == kBase * S);  // an explicit zone wins
+  auto utc2 = su::TimeZone::parse("UTC+2");
+  REQUIRE(utc2);
+  CHECK(su::parse_rfc3339("2026-11-21 12:00:00", *utc2) == kBase * S);
+  CHECK_FALSE(su::TimeZone::parse("Mars/Olympus"));
+  CHECK_FALSE(su::TimeZone::parse("+99:00"));
+  auto berlin = su::TimeZone::parse("Europe/Berlin");
+  if (berlin) {  // needs the zone database (tzdata)
+    CHECK(su::parse_rfc3339("2026-07-01 12:00:00", *berlin) == int64_t(1782900000) * S);  // CEST, +02:00
+    CHECK(su::parse_rfc3339("2026-11-21 11:00:00", *berlin) == kBase * S);                // CET, +01:00
+  }
+}
+
+TEST_CASE("epoch numbers: units told apart by magnitude") {
+  CHECK(su::epoch_to_instant(int64_t(kBase)) == kBase * S);
+  CHECK(su::epoch_to_instant(int64_t(kBase) * 1000 + 123) == kBase * S + 123'000'000);
+  CHECK(su::epoch_to_instant(int64_t(kBase) * 1000000 + 7) == kBase * S + 7000);
+  CHECK(su::epoch_to_instant(int64_t(kBase) * S + 9) == kBase * S + 9);
+  CHECK(su::epoch_to_instant(int64_t(0)) == 0);
+  CHECK(su::epoch_to_instant(1795255200.25) == kBase * S + S / 4);
+  CHECK(su::epoch_to_instant(1795255200250.0) == kBase * S + S / 4);
+  CHECK_FALSE(su::epoch_to_instant(50'000'000'000.0));  // seconds beyond year 2262
+}
+
+TEST_CASE("epoch numeric strings") {
+  CHECK(su::parse_epoch_text("1795255200") == kBase * S);
+  CHECK(su::parse_epoch_text("1795255200123") == kBase * S + 123'000'000);
+  CHECK(su::parse_epoch_text("1795255200123456") == kBase * S + 123'456'000);
+  CHECK(su::parse_epoch_text("1795255200123456789") == kBase * S + 123'456'789);
+  CHECK(su::parse_epoch_text("1795255200.123456789") == kBase * S + 123'456'789);
+  CHECK(su::parse_epoch_text("1795255200123.5") == kBase * S + 123'500'000);
+  CHECK(su::parse_epoch_text("-1.5") == -S - S / 2);
+  CHECK_FALSE(su::parse_epoch_text("12abc"));
+  CHECK_FALSE(su::parse_epoch_text(""));
+}
+
+TEST_CASE("common log format") {
+  CHECK(su::parse_clf("21/Nov/2026:10:00:00 +0000") == kBase * S);
+  CHECK(su::parse_clf("[21/Nov/2026:11:00:00 +0100]") == kBase * S);
+  CHECK(su::parse_clf("21/Nov/2026:05:00:00 -0500") == kBase * S);
+  CHECK(su::parse_clf("29/Feb/2024:12:00:00 +0000") == int64_t(1709208000) * S);
+  CHECK_FALSE(su::parse_clf("29/Feb/2026:12:00:00 +0000"));
+  CHECK_FALSE(su::parse_clf("21/Foo/2026:10:00:00 +0000"));
+}
+
+TEST_CASE("syslog: year from the wall clock, New Year") {
+  const int64_t jan2 = int64_t(1798761601 + 86400) * S;  // 2027-01-02T00:00:01Z
+  // A December line read in January belongs to the previous year.
+  CHECK(su::parse_syslog("Dec 31 23:59:59", jan2, true) == int64_t(1798761599) * S);
+  CHECK(su::parse_syslog("Jan  1 00:00:01", jan2, true) == int64_t(1798761601) * S);
+  CHECK(su::parse_syslog("Nov 21 10:00:00", kBase * S + S, true) == kBase * S);
+  // A log read a little before it was written (clock skew) stays in this year.
+  CHECK(su::parse_syslog("Nov 21 10:00:00", kBase * S - 3600 * S, true) == kBase * S);
+  CHECK_FALSE(su::parse_syslog("Nov 31 10:00:00", kBase * S, true));
+  CHECK_FALSE(su::parse_syslog("Nov 21 10:00", kBase * S, true));
+}
+
+TEST_CASE("syslog: a log crossing New Year, year from the previous record") {
+  su::TimeParser p;
+  p.set_clock(int64_t(1798761601 + 30 * 86400) * S);  // read at the end of January 2027
+  auto dec = p.parse("Dec 31 23:59:59");
+  auto jan = p.parse("Jan  1 00:00:01");
+  auto dec_again = p.parse("Dec 31 23:59:58");  // out of order, back over New Year
+  CHECK(dec == int64_t(1798761599) * S);
+  CHECK(jan == int64_t(1798761601) * S);
+  CHECK(dec_again == int64_t(1798761598) * S);
+  CHECK(p.detected() == su::TimeFormat::Syslog);
+}
+
+TEST_CASE("syslog: Feb 29 only in a leap year") {
+  const int64_t mar2025 = su::days_from_civil(2025, 3, 1) * 86400 * S;
+  CHECK(su::parse_syslog("Feb 29 12:00:00", mar2025, true) == int64_t(1709208000) * S);  // 2024
+}
+
+TEST_CASE("strftime formats") {
+  CHECK(su::parse_strftime("21.11.2026 10:00:00", "%d.%m.%Y %H:%M:%S") == kBase * S);
+  CHECK(su::parse_strftime("11/21/26 10:00:00.250 AM", "%D %T.%f %p") == kBase * S + S / 4);
+  CHECK(su::parse_strftime("Saturday, November 21 2026 10:00 pm +0100", "%A, %B %e %Y %I:%M %p %z") ==
+        (kBase + 11 * 3600) * S);
+  CHECK(su::parse_strftime("2026-325 10:00:00", "%Y-%j %T") == kBase * S);
+  CHECK(su::parse_strftime("t=1795255200", "t=%s") == kBase * S);
+  CHECK_FALSE(su::parse_strftime("2026-11-21", "%d.%m.%Y"));
+  CHECK(su::check_strftime_format("%Y-%m-%d").empty());
+  CHECK_FALSE(su::check_strftime_format("%Q").empty());
+  CHECK_FALSE(su::check_strftime_format("%Y%").empty());
+}
+
+TEST_CASE("parser: detects once, caches, re-detects on a miss") {
+  su::TimeParser p;
+  CHECK(p.parse("2026-11-21T10:00:00Z") == kBase * S);
+  CHECK(p.detected() == su::TimeFormat::Rfc3339);
+  CHECK(p.parse("2026-11-21T10:00:01Z") == (kBase + 1) * S);
+  CHECK(p.parse("1795255200000") == kBase * S);
+  CHECK(p.detected() == su::TimeFormat::Epoch);
+  CHECK(p.parse("21/Nov/2026:10:00:00 +0000") == kBase * S);
+  CHECK(p.detected() == su::TimeFormat::Clf);
+  CHECK_FALSE(p.parse("yesterday"));
+  CHECK(p.parse(int64_t(kBase)) == kBase * S);
+  CHECK(p.parse(1795255200.5) == kBase * S + S / 2);
+}
+
+TEST_CASE("parser: a strftime format is the only one used") {
+  su::TimeParser p({}, "%d.%m.%Y %H:%M");
+  CHECK(p.parse("21.11.2026 10:00") == kBase * S);
+  CHECK_FALSE(p.parse("2026-11-21T10:00:00Z"));
+}
+
+TEST_CASE("rfc3339 output: fractions only when needed") {
+  CHECK(su::format_rfc3339(kBase * S) == "2026-11-21T10:00:00Z");
+  CHECK(su::format_rfc3339(kBase * S + 250'000'000) == "2026-11-21T10:00:00.250Z");
+  CHECK(su::format_rfc3339(kBase * S + 250'000) == "2026-11-21T10:00:00.000250Z");
+  CHECK(su::format_rfc3339(kBase * S + 1) == "2026-11-21T10:00:00.000000001Z");
+  CHECK(su::format_rfc3339(0) == "1970-01-01T00:00:00Z");
+  for (int64_t t : {kBase * S, int64_t(1709208000) * S + 123'000'000, int64_t(-86400) * S})
+    CHECK(su::parse_rfc3339(su::format_rfc3339(t)) == t);
+}
+
+TEST_CASE("time values for --time-output") {
+  std::string s;
+  su::append_time_value(s, kBase * S, su::TimeOutput::Iso);
+  CHECK(s == "\"2026-11-21T10:00:00Z\"");
+  s.clear();
+  su::append_time_value(s, kBase * S, su::TimeOutput::Epoch);
+  CHECK(s == "1795255200");
+  s.clear();
+  su::append_time_value(s, kBase * S + S / 4, su::TimeOutput::Epoch);
+  CHECK(s == "1795255200.25");
+  s.clear();
+  su::append_time_value(s, kBase * S, su::TimeOutput::EpochMs);
+  CHECK(s == "1795255200000");
+}
