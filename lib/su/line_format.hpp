@@ -38,7 +38,7 @@ struct LineFormatInfo {
   std::function<bool(std::string_view first_line)> sniff;
 };
 
-// The table: logfmt, clf, combined, syslog, regex.
+// The table, in auto-detection order: combined, clf, syslog, logfmt, regex.
 const std::vector<LineFormatInfo>& line_formats();
 const LineFormatInfo* find_line_format(std::string_view name);
 
