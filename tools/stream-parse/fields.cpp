@@ -79,6 +79,10 @@ std::string RecordWriter::write(std::string& out, const std::vector<ParsedField>
       out.append("null");
       continue;
     }
+    if (f.raw && ft == FieldType::Infer) {  // already JSON (a bare logfmt key, a nested object)
+      out.append(t);
+      continue;
+    }
     switch (ft) {
       case FieldType::Infer:
         if (!rules_.infer || !f.infer) append_json_string(out, t);
