@@ -61,14 +61,15 @@ class Regex final : public LineFormat {
  public:
   explicit Regex(const std::string& pattern) : re_(python_named_groups(pattern), options()) {
     if (!re_.ok()) throw UsageError("--regex: " + re_.error());
-    std::vector<std::pair<int, std::string>> groups;
-    for (const auto& [name, index] : re_.NamedCapturingGroups()) groups.emplace_back(index, name);
-    if (groups.empty()) throw UsageError("--regex: the pattern has no named group such as (?P<name>...)");
-    std::sort(groups.begin(), groups.end());
-    for (auto& [index, name] : groups) {
+    // CapturingGroupNames() is ordered by group index; this RE2 accepts a
+    // name twice, which would make duplicate members: refuse it.
+    for (const auto& [index, name] : re_.CapturingGroupNames()) {
+      if (std::find(names_.begin(), names_.end(), name) != names_.end())
+        throw UsageError("--regex: duplicate group name '" + name + "'");
       index_.push_back(index);
-      names_.push_back(std::move(name));
+      names_.push_back(name);
     }
+    if (names_.empty()) throw UsageError("--regex: the pattern has no named group such as (?P<name>...)");
     match_.resize(size_t(index_.back()) + 1);
   }
 
