@@ -20,14 +20,31 @@ bool csv_scan_scalar(std::string_view rec, char delim, char quote, std::vector<u
   return !inq;
 }
 
-CsvSplitter::CsvSplitter(CsvDialect d) : d_(d) {}
+CsvSplitter::CsvSplitter(CsvDialect d) : d_(d), scan_(csv_scan_impl()) {}
 
 std::string CsvSplitter::split(std::string_view rec, std::vector<CsvField>& out) {
-  static thread_local std::vector<uint32_t> ends;
+  // Fast path: no quote and no escape anywhere in the record, so every field
+  // is a plain view between two delimiters.
+  const bool plain = !(d_.quote && std::memchr(rec.data(), d_.quote, rec.size())) &&
+                     !(d_.tsv_escapes && std::memchr(rec.data(), '\\', rec.size()));
+  if (!plain) return split_escaped(rec, out);
+  ends_.clear();
+  scan_(rec, d_.delimiter, '\0', ends_);
+  out.resize(ends_.size());
+  size_t start = 0;
+  CsvField* o = out.data();
+  for (uint32_t e : ends_) {
+    *o++ = CsvField{std::string_view(rec.data() + start, e - start), false};
+    start = size_t(e) + 1;
+  }
+  return {};
+}
+
+std::string CsvSplitter::split_escaped(std::string_view rec, std::vector<CsvField>& out) {
+  std::vector<uint32_t>& ends = ends_;
   ends.clear();
   out.clear();
-  static const CsvScanFn scan = csv_scan_impl();
-  if (!scan(rec, d_.delimiter, d_.quote, ends)) return "unterminated quoted field";
+  if (!scan_(rec, d_.delimiter, d_.quote, ends)) return "unterminated quoted field";
   // Pass 1: decide sizes so scratch_ never reallocates under live views.
   scratch_.clear();
   scratch_.reserve(rec.size());
@@ -79,13 +96,5 @@ std::string CsvSplitter::split(std::string_view rec, std::vector<CsvField>& out)
   }
   return {};
 }
-
-// Until the SIMD kernels land, every name maps to the scalar scan.
-CsvScanFn csv_scan_impl_by_name(std::string_view name) {
-  if (name == "scalar") return csv_scan_scalar;
-  return nullptr;
-}
-CsvScanFn csv_scan_impl() { return csv_scan_scalar; }
-const char* csv_scan_impl_name() { return "scalar"; }
 
 }  // namespace su

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "su/csv.hpp"
 #include "su/error.hpp"
 #include "su/signals.hpp"
 
@@ -21,11 +22,8 @@ namespace {
 constexpr size_t kReadSize = size_t(1) << 20;
 constexpr size_t kPipeSize = size_t(1) << 20;
 
-size_t count_byte(const char* p, size_t n, char c) {
-  size_t k = 0;
-  for (size_t i = 0; i < n; ++i) k += (p[i] == c);  // vectorised by the compiler
-  return k;
-}
+// SIMD (AVX2/SSE2/scalar, dispatched once) from csv_simd.cpp.
+size_t count_byte(const char* p, size_t n, char c) { return csv_kernels().count_byte(p, n, c); }
 }  // namespace
 
 size_t find_line_end(const char* p, size_t n) {
@@ -34,16 +32,9 @@ size_t find_line_end(const char* p, size_t n) {
 }
 
 size_t find_record_end_quoted(const char* p, size_t n, char quote, int* parity) {
-  size_t pos = 0;
-  while (pos < n) {
-    size_t nl = find_line_end(p + pos, n - pos) + pos;
-    // Each quote flips the state; a doubled quote flips it twice.
-    *parity ^= int(count_byte(p + pos, nl - pos, quote) & 1);
-    if (nl == n) return n;
-    if (*parity == 0) return nl;
-    pos = nl + 1;
-  }
-  return n;
+  // 64 bytes at a time: quote and newline masks, prefix xor of the quotes
+  // (a doubled quote flips the state twice), the state carried across blocks.
+  return csv_kernels().find_record_end(p, n, quote, parity);
 }
 
 InputReader::InputReader(std::vector<std::string> paths, size_t max_line)
