@@ -1,0 +1,127 @@
+// stream-sink-sqlite: NDJSON records from stdin into a SQLite table, in
+// batched transactions, readable while it runs, with upserts.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <string>
+#include <vector>
+
+#include "sink.hpp"
+#include "sqlite_db.hpp"
+#include "su/error.hpp"
+#include "su/signals.hpp"
+#include "su/tool.hpp"
+#include "su/units.hpp"
+#include "table_writer.hpp"
+
+namespace {
+
+struct Options {
+  su::CommonOptions common;
+  std::string db;
+  sink::WriterOptions writer;
+  std::string busy_timeout = "30s";
+  bool durable = false;
+  bool tee = false;
+};
+
+// While idle, wake up this often to notice a stop signal.
+constexpr int kPollMs = 500;
+// After SIGINT/SIGTERM, keep reading until upstream finishes, at most this long.
+constexpr auto kDrainTime = std::chrono::seconds(3);
+
+int busy_timeout_ms(const std::string& text) {
+  int64_t ns = su::duration_arg("--busy-timeout", text);
+  return int(std::min<int64_t>(ns / 1000000, INT_MAX));
+}
+
+void check(const Options& o) {
+  if (o.writer.table.empty()) throw su::UsageError("--table: the name is empty");
+  if (o.writer.batch == 0) throw su::UsageError("--batch: must be at least 1");
+  for (const std::string& k : o.writer.keys)
+    if (k.empty()) throw su::UsageError("--upsert: empty key name");
+}
+
+// Reads lines until end of input. After a stop signal: until upstream
+// finishes or kDrainTime has passed; a second signal stops at once.
+// Returns true when the input was read to its end.
+bool pump(su::InputReader& in, sink::Sink& sink) {
+  using clock = std::chrono::steady_clock;
+  clock::time_point deadline{};
+  bool stopping = false;
+  su::Line line;
+  for (;;) {
+    int timeout = kPollMs;
+    if (su::stop_requested()) {
+      if (su::stop_count() >= 2) return false;
+      auto now = clock::now();
+      if (!stopping) {
+        stopping = true;
+        deadline = now + kDrainTime;
+      }
+      if (now >= deadline) return false;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+      timeout = int(std::min<int64_t>(left, kPollMs));
+    }
+    switch (in.next(line, timeout)) {
+      case su::ReadStatus::Line: sink.line(line); break;
+      case su::ReadStatus::Eof: return !stopping;
+      case su::ReadStatus::Timeout:
+      case su::ReadStatus::Interrupted: break;
+    }
+  }
+}
+
+int run(Options& o) {
+  check(o);
+  su::InputReader in({}, o.common.max_line_bytes());
+  in.set_read_after_stop(true);
+  su::Output out(1);
+  su::Diagnostics diag("stream-sink-sqlite", o.common);
+  sink::Db db(o.db, busy_timeout_ms(o.busy_timeout), o.durable);
+  sink::TableWriter writer(db, o.writer);
+  // CONTRACT 6: commit and flush before waiting for input.
+  in.on_before_block([&] {
+    writer.commit();
+    out.flush();
+    diag.flush();
+  });
+  sink::SinkOptions so{o.tee, o.common.control_enabled(), o.common.max_line};
+  sink::Sink sink(so, writer, out, diag);
+  try {
+    bool done = pump(in, sink);
+    writer.finish(done);
+    out.flush();
+  } catch (...) {
+    writer.salvage();  // CONTRACT 6: what was processed before an error stays
+    diag.flush();
+    throw;
+  }
+  diag.finish();
+  return diag.exit_status();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Write NDJSON records from stdin into a SQLite table, in batched transactions, readable while it runs.",
+               "stream-sink-sqlite"};
+  Options o;
+  app.add_option("db", o.db, "SQLite database file (created when missing)")->required()->type_name("DB");
+  app.add_option("-t,--table", o.writer.table, "Table to write (created when missing); default records")
+      ->type_name("NAME");
+  app.add_option("--upsert", o.writer.keys, "Make these fields unique keys and update rows that have the same keys")
+      ->delimiter(',')
+      ->type_name("K1,K2");
+  app.add_flag("--truncate", o.writer.truncate, "Empty the table in the same transaction as the first new rows");
+  app.add_flag("--no-alter", o.writer.no_alter, "Reject records with fields that are not columns (no ALTER TABLE)");
+  app.add_option("--batch", o.writer.batch, "Rows per transaction; default 10000")->type_name("N");
+  app.add_flag("--durable", o.durable, "synchronous=FULL: a commit survives a power loss (slower)");
+  app.add_option("--busy-timeout", o.busy_timeout, "Wait this long for other writers; default 30s")
+      ->type_name("DURATION");
+  app.add_flag("--tee", o.tee, "Copy every input record (control records included) to stdout");
+  su::add_common_options(app, o.common, /*with_inputs=*/false);
+  return su::run_tool(app, argc, argv, [&] { return run(o); });
+}

@@ -1,0 +1,108 @@
+// SQLite connection and statement wrappers; errors become su::Fatal.
+#include "sqlite_db.hpp"
+
+#include "su/error.hpp"
+
+namespace sink {
+
+std::string quote_ident(std::string_view name) {
+  std::string s;
+  append_ident(s, name);
+  return s;
+}
+
+void append_ident(std::string& sql, std::string_view name) {
+  sql.push_back('"');
+  for (char c : name) {
+    if (c == '"') sql.push_back('"');
+    sql.push_back(c);
+  }
+  sql.push_back('"');
+}
+
+bool same_ident(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+Stmt::Stmt(Db& db, std::string_view sql) : db_(&db) {
+  if (sqlite3_prepare_v3(db.get(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &st_, nullptr) !=
+      SQLITE_OK)
+    db.fail();
+}
+
+Stmt::~Stmt() { sqlite3_finalize(st_); }
+
+Stmt& Stmt::operator=(Stmt&& o) noexcept {
+  if (this != &o) {
+    sqlite3_finalize(st_);
+    st_ = o.st_;
+    db_ = o.db_;
+    o.st_ = nullptr;
+  }
+  return *this;
+}
+
+bool Stmt::step() {
+  int rc = sqlite3_step(st_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  std::string m = db_->message();
+  sqlite3_reset(st_);
+  throw su::Fatal(m);
+}
+
+void Stmt::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+Db::Db(const std::string& path, int busy_timeout_ms, bool durable) : path_(path) {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // no global statistics lock per allocation
+    return true;
+  }();
+  (void)configured;
+  try {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");
+    if (sqlite3_db_readonly(db_, "main") == 1) throw su::Fatal(path_ + ": cannot write: the file is read-only");
+    sqlite3_busy_timeout(db_, busy_timeout_ms);
+    // WAL: readers run while we write; a crash loses at most the open transaction.
+    exec("PRAGMA journal_mode=WAL");
+    exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    exec("PRAGMA cache_size=-8192");  // 8 MiB of page cache
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+void Db::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    sqlite3_free(err);
+    fail();
+  }
+}
+
+std::string Db::message(std::string_view context) const {
+  std::string m = path_ + ": ";
+  if (!context.empty()) m.append(context).append(": ");
+  m += db_ ? sqlite3_errmsg(db_) : "out of memory";
+  return m;
+}
+
+void Db::fail(std::string_view context) const { throw su::Fatal(message(context)); }
+
+}  // namespace sink

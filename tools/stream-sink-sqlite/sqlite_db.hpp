@@ -1,0 +1,67 @@
+// Thin RAII wrappers over the SQLite C API: one connection and its prepared
+// statements. Every SQLite error becomes su::Fatal naming the database file.
+#pragma once
+#include <sqlite3.h>
+
+#include <string>
+#include <string_view>
+
+namespace sink {
+
+// `name` as a SQL identifier: in double quotes, embedded quotes doubled.
+std::string quote_ident(std::string_view name);
+void append_ident(std::string& sql, std::string_view name);
+
+// ASCII case-insensitive equality: SQLite's rule for identifiers.
+bool same_ident(std::string_view a, std::string_view b);
+
+class Db;
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(Db& db, std::string_view sql);  // throws su::Fatal
+  ~Stmt();
+  Stmt(Stmt&& o) noexcept : st_(o.st_), db_(o.db_) { o.st_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  sqlite3_stmt* get() const { return st_; }
+  explicit operator bool() const { return st_ != nullptr; }
+  // Steps once: true when a row is ready, false when done. Throws on error.
+  bool step();
+  // Steps once and returns SQLite's result code without throwing.
+  int try_step() { return sqlite3_step(st_); }
+  void reset() { sqlite3_reset(st_); }
+  // Runs the statement to completion and resets it.
+  void run();
+
+ private:
+  sqlite3_stmt* st_ = nullptr;
+  Db* db_ = nullptr;
+};
+
+class Db {
+ public:
+  // Opens (creating when missing) the database in WAL mode.
+  Db(const std::string& path, int busy_timeout_ms, bool durable);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  sqlite3* get() const { return db_; }
+  const std::string& path() const { return path_; }
+  // Runs one or more statements; throws su::Fatal.
+  void exec(const std::string& sql);
+  // The error message for the last failed call: "FILE: message".
+  std::string message(std::string_view context = {}) const;
+  [[noreturn]] void fail(std::string_view context = {}) const;
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace sink

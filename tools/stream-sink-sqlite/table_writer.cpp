@@ -1,0 +1,310 @@
+// Table creation and growth, prepared statements per column set, batching.
+#include "table_writer.hpp"
+
+#include <array>
+
+#include "su/error.hpp"
+
+namespace sink {
+namespace {
+
+using Kind = su::Value::Kind;
+
+// Declared column type per value kind (indexed by su::Value::Kind).
+constexpr std::array<std::string_view, 7> kColumnType = {
+    /*Missing*/ "", /*Null*/ "", /*Bool*/ "INTEGER", /*Int*/ "INTEGER",
+    /*Double*/ "REAL", /*String*/ "TEXT", /*Json*/ "TEXT"};
+
+// Keeps the statement cache bounded when every record has its own shape.
+constexpr size_t kMaxShapes = 256;
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return r;
+}
+
+std::string quoted_for_message(std::string_view name) {
+  std::string s;
+  s.reserve(name.size() + 2);
+  s.push_back('\'');
+  s.append(name);
+  s.push_back('\'');
+  return s;
+}
+
+// Per-record problems a table can raise (constraints of an existing table,
+// a text in a STRICT integer column...): they reject the record, not the run.
+bool is_record_error(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+int bind_value(sqlite3_stmt* st, int i, const su::Value& v) {
+  switch (v.kind) {
+    case Kind::Missing:
+    case Kind::Null: return sqlite3_bind_null(st, i);
+    case Kind::Bool: return sqlite3_bind_int(st, i, v.b ? 1 : 0);
+    case Kind::Int: return sqlite3_bind_int64(st, i, v.i);
+    case Kind::Double: return sqlite3_bind_double(st, i, v.d);
+    case Kind::String:
+    case Kind::Json: return sqlite3_bind_text(st, i, v.s.data(), int(v.s.size()), SQLITE_STATIC);
+  }
+  return SQLITE_MISUSE;
+}
+
+}  // namespace
+
+std::string_view column_type(const su::Value& v) { return kColumnType[size_t(v.kind)]; }
+
+struct TableWriter::Shape {
+  std::vector<std::string> names;  // the record's field names, in order
+  std::vector<size_t> key_pos;     // where the --upsert keys are among them
+  Stmt insert;
+};
+
+TableWriter::TableWriter(Db& db, WriterOptions o)
+    : db_(db),
+      o_(std::move(o)),
+      begin_(db, "BEGIN IMMEDIATE"),
+      commit_(db, "COMMIT"),
+      truncate_pending_(o_.truncate) {}
+
+TableWriter::~TableWriter() = default;
+
+void TableWriter::begin() {
+  begin_.run();
+  in_txn_ = true;
+  in_batch_ = 0;
+  if (truncate_pending_) {
+    truncate_pending_ = false;
+    load_schema();
+    if (table_exists_) db_.exec("DELETE FROM " + quote_ident(o_.table));
+  }
+}
+
+void TableWriter::commit() {
+  if (!in_txn_) return;
+  commit_.run();
+  in_txn_ = false;
+  in_batch_ = 0;
+}
+
+void TableWriter::finish(bool input_done) {
+  if (input_done && truncate_pending_ && !in_txn_) begin();
+  commit();
+}
+
+void TableWriter::salvage() noexcept {
+  if (!in_txn_) return;
+  in_txn_ = false;
+  if (!db_.in_transaction()) return;  // SQLite already rolled it back
+  if (commit_.try_step() != SQLITE_DONE) {
+    commit_.reset();
+    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return;
+  }
+  commit_.reset();
+}
+
+std::string TableWriter::write(std::span<const Field> fields) {
+  if (!in_txn_) begin();
+  std::string reason;
+  Shape* s = shape_for(fields, &reason);
+  if (!s) return reason;
+  reason = bind(*s, fields);
+  if (!reason.empty()) return reason;
+  sqlite3_stmt* st = s->insert.get();
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) {
+    std::string m = sqlite3_errmsg(db_.get());
+    sqlite3_reset(st);
+    if (is_record_error(rc)) return "sqlite: " + m;
+    throw su::Fatal(db_.path() + ": " + m);
+  }
+  sqlite3_reset(st);
+  ++rows_;
+  if (++in_batch_ >= o_.batch) commit();
+  return {};
+}
+
+std::string TableWriter::bind(Shape& s, std::span<const Field> fields) {
+  for (size_t k : s.key_pos)
+    if (fields[k].value.is_null_or_missing())
+      return "--upsert key field " + quoted_for_message(fields[k].name) + " is null";
+  sqlite3_stmt* st = s.insert.get();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (bind_value(st, int(i + 1), fields[i].value) != SQLITE_OK) return "sqlite: " + std::string(sqlite3_errmsg(db_.get()));
+  }
+  return {};
+}
+
+TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::string* reason) {
+  // Fast path: the same fields, in the same order, as the record before.
+  if (last_ && last_->names.size() == fields.size()) {
+    size_t i = 0;
+    while (i < fields.size() && last_->names[i] == fields[i].name) ++i;
+    if (i == fields.size()) return last_;
+  }
+  key_buf_.clear();
+  for (const Field& f : fields) {
+    uint32_t n = uint32_t(f.name.size());
+    key_buf_.append(reinterpret_cast<const char*>(&n), sizeof n).append(f.name);
+  }
+  auto it = shapes_.find(key_buf_);
+  if (it != shapes_.end()) return last_ = it->second.get();
+  std::unique_ptr<Shape> s = make_shape(fields, reason);
+  if (!s) return nullptr;
+  if (shapes_.size() >= kMaxShapes) shapes_.clear();
+  last_ = s.get();
+  shapes_.emplace(key_buf_, std::move(s));
+  return last_;
+}
+
+std::unique_ptr<TableWriter::Shape> TableWriter::make_shape(std::span<const Field> fields, std::string* reason) {
+  auto s = std::make_unique<Shape>();
+  *reason = check_fields(fields, &s->key_pos);
+  if (reason->empty()) *reason = ensure_columns(fields);
+  if (!reason->empty()) return nullptr;
+  if (!o_.keys.empty() && !key_index_done_) ensure_key_index();
+  for (const Field& f : fields) s->names.emplace_back(f.name);
+  s->insert = Stmt(db_, insert_sql(fields));
+  return s;
+}
+
+std::string TableWriter::check_fields(std::span<const Field> fields, std::vector<size_t>* key_pos) {
+  if (fields.empty()) return "record has no fields";
+  std::unordered_set<std::string> seen;
+  for (const Field& f : fields) {
+    if (!seen.insert(lower(f.name)).second) return "field " + quoted_for_message(f.name) + " appears twice (names are case-insensitive)";
+  }
+  for (const std::string& k : o_.keys) {
+    size_t i = 0;
+    while (i < fields.size() && !same_ident(fields[i].name, k)) ++i;
+    if (i == fields.size()) return "missing --upsert key field " + quoted_for_message(k);
+    key_pos->push_back(i);
+  }
+  return {};
+}
+
+std::string TableWriter::ensure_columns(std::span<const Field> fields) {
+  if (!table_exists_) load_schema();  // first use, or another writer created it meanwhile
+  if (!table_exists_) {
+    create_table(fields);
+    return {};
+  }
+  bool missing = false;
+  for (const Field& f : fields) missing = missing || !has_column(f.name);
+  if (!missing) return {};
+  load_schema();  // another writer may have added them
+  for (const Field& f : fields) {
+    if (has_column(f.name)) continue;
+    if (o_.no_alter)
+      return "new field " + quoted_for_message(f.name) + " is not a column of table " + quoted_for_message(o_.table) +
+             " (--no-alter)";
+    add_column(f);
+  }
+  return {};
+}
+
+void TableWriter::load_schema() {
+  Stmt q(db_, "SELECT name FROM pragma_table_info(?1)");
+  sqlite3_bind_text(q.get(), 1, o_.table.data(), int(o_.table.size()), SQLITE_STATIC);
+  columns_.clear();
+  while (q.step()) {
+    const unsigned char* name = sqlite3_column_text(q.get(), 0);
+    columns_.insert(lower(std::string_view(reinterpret_cast<const char*>(name), size_t(sqlite3_column_bytes(q.get(), 0)))));
+  }
+  table_exists_ = !columns_.empty();
+}
+
+bool TableWriter::has_column(std::string_view name) const { return columns_.count(lower(name)) != 0; }
+
+void TableWriter::create_table(std::span<const Field> fields) {
+  std::string sql = "CREATE TABLE ";  // under our write lock: nobody else creates it meanwhile
+  append_ident(sql, o_.table);
+  sql += " (";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) sql += ", ";
+    append_ident(sql, fields[i].name);
+    std::string_view type = column_type(fields[i].value);
+    if (!type.empty()) sql.append(" ").append(type);
+  }
+  sql += ")";
+  db_.exec(sql);
+  load_schema();
+}
+
+void TableWriter::add_column(const Field& f) {
+  std::string sql = "ALTER TABLE ";
+  append_ident(sql, o_.table);
+  sql += " ADD COLUMN ";
+  append_ident(sql, f.name);
+  std::string_view type = column_type(f.value);
+  if (!type.empty()) sql.append(" ").append(type);
+  db_.exec(sql);
+  columns_.insert(lower(f.name));
+}
+
+void TableWriter::ensure_key_index() {
+  std::string name = o_.table + "_upsert";
+  for (const std::string& k : o_.keys) name += "_" + k;
+  std::string sql = "CREATE UNIQUE INDEX IF NOT EXISTS ";
+  append_ident(sql, name);
+  sql += " ON ";
+  append_ident(sql, o_.table);
+  sql += " (";
+  for (size_t i = 0; i < o_.keys.size(); ++i) {
+    if (i) sql += ", ";
+    append_ident(sql, o_.keys[i]);
+  }
+  sql += ")";
+  char* err = nullptr;
+  if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    sqlite3_free(err);
+    db_.fail("cannot make the --upsert keys unique");
+  }
+  key_index_done_ = true;
+}
+
+std::string TableWriter::insert_sql(std::span<const Field> fields) const {
+  std::string sql = "INSERT INTO ";
+  append_ident(sql, o_.table);
+  sql += " (";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) sql += ",";
+    append_ident(sql, fields[i].name);
+  }
+  sql += ") VALUES (";
+  for (size_t i = 0; i < fields.size(); ++i) sql += i ? ",?" : "?";
+  sql += ")";
+  if (o_.keys.empty()) return sql;
+  sql += " ON CONFLICT (";
+  for (size_t i = 0; i < o_.keys.size(); ++i) {
+    if (i) sql += ",";
+    append_ident(sql, o_.keys[i]);
+  }
+  sql += ") DO ";
+  std::string set;
+  for (const Field& f : fields) {
+    bool is_key = false;
+    for (const std::string& k : o_.keys) is_key = is_key || same_ident(f.name, k);
+    if (is_key) continue;
+    set += set.empty() ? "UPDATE SET " : ",";
+    append_ident(set, f.name);
+    set += "=excluded.";
+    append_ident(set, f.name);
+  }
+  sql += set.empty() ? "NOTHING" : set;
+  return sql;
+}
+
+}  // namespace sink

@@ -1,0 +1,91 @@
+// The SQLite side of the sink: a table whose columns follow the records (a
+// cache of its schema, ALTER TABLE for new fields), one prepared INSERT or
+// upsert per column set, reused for every record of that shape, and the
+// transactions that group rows into batches.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "sqlite_db.hpp"
+#include "su/value.hpp"
+
+namespace sink {
+
+// One member of a record: name and value point into the parser's buffers.
+struct Field {
+  std::string_view name;
+  su::Value value;
+};
+
+struct WriterOptions {
+  std::string table = "records";
+  std::vector<std::string> keys;  // --upsert K1,K2: unique, ON CONFLICT DO UPDATE
+  bool truncate = false;          // empty the table in the first transaction
+  bool no_alter = false;          // a new field rejects the record
+  uint64_t batch = 10000;         // rows per transaction
+};
+
+// The declared type of a new column, from its first value: INTEGER (integers,
+// booleans), REAL, TEXT (strings, nested JSON), or none (null).
+std::string_view column_type(const su::Value& v);
+
+class TableWriter {
+ public:
+  TableWriter(Db& db, WriterOptions o);
+  ~TableWriter();
+  TableWriter(const TableWriter&) = delete;
+  TableWriter& operator=(const TableWriter&) = delete;
+
+  // Writes one record. Returns "" or why it was rejected (nothing written).
+  // Throws su::Fatal on database errors.
+  std::string write(std::span<const Field> fields);
+  // Commits the open transaction, if any.
+  void commit();
+  // End of the run: a --truncate still pending is applied when the input was
+  // read to its end (so an empty input leaves an empty table); then commits.
+  void finish(bool input_done);
+  // After an error: commits what the open transaction holds, if SQLite still
+  // can; never throws.
+  void salvage() noexcept;
+
+  uint64_t rows() const { return rows_; }
+  bool in_transaction() const { return in_txn_; }
+  const std::string& table() const { return o_.table; }
+
+ private:
+  struct Shape;
+  void begin();
+  Shape* shape_for(std::span<const Field> fields, std::string* reason);
+  std::unique_ptr<Shape> make_shape(std::span<const Field> fields, std::string* reason);
+  std::string check_fields(std::span<const Field> fields, std::vector<size_t>* key_pos);
+  std::string ensure_columns(std::span<const Field> fields);
+  void load_schema();
+  bool has_column(std::string_view name) const;
+  void create_table(std::span<const Field> fields);
+  void add_column(const Field& f);
+  void ensure_key_index();
+  std::string insert_sql(std::span<const Field> fields) const;
+  std::string bind(Shape& s, std::span<const Field> fields);
+
+  Db& db_;
+  WriterOptions o_;
+  Stmt begin_, commit_;
+  bool in_txn_ = false;
+  bool truncate_pending_;
+  bool table_exists_ = false;
+  bool key_index_done_ = false;
+  std::unordered_set<std::string> columns_;  // lowercase column names
+  uint64_t in_batch_ = 0;
+  uint64_t rows_ = 0;
+  std::unordered_map<std::string, std::unique_ptr<Shape>> shapes_;
+  Shape* last_ = nullptr;
+  std::string key_buf_;
+};
+
+}  // namespace sink
