@@ -1,0 +1,247 @@
+// stream-window: puts NDJSON records into tumbling, hopping, session or count
+// windows on event time (or processing time), tags each record with its
+// window and writes a close record after the last record of each window.
+#include <CLI/CLI.hpp>
+
+#include <time.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include <string>
+#include <vector>
+
+#include "record.hpp"
+#include "su/error.hpp"
+#include "su/json.hpp"
+#include "su/signals.hpp"
+#include "su/tool.hpp"
+#include "su/units.hpp"
+#include "su/window_engine.hpp"
+
+namespace {
+
+struct Options {
+  su::CommonOptions common;
+  std::string kind_arg[4];  // by su::window_kinds() order: tumbling, hopping, session, count
+  std::string every, slide;
+  std::vector<std::string> by;
+  std::string time, time_format, tz;
+  std::string grace, idle;
+  std::string time_output = "iso";
+  std::string max_buffer = "1G";
+};
+
+int64_t clock_ns(clockid_t id) {
+  timespec ts;
+  clock_gettime(id, &ts);
+  return int64_t(ts.tv_sec) * su::kNsPerSec + ts.tv_nsec;
+}
+
+int64_t count_arg(const char* option, const std::string& s) {
+  int64_t v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v < 1)
+    throw su::UsageError(std::string(option) + ": expected a positive number of records, got '" + s + "'");
+  return v;
+}
+
+// Turns the options into a window spec; throws UsageError on a bad combination.
+su::WindowSpec window_spec(const Options& o) {
+  const auto& kinds = su::window_kinds();
+  int chosen = -1;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    if (o.kind_arg[i].empty()) continue;
+    if (chosen >= 0) throw su::UsageError(std::string(kinds[size_t(chosen)].option) + " and " + kinds[i].option +
+                                          " cannot be used together");
+    chosen = int(i);
+  }
+  if (chosen < 0) throw su::UsageError("choose a window: --tumbling SIZE, --hopping SIZE --every STEP, --session GAP or --count N");
+  su::WindowSpec w;
+  w.kind = kinds[size_t(chosen)].kind;
+  const std::string& arg = o.kind_arg[chosen];
+  if (!o.every.empty() && w.kind != su::WindowKind::Hopping) throw su::UsageError("--every needs --hopping");
+  if (!o.slide.empty() && w.kind != su::WindowKind::Count) throw su::UsageError("--slide needs --count");
+  switch (w.kind) {
+    case su::WindowKind::Tumbling: w.size = su::duration_arg("--tumbling", arg); break;
+    case su::WindowKind::Hopping:
+      w.size = su::duration_arg("--hopping", arg);
+      if (o.every.empty()) throw su::UsageError("--hopping needs --every STEP");
+      w.every = su::duration_arg("--every", o.every);
+      if (w.every <= 0 || w.every > w.size) throw su::UsageError("--every must be more than 0 and at most the --hopping size");
+      break;
+    case su::WindowKind::Session: w.gap = su::duration_arg("--session", arg); break;
+    case su::WindowKind::Count:
+      w.size = count_arg("--count", arg);
+      w.every = o.slide.empty() ? w.size : count_arg("--slide", o.slide);
+      if (w.every > w.size) throw su::UsageError("--slide must be at most --count");
+      for (const auto& [name, value] : {std::pair{"--time", &o.time}, {"--grace", &o.grace}, {"--idle", &o.idle}})
+        if (!value->empty()) throw su::UsageError(std::string(name) + " does not apply to --count windows");
+      break;
+  }
+  if ((w.kind == su::WindowKind::Tumbling || w.kind == su::WindowKind::Session) && (w.size < 0 || w.gap < 0))
+    throw su::UsageError("window sizes must be positive");
+  if (w.uses_time() && w.size == 0 && w.gap == 0) throw su::UsageError("window sizes must be more than 0");
+  return w;
+}
+
+su::TimeParser time_parser(const Options& o) {
+  if (o.time.empty() && (!o.time_format.empty() || !o.tz.empty()))
+    throw su::UsageError("--time-format and --tz need --time FIELD");
+  auto tz = su::TimeZone::parse(o.tz);
+  if (!tz) throw su::UsageError("--tz: unknown zone '" + o.tz + "' (expected UTC, +01:00 or a name like Europe/Berlin)");
+  if (!o.time_format.empty()) {
+    std::string why = su::check_strftime_format(o.time_format);
+    if (!why.empty()) throw su::UsageError("--time-format: " + why);
+  }
+  su::TimeParser p(*tz, o.time_format);
+  p.set_clock(clock_ns(CLOCK_REALTIME));
+  return p;
+}
+
+su::TimeOutput time_output(const std::string& s) {
+  static const std::pair<const char*, su::TimeOutput> table[] = {
+      {"iso", su::TimeOutput::Iso}, {"epoch", su::TimeOutput::Epoch}, {"epoch_ms", su::TimeOutput::EpochMs}};
+  for (const auto& [name, v] : table)
+    if (s == name) return v;
+  throw su::UsageError("--time-output: expected iso, epoch or epoch_ms");
+}
+
+// The stream's time when no record arrives: in processing time the wall
+// clock; in event time with --idle, after D without input the time moves on
+// with the wall clock from where the last record left it.
+class Progress {
+ public:
+  Progress(bool processing_time, int64_t idle_ns, su::WindowEngine& engine)
+      : processing_(processing_time), idle_(idle_ns), engine_(engine) {}
+
+  bool processing_time() const { return processing_; }
+  int64_t record_time() const { return clock_ns(CLOCK_REALTIME); }
+
+  // A line arrived: the idle timer starts again from the next tick.
+  void on_input() { input_seen_ = true; }
+
+  // Moves the stream's time if it is due; returns how long to wait for input (-1: no limit).
+  int tick() {
+    if (!processing_ && idle_ <= 0) return -1;
+    if (input_seen_) {
+      input_seen_ = false;
+      last_input_ = clock_ns(CLOCK_MONOTONIC);
+      base_ = engine_.now();
+    }
+    auto next = engine_.next_close();
+    if (!next || !engine_.started()) return -1;
+    int64_t now;
+    if (processing_) {
+      now = clock_ns(CLOCK_REALTIME);
+    } else {
+      int64_t elapsed = clock_ns(CLOCK_MONOTONIC) - last_input_;
+      if (elapsed < idle_) return wait_ms(idle_ - elapsed);
+      now = base_ + elapsed;
+    }
+    if (now >= *next) {
+      engine_.advance(now);
+      next = engine_.next_close();
+      if (!next) return -1;
+    }
+    return wait_ms(*next - now);
+  }
+
+ private:
+  static int wait_ms(int64_t ns) {
+    int64_t ms = (ns + 999'999) / 1'000'000;
+    return int(std::clamp<int64_t>(ms, 1, 3'600'000));
+  }
+
+  bool processing_;
+  int64_t idle_;
+  su::WindowEngine& engine_;
+  int64_t last_input_ = 0, base_ = 0;
+  bool input_seen_ = false;
+};
+
+bool is_blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
+
+int run(const Options& o) {
+  su::WindowOptions wo;
+  wo.spec = window_spec(o);
+  wo.grace = o.grace.empty() ? 0 : su::duration_arg("--grace", o.grace);
+  wo.time_output = time_output(o.time_output);
+  wo.control = o.common.control_enabled();
+  wo.max_buffer = su::size_arg("--max-buffer", o.max_buffer);
+  const int64_t idle = o.idle.empty() ? 0 : su::duration_arg("--idle", o.idle);
+  window_tool::RecordReader reader(o.time, o.by, time_parser(o));
+
+  su::InputReader in(o.common.inputs, o.common.max_line_bytes());
+  su::Output out(1);
+  su::Diagnostics diag("stream-window", o.common);
+  su::flush_before_block(in, out, diag);
+  su::WindowEngine engine(wo, out);
+  Progress progress(o.time.empty() && wo.spec.uses_time(), idle, engine);
+
+  su::Line line;
+  for (;;) {
+    su::ReadStatus st = in.next(line, progress.tick());
+    if (st == su::ReadStatus::Timeout) continue;
+    if (st != su::ReadStatus::Line) break;  // end of input or a stop signal
+    progress.on_input();
+    if (line.too_long) {
+      diag.reject(line, "line longer than --max-line (" + o.common.max_line + ")");
+      continue;
+    }
+    if (is_blank(line.text)) continue;
+    if (su::is_control_line(line.text)) {  // not ours to act on: pass it through
+      if (wo.control) {
+        out.write(line.text);
+        out.put('\n');
+        out.end_record();
+      }
+      continue;
+    }
+    int64_t t = progress.processing_time() ? progress.record_time() : 0;
+    std::string reason = reader.read(line, &t);
+    if (reason.empty()) reason = engine.add(line.text, t, reader.key());
+    if (!reason.empty()) diag.reject(line, reason);
+  }
+  engine.close_all();
+  out.flush();
+  diag.finish();
+  return diag.exit_status();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Put NDJSON records into tumbling, hopping, session or count windows on event time; write a close "
+               "record after the last record of each window.",
+               "stream-window"};
+  Options o;
+  const auto& kinds = su::window_kinds();
+  const char* kind_types[] = {"SIZE", "SIZE", "GAP", "N"};
+  for (size_t i = 0; i < kinds.size(); ++i)
+    app.add_option(kinds[i].option, o.kind_arg[i], kinds[i].help)->type_name(kind_types[i]);
+  app.add_option("--every", o.every, "Hopping windows: time between window starts (at most SIZE)")->type_name("STEP");
+  app.add_option("--slide", o.slide, "Count windows: a window ends every M records (default N: no overlap)")
+      ->type_name("M");
+  app.add_option("--by", o.by, "Keep windows per key: sessions and counts per key, close records name the key")
+      ->delimiter(',')
+      ->type_name("F1,F2");
+  app.add_option("--time", o.time, "Event time from this field (default: processing time, the wall clock)")
+      ->type_name("FIELD");
+  app.add_option("--time-format", o.time_format, "Read --time with this strftime format instead of detecting it")
+      ->type_name("FORMAT");
+  app.add_option("--tz", o.tz, "Zone of timestamps that carry none: UTC (default), +01:00, Europe/Berlin")
+      ->type_name("ZONE");
+  app.add_option("--grace", o.grace, "Event time: a window closes once a record this much past its end is seen")
+      ->type_name("D");
+  app.add_option("--idle", o.idle, "Event time: after D without input, the stream's time moves on with the clock")
+      ->type_name("D");
+  app.add_option("--time-output", o.time_output, "window_start/window_end as iso (default), epoch or epoch_ms")
+      ->check(CLI::IsMember({"iso", "epoch", "epoch_ms"}))
+      ->type_name("FORMAT");
+  app.add_option("--max-buffer", o.max_buffer, "Most bytes of records held for open sessions and sliding count "
+                                              "windows (default 1G; more is a fatal error)")
+      ->type_name("SIZE");
+  su::add_common_options(app, o.common);
+  return su::run_tool(app, argc, argv, [&] { return run(o); });
+}
