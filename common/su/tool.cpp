@@ -124,6 +124,7 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
+    if (!msg.empty()) msg[0] = char(std::tolower(static_cast<unsigned char>(msg[0])));
     std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name.c_str(), msg.c_str(),
                  name.c_str());
     return kUsage;

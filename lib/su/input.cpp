@@ -189,6 +189,8 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
         bool too_long = len > max_line_;
         if (too_long) len = max_line_;
         line.text = std::string_view(p, len);
+        // At end of input an unterminated quoted record may end with '\n'.
+        if (!have_end && !too_long && !line.text.empty() && line.text.back() == '\n') line.text.remove_suffix(1);
         if (!too_long && !line.text.empty() && line.text.back() == '\r') line.text.remove_suffix(1);
         line.source = source_name_;
         line.number = ++line_no_;
@@ -214,6 +216,32 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
     if (interrupted) return ReadStatus::Interrupted;
     if (timed_out) return ReadStatus::Timeout;
   }
+}
+
+ReadStatus InputReader::next_block(Block& b, int timeout_ms) {
+  Line line;
+  ReadStatus st = next(line, timeout_ms);
+  if (st != ReadStatus::Line) return st;
+  b.text = line.text;
+  b.source = line.source;
+  b.first_line = line.number;
+  b.lines = 1;
+  b.capacity = line.capacity;
+  b.too_long = line.too_long;
+  // Extend over the complete lines that follow in the buffer, when none of
+  // them can be over-long (the buffer is smaller than the longest line).
+  if (line.too_long || quote_aware_ || max_line_ < cap_ || begin_ >= end_) return st;
+  const char* s = buf_ + begin_;
+  const void* last = ::memrchr(s, '\n', end_ - begin_);
+  if (!last) return st;
+  const char* l = static_cast<const char*>(last);
+  uint64_t extra = count_byte(s, size_t(l - s), '\n') + 1;
+  b.text = std::string_view(line.text.data(), size_t(l - line.text.data()));
+  b.lines += extra;
+  line_no_ += extra;
+  begin_ += size_t(l - s) + 1;
+  scanned_ = 0;
+  return st;
 }
 
 }  // namespace su

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -23,7 +24,40 @@ struct Line {
   bool too_long = false;     // longer than the maximum: text holds a prefix only
 };
 
+// Several whole lines at once, for tools that work on blocks (stream-parse's
+// NDJSON validation). text spans the lines with their inner '\n's and ends
+// before the last line's terminator.
+struct Block {
+  std::string_view text;
+  std::string_view source;
+  uint64_t first_line = 0;  // number of the first line in its source
+  uint64_t lines = 0;       // how many lines text holds
+  size_t capacity = 0;      // readable bytes from text.data()
+  bool too_long = false;    // a single over-long line (text holds a prefix)
+};
+
 enum class ReadStatus { Line, Eof, Timeout, Interrupted };
+
+// Calls fn(const Line&) for each line of a block (CRLF handled), with its
+// line number and padding as InputReader::next would give them.
+template <class Fn>
+void for_each_line(const Block& b, Fn&& fn) {
+  Line l;
+  l.source = b.source;
+  l.too_long = b.too_long;
+  const char* end = b.text.data() + b.text.size();
+  const char* p = b.text.data();
+  for (uint64_t i = 0; i < b.lines; ++i) {
+    const char* nl = i + 1 < b.lines ? static_cast<const char*>(std::memchr(p, '\n', size_t(end - p))) : end;
+    if (!nl) nl = end;
+    l.text = std::string_view(p, size_t(nl - p));
+    if (!l.too_long && !l.text.empty() && l.text.back() == '\r') l.text.remove_suffix(1);
+    l.number = b.first_line + i;
+    l.capacity = b.capacity - size_t(p - b.text.data());
+    fn(static_cast<const Line&>(l));
+    p = nl + 1;
+  }
+}
 
 class InputReader {
  public:
@@ -39,6 +73,10 @@ class InputReader {
   // arrived (see su::stop_requested()). Throws su::Fatal when a file cannot be
   // opened or read.
   ReadStatus next(Line& line, int timeout_ms = -1);
+
+  // Like next(), but hands out every complete line the buffer holds (at least
+  // one) as one block. Not for quote-aware mode.
+  ReadStatus next_block(Block& block, int timeout_ms = -1);
 
   // Called right before the reader would block on a read: flush output, commit.
   void on_before_block(std::function<void()> fn) { before_block_ = std::move(fn); }

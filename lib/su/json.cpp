@@ -112,8 +112,8 @@ simdjson::error_code to_value(simdjson::ondemand::value v, Value& out) {
 std::string json_error_message(simdjson::error_code e) {
   std::string m = simdjson::error_message(e);
   // simdjson's messages are sentences; keep them short and lowercase.
-  if (auto p = m.find(':'); p != std::string::npos && p < 40) m = m.substr(p + 1);
-  while (!m.empty() && m.front() == ' ') m.erase(0, 1);
+  // "The JSON document has an improper structure: missing or ..." -> the head.
+  if (auto p = m.find(':'); p != std::string::npos) m = m.substr(0, p);
   if (!m.empty()) m[0] = char(std::tolower(static_cast<unsigned char>(m[0])));
   while (!m.empty() && (m.back() == '.' || m.back() == ' ')) m.pop_back();
   return "invalid JSON: " + m;

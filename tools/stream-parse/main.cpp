@@ -2,6 +2,7 @@
 // regex with named groups) to NDJSON records.
 #include <CLI/CLI.hpp>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,15 @@ class Parser {
     }
   }
 
+  // NDJSON with nothing to select or convert: validate a whole block of lines
+  // with one parse_many pass and copy it out when it is already compact.
+  bool block_mode() const { return format_ == "ndjson" && o_.fields.empty() && o_.types.empty(); }
+
+  void block(const su::Block& b) {
+    if (b.lines > 1 && fast_block(b)) return;
+    su::for_each_line(b, [this](const su::Line& l) { line(l); });
+  }
+
   void line(const su::Line& l) {
     if (l.too_long) return diag_.reject(l, "line longer than --max-line (" + o_.common.max_line + ")");
     if (is_blank(l.text)) return;
@@ -110,6 +120,34 @@ class Parser {
     if (!o.types.empty()) r.parse_types(o.types);
     return r;
   }
+  // True when the block was valid NDJSON objects, one per line, and was
+  // written out; false to fall back to line-by-line handling.
+  bool fast_block(const su::Block& b) {
+    std::string_view t = b.text;
+    simdjson::dom::document_stream stream;
+    size_t batch = std::max<size_t>(t.size(), size_t(1) << 20);
+    if (stream_parser_.parse_many(t.data(), t.size(), batch).get(stream)) return false;
+    uint64_t docs = 0;
+    for (auto it = stream.begin(); it != stream.end(); ++it) {
+      simdjson::dom::element el;
+      simdjson::dom::object obj;
+      if ((*it).get(el) || el.get_object().get(obj)) return false;
+      if (obj.begin() != obj.end() && obj.begin().key() == "_control") return false;  // control records: per line
+      ++docs;
+    }
+    if (docs != b.lines || stream.truncated_bytes() != 0) return false;  // blank lines, or two objects on a line
+    std::string& out = out_.buf();
+    auto has = [&t](char c) { return std::memchr(t.data(), c, t.size()) != nullptr; };  // SIMD in glibc
+    if (!has(' ') && !has('\t') && !has('\r')) {
+      out.append(t);
+      out.push_back('\n');
+    } else {
+      su::for_each_line(b, [this](const su::Line& l) { minify(l.text); });
+    }
+    out_.end_record();
+    return true;
+  }
+
   static bool is_blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
 
   std::string ndjson(const su::Line& l) {
@@ -207,6 +245,7 @@ class Parser {
   std::vector<std::string> strings_;
   std::unique_ptr<su::LineFormat> line_format_;
   su::JsonLineParser json_;
+  simdjson::dom::parser stream_parser_;
 };
 
 int run(Options& o) {
@@ -216,6 +255,7 @@ int run(Options& o) {
   } else if (o.format == "regex") {
     throw su::UsageError("--format regex needs --regex PATTERN");
   }
+  delimiter_char(o.delimiter, ',');  // a bad --delimiter is a usage error even on empty input
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-parse", o.common);
@@ -227,13 +267,17 @@ int run(Options& o) {
     chosen = true;
   }
   su::Line line;
-  while (in.next(line) == su::ReadStatus::Line) {
-    if (!chosen) {
-      if (line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      parser.set_format(sniff(line.text), in);
-      chosen = true;
-    }
+  while (!chosen && in.next(line) == su::ReadStatus::Line) {
+    if (line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    parser.set_format(sniff(line.text), in);
+    chosen = true;
     parser.line(line);
+  }
+  if (chosen && parser.block_mode()) {
+    su::Block block;
+    while (in.next_block(block) == su::ReadStatus::Line) parser.block(block);
+  } else if (chosen) {
+    while (in.next(line) == su::ReadStatus::Line) parser.line(line);
   }
   out.flush();
   diag.finish();
@@ -253,8 +297,12 @@ int main(int argc, char** argv) {
   app.add_flag("--no-header", o.no_header, "CSV/TSV input has no header line: fields are named c1, c2, ...");
   app.add_option("--columns", o.columns, "Names for the CSV/TSV columns (implies --no-header)")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->type_name("A,B,...");
-  app.add_option("--fields", o.fields, "Keep only these fields (in input order)")->delimiter(',')->type_name("A,B,...");
+  app.add_option("--fields", o.fields, "Keep only these fields (in input order)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->type_name("A,B,...");
   app.add_option("--types", o.types, "Types for fields: FIELD:int|float|string|bool,...")->type_name("SPEC");
   app.add_flag("--no-infer", o.no_infer, "Keep every text value a string (no number inference, no nulls)");
   su::add_common_options(app, o.common);
