@@ -1,0 +1,243 @@
+// Window assigners and the windowing engine: tags, close records, lateness.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <string>
+
+#include "su/error.hpp"
+#include "su/window.hpp"
+#include "su/window_engine.hpp"
+
+namespace {
+constexpr int64_t S = su::kNsPerSec;
+constexpr int64_t M = 60 * S;
+constexpr int64_t kBase = int64_t(1795255200) * S;  // 2026-11-21T10:00:00Z
+
+// Runs an engine writing into a pipe-less Output and collects what it wrote.
+struct Harness {
+  int fds[2];
+  su::Output* out;
+  su::WindowEngine* engine;
+  explicit Harness(su::WindowOptions o) {
+    REQUIRE(::pipe(fds) == 0);
+    out = new su::Output(fds[1], size_t(1) << 30);  // one block: nothing is written until text()
+    engine = new su::WindowEngine(o, *out);
+  }
+  ~Harness() {
+    delete engine;
+    delete out;
+    ::close(fds[0]);
+  }
+  std::string text() {
+    std::string s = out->buf();
+    out->buf().clear();
+    return s;
+  }
+};
+
+su::WindowOptions opts(su::WindowKind kind, int64_t size, int64_t every = 0, int64_t gap = 0) {
+  su::WindowOptions o;
+  o.spec.kind = kind;
+  o.spec.size = size;
+  o.spec.every = every;
+  o.spec.gap = gap;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("tumbling windows are aligned to the epoch and half-open") {
+  CHECK(su::tumbling_window(kBase + 30 * S, M) == su::TimeWindow{kBase, kBase + M});
+  CHECK(su::tumbling_window(kBase, M) == su::TimeWindow{kBase, kBase + M});
+  CHECK(su::tumbling_window(kBase + M - 1, M) == su::TimeWindow{kBase, kBase + M});
+  CHECK(su::tumbling_window(-1, M) == su::TimeWindow{-M, 0});  // before 1970
+  CHECK(su::tumbling_window(kBase + 90 * M, 3600 * S).start == kBase + 60 * M);
+}
+
+TEST_CASE("hopping windows: every window that covers the time, oldest first") {
+  std::vector<su::TimeWindow> w;
+  su::hopping_windows(kBase + 90 * S, 5 * M, M, w);
+  REQUIRE(w.size() == 5);
+  CHECK(w.front() == su::TimeWindow{kBase - 3 * M, kBase + 2 * M});
+  CHECK(w.back() == su::TimeWindow{kBase + M, kBase + 6 * M});
+  su::hopping_windows(kBase, 10 * M, 3 * M, w);  // size not a multiple of step
+  for (const auto& x : w) CHECK((x.start <= kBase && kBase < x.end));
+  CHECK(w.size() == 4);
+  su::hopping_windows(kBase + 5, M, M, w);  // every == size: tumbling
+  REQUIRE(w.size() == 1);
+  CHECK(w[0] == su::TimeWindow{kBase, kBase + M});
+}
+
+TEST_CASE("count windows: tumbling and sliding") {
+  CHECK(su::count_windows(1, 5, 5).first == 1);
+  CHECK(su::count_windows(5, 5, 5).last == 1);
+  CHECK(su::count_windows(6, 5, 5).first == 2);
+  // size 5, slide 1: record n is in windows n .. n+4 (window k = records k-4 .. k)
+  CHECK(su::count_windows(7, 5, 1).first == 7);
+  CHECK(su::count_windows(7, 5, 1).last == 11);
+  // size 4, slide 2: window k = records 2k-3 .. 2k
+  CHECK(su::count_windows(3, 4, 2).first == 2);
+  CHECK(su::count_windows(3, 4, 2).last == 3);
+  CHECK(su::count_window_closing(4, 2) == 2);
+  CHECK(su::count_window_closing(5, 2) == 0);
+}
+
+TEST_CASE("sessions: join, extend backwards, bridge two sessions") {
+  std::vector<size_t> merged;
+  std::vector<su::TimeWindow> open = {{0, 10}, {20, 30}};
+  CHECK(su::session_join(open, 40, 10, merged) == su::TimeWindow{40, 50});
+  CHECK(merged.empty());
+  CHECK(su::session_join(open, 25, 10, merged) == su::TimeWindow{20, 35});
+  CHECK(merged == std::vector<size_t>{1});
+  CHECK(su::session_join(open, 15, 10, merged) == su::TimeWindow{15, 30});  // 15 s after the first one's last record
+  CHECK(merged == std::vector<size_t>{1});
+  std::vector<su::TimeWindow> near = {{0, 10}, {15, 25}};
+  CHECK(su::session_join(near, 8, 10, merged) == su::TimeWindow{0, 25});  // bridges both
+  CHECK(merged == std::vector<size_t>{0, 1});
+  CHECK(su::session_join(open, -5, 10, merged) == su::TimeWindow{-5, 10});  // out of order, before the start
+}
+
+TEST_CASE("engine: tumbling tags, close after the last record, late record") {
+  Harness h(opts(su::WindowKind::Tumbling, M));
+  CHECK(h.engine->add(R"({"a":1})", kBase + 5 * S, "").empty());
+  CHECK(h.engine->add(R"({"a":2})", kBase + 61 * S, "").empty());
+  CHECK(h.text() ==
+        "{\"a\":1,\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:01:00Z\"}\n"
+        "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:01:00Z\"}\n"
+        "{\"a\":2,\"window_start\":\"2026-11-21T10:01:00Z\",\"window_end\":\"2026-11-21T10:02:00Z\"}\n");
+  std::string late = h.engine->add(R"({"a":3})", kBase + 10 * S, "");
+  CHECK(late.rfind("late: time 2026-11-21T10:00:10Z is in window [2026-11-21T10:00:00Z", 0) == 0);
+  CHECK(h.text().empty());
+  h.engine->close_all();
+  CHECK(h.text() ==
+        "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:01:00Z\",\"window_end\":\"2026-11-21T10:02:00Z\"}\n");
+}
+
+TEST_CASE("engine: grace keeps a window open for out-of-order records") {
+  auto o = opts(su::WindowKind::Tumbling, M);
+  o.grace = 10 * S;
+  Harness h(o);
+  CHECK(h.engine->add(R"({"a":1})", kBase + 50 * S, "").empty());
+  CHECK(h.engine->add(R"({"a":2})", kBase + 65 * S, "").empty());
+  CHECK(h.engine->add(R"({"a":3})", kBase + 55 * S, "").empty());  // within grace
+  CHECK(h.engine->next_close() == kBase + M + 10 * S);
+  CHECK(h.engine->add(R"({"a":4})", kBase + 70 * S, "").empty());  // closes [10:00, 10:01)
+  CHECK_FALSE(h.engine->add(R"({"a":5})", kBase + 59 * S, "").empty());
+  std::string s = h.text();
+  CHECK(s.find("\"a\":3,\"window_start\":\"2026-11-21T10:00:00Z\"") != std::string::npos);
+  CHECK(s.find("close") > s.find("\"a\":3"));
+  CHECK(s.find("close") < s.find("\"a\":4"));
+}
+
+TEST_CASE("engine: advancing the stream's time closes due windows (idle, wall clock)") {
+  Harness h(opts(su::WindowKind::Tumbling, M));
+  h.engine->add(R"({"a":1})", kBase + 5 * S, "");
+  h.text();
+  h.engine->advance(kBase + 59 * S);
+  CHECK(h.text().empty());
+  h.engine->advance(kBase + M);
+  CHECK(h.text().find("\"_control\":\"close\"") != std::string::npos);
+  CHECK_FALSE(h.engine->next_close());
+}
+
+TEST_CASE("engine: hopping writes a copy per window; per-key closes with --by") {
+  Harness h(opts(su::WindowKind::Hopping, 2 * M, M));
+  h.engine->add(R"({"k":"x"})", kBase + 90 * S, R"("k":"x")");
+  std::string s = h.text();
+  CHECK(s.find("\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:02:00Z\"") !=
+        std::string::npos);
+  CHECK(s.find("\"window_start\":\"2026-11-21T10:01:00Z\",\"window_end\":\"2026-11-21T10:03:00Z\"") !=
+        std::string::npos);
+  h.engine->add(R"({"k":"y"})", kBase + 150 * S, R"("k":"y")");
+  s = h.text();
+  CHECK(s.find(R"({"_control":"close","window_start":"2026-11-21T10:00:00Z","window_end":"2026-11-21T10:02:00Z","k":"x"})") !=
+        std::string::npos);
+  // A record whose older window closed but whose newer one is open goes to the open one only.
+  CHECK(h.engine->add(R"({"k":"z"})", kBase + 100 * S, R"("k":"z")").empty());
+  s = h.text();
+  CHECK(s.find("10:01:00Z\",\"window_end\":\"2026-11-21T10:03:00Z") != std::string::npos);
+  CHECK(s.find("10:00:00Z") == std::string::npos);
+}
+
+TEST_CASE("engine: sessions per key are held and written when they close") {
+  Harness h(opts(su::WindowKind::Session, 0, 0, 30 * S));
+  h.engine->add(R"({"u":"a","n":1})", kBase, R"("u":"a")");
+  h.engine->add(R"({"u":"b","n":2})", kBase + 10 * S, R"("u":"b")");
+  h.engine->add(R"({"u":"a","n":3})", kBase + 20 * S, R"("u":"a")");
+  CHECK(h.text().empty());  // held: their tags need the session's end
+  CHECK(h.engine->buffered_bytes() > 0);
+  h.engine->add(R"({"u":"c","n":4})", kBase + 45 * S, R"("u":"c")");  // closes b's session (ends 10:00:40)
+  CHECK(h.text() ==
+        "{\"u\":\"b\",\"n\":2,\"window_start\":\"2026-11-21T10:00:10Z\",\"window_end\":\"2026-11-21T10:00:40Z\"}\n"
+        "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:00:10Z\",\"window_end\":\"2026-11-21T10:00:40Z\","
+        "\"u\":\"b\"}\n");
+  h.engine->close_all();
+  std::string s = h.text();
+  CHECK(s.find(R"({"u":"a","n":1,"window_start":"2026-11-21T10:00:00Z","window_end":"2026-11-21T10:00:50Z"})") == 0);
+  CHECK(s.find(R"("n":3)") < s.find(R"("u":"a"})"));
+  CHECK(s.find(R"("u":"c"})") > s.find(R"("u":"a"})"));  // closes in order of session end
+  CHECK(h.engine->buffered_bytes() == 0);
+}
+
+TEST_CASE("engine: a record bridging two sessions merges them") {
+  auto o = opts(su::WindowKind::Session, 0, 0, 10 * S);
+  o.grace = 60 * S;
+  Harness g(o);
+  g.engine->add(R"({"n":1})", kBase, "");
+  g.engine->add(R"({"n":2})", kBase + 15 * S, "");
+  g.engine->add(R"({"n":3})", kBase + 8 * S, "");  // bridges [0,10) and [15,25)
+  g.engine->close_all();
+  std::string s = g.text();
+  CHECK(s.find("\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:00:25Z\"") !=
+        std::string::npos);
+  size_t closes = 0;
+  for (size_t p = s.find("_control"); p != std::string::npos; p = s.find("_control", p + 1)) ++closes;
+  CHECK(closes == 1);
+}
+
+TEST_CASE("engine: --max-buffer is a fatal error when sessions hold too much") {
+  auto o = opts(su::WindowKind::Session, 0, 0, 30 * S);
+  o.max_buffer = 20;
+  Harness h(o);
+  h.engine->add(R"({"n":1})", kBase, "");
+  CHECK_THROWS_AS(h.engine->add(R"({"n":2,"pad":"xxxxxxxx"})", kBase + S, ""), su::Fatal);
+}
+
+TEST_CASE("engine: count windows per key, tumbling and sliding") {
+  Harness h(opts(su::WindowKind::Count, 2, 2));
+  h.engine->add(R"({"s":"a"})", 0, R"("s":"a")");
+  h.engine->add(R"({"s":"b"})", 0, R"("s":"b")");
+  h.engine->add(R"({"s":"a"})", 0, R"("s":"a")");
+  CHECK(h.text() ==
+        "{\"s\":\"a\",\"window\":1}\n{\"s\":\"b\",\"window\":1}\n{\"s\":\"a\",\"window\":1}\n"
+        "{\"_control\":\"close\",\"window\":1,\"s\":\"a\"}\n");
+  h.engine->close_all();
+  CHECK(h.text() == "{\"_control\":\"close\",\"window\":1,\"s\":\"b\"}\n");
+
+  Harness m(opts(su::WindowKind::Count, 3, 1));
+  for (int i = 1; i <= 4; ++i) m.engine->add("{\"i\":" + std::to_string(i) + "}", 0, "");
+  CHECK(m.text() ==
+        "{\"i\":1,\"window\":1}\n{\"_control\":\"close\",\"window\":1}\n"
+        "{\"i\":1,\"window\":2}\n{\"i\":2,\"window\":2}\n{\"_control\":\"close\",\"window\":2}\n"
+        "{\"i\":1,\"window\":3}\n{\"i\":2,\"window\":3}\n{\"i\":3,\"window\":3}\n{\"_control\":\"close\",\"window\":3}\n"
+        "{\"i\":2,\"window\":4}\n{\"i\":3,\"window\":4}\n{\"i\":4,\"window\":4}\n{\"_control\":\"close\",\"window\":4}\n");
+  m.engine->close_all();
+  CHECK(m.text().empty());  // every record closed a window: nothing pending
+
+  Harness p(opts(su::WindowKind::Count, 4, 2));
+  for (int i = 1; i <= 5; ++i) p.engine->add("{\"i\":" + std::to_string(i) + "}", 0, "");
+  p.text();
+  p.engine->close_all();  // window 3 = records 3..6, of which 3..5 arrived
+  CHECK(p.text() == "{\"i\":3,\"window\":3}\n{\"i\":4,\"window\":3}\n{\"i\":5,\"window\":3}\n"
+                    "{\"_control\":\"close\",\"window\":3}\n");
+}
+
+TEST_CASE("engine: no close records when control records are off; epoch tags") {
+  auto o = opts(su::WindowKind::Tumbling, M);
+  o.control = false;
+  o.time_output = su::TimeOutput::EpochMs;
+  Harness h(o);
+  h.engine->add(R"({"a":1})", kBase + S, "");
+  h.engine->close_all();
+  CHECK(h.text() == "{\"a\":1,\"window_start\":1795255200000,\"window_end\":1795255260000}\n");
+}
