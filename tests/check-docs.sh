@@ -17,7 +17,7 @@ opts=$("$bindir/$tool" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
 [ -n "$opts" ] || { echo "no options found in --help"; exit 1; }
 for o in $opts; do
   name=${o#--}
-  grep -qE -- "(\\\\-\\\\-|--)$name\b" "$man" || { echo "$man: no $o"; fail=1; }
+  sed 's/\\-/-/g' "$man" | grep -qE -- "--$name\b" || { echo "$man: no $o"; fail=1; }
   grep -qE -- "--$name\b" "$bash_c" || { echo "$bash_c: no $o"; fail=1; }
   grep -qE -- "--$name\b" "$zsh_c" || { echo "$zsh_c: no $o"; fail=1; }
   grep -qE -- "-l $name\b" "$fish_c" || { echo "$fish_c: no $o"; fail=1; }
