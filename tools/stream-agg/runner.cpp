@@ -1,0 +1,218 @@
+// The stream-agg loop (see runner.hpp).
+#include "runner.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+#include "su/agg_group.hpp"
+#include "su/agg_record.hpp"
+#include "su/error.hpp"
+#include "su/json.hpp"
+#include "su/units.hpp"
+
+namespace stream_agg {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr size_t kNone = size_t(-1);
+
+bool is_blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// Wires the field reader to the group table: which wanted field feeds each key
+// part and each column.
+class Aggregator {
+ public:
+  Aggregator(const Options& o, su::Output& out, su::Diagnostics& diag)
+      : o_(o), out_(out), diag_(diag), control_(o.common.control_enabled()),
+        table_(key_fields(o), o.specs, o.approx), reader_(wanted()) {
+    for (size_t i = 0; i < reader_.size(); ++i)
+      if (std::find(column_slot_.begin(), column_slot_.end(), i) == column_slot_.end()) reader_.set_key_only(i);
+  }
+
+  void line(const su::Line& l) {
+    if (l.too_long) return diag_.reject(l, "line longer than --max-line (" + o_.common.max_line + ")");
+    if (is_blank(l.text)) return;
+    if (su::is_control_line(l.text)) return control(l);
+    std::string err = reader_.read(l);
+    if (!err.empty()) return diag_.reject(l, err);
+    key_.clear();
+    const size_t tags = window_tags().size();
+    for (size_t i = 0; i < key_slot_.size(); ++i) {
+      if (i) key_.push_back('\n');
+      size_t s = key_slot_[i];
+      if (reader_.present(s)) key_.append(reader_.text(s));
+      else if (i >= tags) key_.append("null");  // a missing --by field groups as null
+    }
+    std::byte* block = table_.group(key_);
+    for (size_t c = 0; c < column_slot_.size(); ++c)
+      table_.add(block, c, column_slot_[c] == kNone ? missing_ : reader_.value(column_slot_[c]));
+  }
+
+  void snapshot() {
+    table_.write_all(out_);
+    out_.flush();
+  }
+  void finish() { table_.close_all(out_); }
+
+  // The stderr summary of values skipped by type.
+  void report_skipped() {
+    for (const auto& c : table_.columns())
+      if (c.fn->skipped())
+        diag_.warn(c.spec.text + ": " + std::to_string(c.fn->skipped()) + " value" +
+                   (c.fn->skipped() == 1 ? "" : "s") + " of the wrong type skipped");
+  }
+
+ private:
+  static std::vector<std::string> key_fields(const Options& o) {
+    std::vector<std::string> k = window_tags();
+    k.insert(k.end(), o.by.begin(), o.by.end());
+    return k;
+  }
+
+  // The distinct fields to read, and where each key part and column finds its value.
+  std::vector<std::string> wanted() {
+    std::vector<std::string> names;
+    auto slot = [&](const std::string& f) {
+      auto it = std::find(names.begin(), names.end(), f);
+      if (it != names.end()) return size_t(it - names.begin());
+      names.push_back(f);
+      return names.size() - 1;
+    };
+    for (const auto& k : key_fields(o_)) key_slot_.push_back(slot(k));
+    for (const auto& s : o_.specs) column_slot_.push_back(s.field.empty() ? kNone : slot(s.field));
+    return names;
+  }
+
+  // close: emit and free the groups it names, then forward it. Any other
+  // control record is passed through.
+  void control(const su::Line& l) {
+    std::string err = reader_.members(l, members_);
+    if (!err.empty()) return diag_.reject(l, err);
+    if (!members_.empty() && members_[0].second == "\"close\"") {
+      const auto& keys = table_.key_fields();
+      std::vector<std::optional<std::string>> want(keys.size());
+      for (size_t m = 1; m < members_.size(); ++m) {
+        auto it = std::find(keys.begin(), keys.end(), members_[m].first);
+        if (it != keys.end()) want[size_t(it - keys.begin())] = members_[m].second;
+      }
+      table_.close_matching(want, out_);
+    }
+    if (control_) {
+      out_.write(l.text);
+      out_.put('\n');
+    }
+    out_.flush();  // a closed window's results go out at once
+  }
+
+  const Options& o_;
+  su::Output& out_;
+  su::Diagnostics& diag_;
+  bool control_;
+  su::agg::GroupTable table_;
+  std::vector<size_t> key_slot_, column_slot_;
+  su::agg::FieldReader reader_;
+  std::string key_;
+  su::Value missing_;
+  std::vector<std::pair<std::string, std::string>> members_;
+};
+
+// --every: a snapshot each period of wall-clock time, also while input is idle.
+class Ticker {
+ public:
+  explicit Ticker(int64_t period_ns) : period_(period_ns), next_(Clock::now() + period_) {}
+  bool enabled() const { return period_.count() > 0; }
+  int timeout_ms() const {
+    if (!enabled()) return -1;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_ - Clock::now()).count() + 1;
+    return int(std::max<int64_t>(left, 0));
+  }
+  // True once per period that has passed (checks the clock every 1024 calls
+  // unless forced, so a busy stream pays almost nothing).
+  bool due(bool force) {
+    if (!enabled() || (!force && (++calls_ & 1023) != 0)) return false;
+    auto now = Clock::now();
+    if (now < next_) return false;
+    while (next_ <= now) next_ += period_;
+    return true;
+  }
+
+ private:
+  std::chrono::nanoseconds period_;
+  Clock::time_point next_;
+  uint64_t calls_ = 0;
+};
+
+}  // namespace
+
+void resolve_arguments(Options& o) {
+  std::vector<std::string> files;
+  for (const auto& a : o.args) {
+    // A SPEC when it parses as one; otherwise an input file, unless it can
+    // only have been meant as a SPEC (a known function, or ':' or '=' in it
+    // and no such file).
+    if (a == "-") {
+      files.push_back(a);
+      continue;
+    }
+    try {
+      o.specs.push_back(su::agg::parse_spec(a));
+    } catch (const su::UsageError&) {
+      bool spec_like = su::agg::is_function(a.substr(0, a.find_first_of(":="))) ||
+                       (a.find_first_of(":=") != std::string::npos && !exists(a));
+      if (spec_like) throw;
+      files.push_back(a);
+    }
+  }
+  if (o.specs.empty()) throw su::UsageError("no aggregate given (e.g. count, mean:FIELD)");
+  o.common.inputs = files;
+  std::vector<std::string> names;
+  for (const auto& t : window_tags()) names.push_back(t);
+  std::vector<std::string> by;
+  for (const auto& b : o.by) {
+    if (b.empty()) throw su::UsageError("--by: empty field name");
+    if (std::find(names.begin(), names.end(), b) != names.end()) continue;  // window tags are keys anyway
+    by.push_back(b);
+    names.push_back(b);
+  }
+  o.by = by;
+  for (const auto& s : o.specs) {
+    if (std::find(names.begin(), names.end(), s.name) != names.end())
+      throw su::UsageError("output name '" + s.name + "' used twice (rename one with =NAME)");
+    names.push_back(s.name);
+  }
+  if (!o.every.empty()) {
+    o.every_ns = su::duration_arg("--every", o.every);
+    if (o.every_ns <= 0) throw su::UsageError("--every: the period must be more than 0");
+  }
+}
+
+int run(Options& o) {
+  su::InputReader in(o.common.inputs, o.common.max_line_bytes());
+  su::Output out(1);
+  su::Diagnostics diag("stream-agg", o.common);
+  su::flush_before_block(in, out, diag);
+  Aggregator agg(o, out, diag);
+  Ticker ticker(o.every_ns);
+  su::Line line;
+  for (;;) {
+    su::ReadStatus st = in.next(line, ticker.timeout_ms());
+    if (st == su::ReadStatus::Line) agg.line(line);
+    else if (st != su::ReadStatus::Timeout) break;  // end of input, or a stop signal
+    if (ticker.due(st == su::ReadStatus::Timeout)) agg.snapshot();
+  }
+  agg.finish();
+  out.flush();
+  agg.report_skipped();
+  diag.finish();
+  return diag.exit_status();
+}
+
+}  // namespace stream_agg

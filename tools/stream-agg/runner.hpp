@@ -1,0 +1,36 @@
+// The stream-agg loop: reads records, updates their groups, closes groups on
+// close control records, prints snapshots with --every, and emits whatever
+// is open at end of input or on SIGINT/SIGTERM.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "su/agg.hpp"
+#include "su/tool.hpp"
+
+namespace stream_agg {
+
+struct Options {
+  su::CommonOptions common;
+  std::vector<std::string> by;
+  std::vector<std::string> args;  // SPECs and input files
+  std::vector<su::agg::Spec> specs;
+  bool approx = false;
+  std::string every;
+  int64_t every_ns = 0;
+};
+
+// The window tags that join every group key when a record has them.
+inline const std::vector<std::string>& window_tags() {
+  static const std::vector<std::string> tags = {"window_start", "window_end", "window"};
+  return tags;
+}
+
+// Splits args into SPECs and files, checks --by and the output names.
+// Throws su::UsageError.
+void resolve_arguments(Options& o);
+
+int run(Options& o);
+
+}  // namespace stream_agg
