@@ -214,7 +214,7 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
     bool timed_out = false, interrupted = false;
     fill(timeout_ms, &timed_out, &interrupted);
     if (interrupted) return ReadStatus::Interrupted;
-    if (timed_out) return ReadStatus::Timeout;
+    if (timed_out && timeout_ms >= 0) return ReadStatus::Timeout;  // with no timeout: wait on
   }
 }
 
