@@ -20,16 +20,16 @@ bool csv_scan_scalar(std::string_view rec, char delim, char quote, std::vector<u
   return !inq;
 }
 
-CsvSplitter::CsvSplitter(CsvDialect d) : d_(d), scan_(csv_scan_impl()) {}
+CsvSplitter::CsvSplitter(CsvDialect d) : d_(d), kernels_(&csv_kernels()) {}
 
 std::string CsvSplitter::split(std::string_view rec, std::vector<CsvField>& out) {
-  // Fast path: no quote and no escape anywhere in the record, so every field
-  // is a plain view between two delimiters.
-  const bool plain = !(d_.quote && std::memchr(rec.data(), d_.quote, rec.size())) &&
-                     !(d_.tsv_escapes && std::memchr(rec.data(), '\\', rec.size()));
-  if (!plain) return split_escaped(rec, out);
+  // Fast path: no quote (CSV) or backslash (TSV) anywhere in the record, so
+  // every field is a plain view between two delimiters. The scan reports it.
+  const char watch = d_.quote ? d_.quote : d_.tsv_escapes ? '\\' : d_.delimiter;
+  bool special = false;
   ends_.clear();
-  scan_(rec, d_.delimiter, '\0', ends_);
+  kernels_->scan_watch(rec, d_.delimiter, d_.quote, watch, ends_, &special);
+  if (special && watch != d_.delimiter) return split_escaped(rec, out);
   out.resize(ends_.size());
   size_t start = 0;
   CsvField* o = out.data();
@@ -44,7 +44,7 @@ std::string CsvSplitter::split_escaped(std::string_view rec, std::vector<CsvFiel
   std::vector<uint32_t>& ends = ends_;
   ends.clear();
   out.clear();
-  if (!scan_(rec, d_.delimiter, d_.quote, ends)) return "unterminated quoted field";
+  if (!kernels_->scan(rec, d_.delimiter, d_.quote, ends)) return "unterminated quoted field";
   // Pass 1: decide sizes so scratch_ never reallocates under live views.
   scratch_.clear();
   scratch_.reserve(rec.size());

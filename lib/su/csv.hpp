@@ -23,6 +23,8 @@ struct CsvField {
   bool quoted = false;    // was quoted in the input ("" stays an empty string)
 };
 
+struct CsvKernels;
+
 class CsvSplitter {
  public:
   explicit CsvSplitter(CsvDialect d = {});
@@ -36,7 +38,7 @@ class CsvSplitter {
   std::string split_escaped(std::string_view rec, std::vector<CsvField>& out);
 
   CsvDialect d_;
-  CsvScanFn scan_;
+  const CsvKernels* kernels_;
   std::vector<uint32_t> ends_;
   std::string scratch_;
 };
@@ -55,10 +57,14 @@ bool csv_scan_scalar(std::string_view rec, char delim, char quote, std::vector<u
 // One instruction set's kernels. find_record_end has the contract of
 // su::find_record_end_quoted (input.hpp): the index of the first '\n' outside
 // quotes in [p, p+n), or n; *parity carries the quote state (0 = outside).
+// scan_watch is scan that also sets *seen when the byte `watch` occurs in rec
+// (CsvSplitter's test for "no quote, no escape: plain fields").
 // count_byte counts the bytes equal to c.
 struct CsvKernels {
   const char* name;
   CsvScanFn scan;
+  bool (*scan_watch)(std::string_view rec, char delim, char quote, char watch, std::vector<uint32_t>& ends,
+                     bool* seen);
   size_t (*find_record_end)(const char* p, size_t n, char quote, int* parity);
   size_t (*count_byte)(const char* p, size_t n, char c);
 };

@@ -19,6 +19,12 @@ namespace su {
 // ---- scalar twins -------------------------------------------------------
 namespace scalar {
 
+bool scan_watch(std::string_view rec, char delim, char quote, char watch, std::vector<uint32_t>& ends,
+                bool* seen) {
+  *seen = std::memchr(rec.data(), watch, rec.size()) != nullptr;
+  return csv_scan_scalar(rec, delim, quote, ends);
+}
+
 size_t find_record_end(const char* p, size_t n, char quote, int* parity) {
   int par = *parity;
   for (size_t i = 0; i < n; ++i) {
@@ -136,10 +142,10 @@ bool always() { return true; }
 // Best first: the default choice is the first supported entry.
 const Entry kEntries[] = {
 #if defined(__x86_64__)
-    {{"avx2", avx2::scan, avx2::find_record_end, avx2::count_byte}, has_avx2},
-    {{"sse2", sse2::scan, sse2::find_record_end, sse2::count_byte}, always},
+    {{"avx2", avx2::scan, avx2::scan_watch, avx2::find_record_end, avx2::count_byte}, has_avx2},
+    {{"sse2", sse2::scan, sse2::scan_watch, sse2::find_record_end, sse2::count_byte}, always},
 #endif
-    {{"scalar", csv_scan_scalar, scalar::find_record_end, scalar::count_byte}, always},
+    {{"scalar", csv_scan_scalar, scalar::scan_watch, scalar::find_record_end, scalar::count_byte}, always},
 };
 
 const CsvKernels& choose() {

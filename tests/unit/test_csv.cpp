@@ -67,19 +67,28 @@ void check_all_kernels(const std::string& rec) {
     for (auto [delim, quote] : {std::pair{',', '"'}, std::pair{'\t', '\0'}, std::pair{';', '\''}}) {
       ScanResult want = run_scan(scalar->scan, rec, delim, quote);
       ScanResult got = run_scan(k->scan, rec, delim, quote);
-      INFO("kernel ", k->name, " len ", rec.size(), " delim ", int(delim), " quote ", int(quote));
+      INFO("kernel ", std::string(k->name), " len ", rec.size(), " delim ", int(delim), " quote ", int(quote));
       CHECK(got == want);
+      for (char watch : {quote, '\\', ','}) {
+        ScanResult w1{true, {7777}}, w2{true, {7777}};
+        bool s1 = false, s2 = true;
+        w1.ok = scalar->scan_watch(rec, delim, quote, watch, w1.ends, &s1);
+        w2.ok = k->scan_watch(rec, delim, quote, watch, w2.ends, &s2);
+        CHECK(w2 == w1);
+        CHECK(w1 == want);
+        CHECK(s2 == s1);
+      }
     }
     for (int parity : {0, 1}) {
       int pw = parity, pg = parity;
       size_t want = scalar->find_record_end(rec.data(), rec.size(), '"', &pw);
       size_t got = k->find_record_end(rec.data(), rec.size(), '"', &pg);
-      INFO("kernel ", k->name, " find_record_end len ", rec.size(), " parity ", parity);
+      INFO("kernel ", std::string(k->name), " find_record_end len ", rec.size(), " parity ", parity);
       CHECK(got == want);
       CHECK(pg == pw);
     }
     for (char c : {'"', '\n', ','}) {
-      INFO("kernel ", k->name, " count_byte len ", rec.size());
+      INFO("kernel ", std::string(k->name), " count_byte len ", rec.size());
       CHECK(k->count_byte(rec.data(), rec.size(), c) == scalar->count_byte(rec.data(), rec.size(), c));
     }
   }
@@ -202,7 +211,7 @@ TEST_CASE("csv kernels: quotes and delimiters at block boundaries") {
 
 TEST_CASE("csv kernels: results on a known record") {
   for (const su::CsvKernels* k : su::csv_kernels_available()) {
-    INFO(k->name);
+    INFO(std::string(k->name));
     std::string rec = std::string(62, 'a') + ",\"x,\ny\"," + std::string(70, 'b') + ",";
     ScanResult r = run_scan(k->scan, rec, ',', '"');
     CHECK(r.ok);

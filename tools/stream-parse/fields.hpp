@@ -28,9 +28,19 @@ class RecordWriter {
   std::string write(std::string& out, const std::vector<ParsedField>& fields);
 
  private:
+  // Per field position: the name last seen there, its JSON key text
+  // (`"name":`), and its --fields/--types rules, computed once per name.
+  struct Key {
+    bool valid = false;
+    std::string name;
+    std::string json;
+    bool keep = true;
+    FieldType type = FieldType::Infer;
+  };
+  const Key& key_for(size_t i, std::string_view name);
+
   FieldRules rules_;
-  std::unordered_map<std::string, FieldType> by_name_;
-  std::string name_scratch_;
+  std::vector<Key> keys_;
 };
 
 }  // namespace su
