@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,16 @@ void check(const Options& o) {
     if (k.empty()) throw su::UsageError("--upsert: empty key name");
 }
 
+// For the tests only (not a user option): STREAM_SINK_SQLITE_TEST_MAX_PAGES=N
+// caps the database at N pages, so a test can fill the "disk".
+void test_hooks(sink::Db& db) {
+  const char* pages = std::getenv("STREAM_SINK_SQLITE_TEST_MAX_PAGES");
+  if (!pages) return;
+  std::string_view p(pages);
+  if (p.empty() || p.find_first_not_of("0123456789") != std::string_view::npos) return;
+  db.exec("PRAGMA max_page_count=" + std::string(p));
+}
+
 // Reads lines until end of input. After a stop signal: until upstream
 // finishes or kDrainTime has passed; a second signal stops at once.
 // Returns true when the input was read to its end.
@@ -81,6 +92,7 @@ int run(Options& o) {
   su::Output out(1);
   su::Diagnostics diag("stream-sink-sqlite", o.common);
   sink::Db db(o.db, busy_timeout_ms(o.busy_timeout), o.durable);
+  test_hooks(db);
   sink::TableWriter writer(db, o.writer);
   // CONTRACT 6: commit and flush before waiting for input.
   in.on_before_block([&] {

@@ -1,6 +1,12 @@
 // SQLite connection and statement wrappers; errors become su::Fatal.
 #include "sqlite_db.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "su/error.hpp"
 
 namespace sink {
@@ -64,18 +70,41 @@ void Stmt::run() {
   reset();
 }
 
+namespace {
+// A new database appears at its path already in WAL mode: it is made under a
+// temporary name and linked into place (never over an existing file), so a
+// reader that opens it at that moment is never locked out by the switch.
+void create_in_wal_mode(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 || errno != ENOENT) return;
+  std::string tmp = path + ".new-" + std::to_string(::getpid());
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  bool ok = sqlite3_open_v2(tmp.c_str(), &db, flags, nullptr) == SQLITE_OK &&
+            sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_close_v2(db);
+  if (ok) (void)::link(tmp.c_str(), path.c_str());  // EEXIST: someone else made it first
+  ::unlink(tmp.c_str());
+  ::unlink((tmp + "-wal").c_str());
+  ::unlink((tmp + "-shm").c_str());
+}
+}  // namespace
+
 Db::Db(const std::string& path, int busy_timeout_ms, bool durable) : path_(path) {
   static const bool configured = [] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // no global statistics lock per allocation
     return true;
   }();
   (void)configured;
+  create_in_wal_mode(path);
   try {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");
     if (sqlite3_db_readonly(db_, "main") == 1) throw su::Fatal(path_ + ": cannot write: the file is read-only");
     sqlite3_busy_timeout(db_, busy_timeout_ms);
     // WAL: readers run while we write; a crash loses at most the open transaction.
+    // Switching a fresh file to WAL locks readers out: keep that short (no fsync).
+    exec("PRAGMA synchronous=OFF");
     exec("PRAGMA journal_mode=WAL");
     exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     exec("PRAGMA cache_size=-8192");  // 8 MiB of page cache
@@ -86,7 +115,12 @@ Db::Db(const std::string& path, int busy_timeout_ms, bool durable) : path_(path)
   }
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  // The last connection to close holds an exclusive lock while it checkpoints
+  // and removes the WAL: copy the pages back first, so that moment is short.
+  sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  sqlite3_close_v2(db_);
+}
 
 void Db::exec(const std::string& sql) {
   char* err = nullptr;
@@ -99,7 +133,13 @@ void Db::exec(const std::string& sql) {
 std::string Db::message(std::string_view context) const {
   std::string m = path_ + ": ";
   if (!context.empty()) m.append(context).append(": ");
-  m += db_ ? sqlite3_errmsg(db_) : "out of memory";
+  if (!db_) return m + "out of memory";
+  m += sqlite3_errmsg(db_);
+  // "disk I/O error" alone does not say what happened: add the system's reason.
+  int code = sqlite3_errcode(db_);
+  int sys = sqlite3_system_errno(db_);
+  if ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_FULL) && sys != 0)
+    m.append(" (").append(std::strerror(sys)).append(")");
   return m;
 }
 

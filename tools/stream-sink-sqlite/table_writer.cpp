@@ -125,10 +125,10 @@ std::string TableWriter::write(std::span<const Field> fields) {
   sqlite3_stmt* st = s->insert.get();
   int rc = sqlite3_step(st);
   if (rc != SQLITE_DONE) {
-    std::string m = sqlite3_errmsg(db_.get());
+    std::string m = is_record_error(rc) ? "sqlite: " + std::string(sqlite3_errmsg(db_.get())) : db_.message();
     sqlite3_reset(st);
-    if (is_record_error(rc)) return "sqlite: " + m;
-    throw su::Fatal(db_.path() + ": " + m);
+    if (is_record_error(rc)) return m;
+    throw su::Fatal(m);
   }
   sqlite3_reset(st);
   ++rows_;
@@ -199,6 +199,9 @@ std::string TableWriter::ensure_columns(std::span<const Field> fields) {
   if (!table_exists_) load_schema();  // first use, or another writer created it meanwhile
   if (!table_exists_) {
     create_table(fields);
+    // Readers see the new, empty table at once rather than "no such table".
+    commit();
+    begin();
     return {};
   }
   bool missing = false;
