@@ -1,0 +1,238 @@
+// InputReader: files in order, stdin, line endings, BOM, long lines, quote-
+// aware records, timeouts and the before-block hook.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "su/input.hpp"
+
+namespace {
+
+// A temporary file holding `content`, removed at scope exit.
+struct TempFile {
+  std::string path;
+  explicit TempFile(std::string_view content) {
+    char tmpl[] = "/tmp/su_test_input_XXXXXX";
+    int fd = ::mkstemp(tmpl);
+    REQUIRE(fd >= 0);
+    path = tmpl;
+    size_t off = 0;
+    while (off < content.size()) {
+      ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+      REQUIRE(n > 0);
+      off += size_t(n);
+    }
+    ::close(fd);
+  }
+  ~TempFile() { ::unlink(path.c_str()); }
+};
+
+struct Got {
+  std::string text;
+  std::string source;
+  uint64_t number;
+  bool too_long;
+};
+
+std::vector<Got> read_all(su::InputReader& in) {
+  std::vector<Got> out;
+  su::Line l;
+  while (in.next(l) == su::ReadStatus::Line) {
+    CHECK(l.capacity >= l.text.size() + su::kInputPadding);
+    out.push_back({std::string(l.text), std::string(l.source), l.number, l.too_long});
+  }
+  return out;
+}
+
+std::vector<std::string> texts(const std::vector<Got>& g) {
+  std::vector<std::string> out;
+  for (const auto& x : g) out.push_back(x.text);
+  return out;
+}
+
+// Puts a pipe's read end on stdin for the scope; restores stdin after.
+struct StdinPipe {
+  int saved, wr;
+  StdinPipe() {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    saved = ::dup(0);
+    ::dup2(fds[0], 0);
+    ::close(fds[0]);
+    wr = fds[1];
+  }
+  void write(std::string_view s) { REQUIRE(::write(wr, s.data(), s.size()) == ssize_t(s.size())); }
+  void close() {
+    if (wr >= 0) ::close(wr);
+    wr = -1;
+  }
+  ~StdinPipe() {
+    close();
+    ::dup2(saved, 0);
+    ::close(saved);
+  }
+};
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("input: several files in order, line numbers per file") {
+  TempFile a("a1\na2\n"), b("b1\n");
+  su::InputReader in({a.path, b.path});
+  auto g = read_all(in);
+  REQUIRE(g.size() == 3);
+  CHECK(texts(g) == V{"a1", "a2", "b1"});
+  CHECK(g[0].source == a.path);
+  CHECK(g[1].number == 2);
+  CHECK(g[2].source == b.path);
+  CHECK(g[2].number == 1);
+}
+
+TEST_CASE("input: CRLF, blank lines and a last line without a newline") {
+  TempFile f("x\r\n\r\n\ny\r\nlast");
+  su::InputReader in({f.path});
+  auto g = read_all(in);
+  CHECK(texts(g) == V{"x", "", "", "y", "last"});
+  CHECK(g.back().number == 5);
+}
+
+TEST_CASE("input: a UTF-8 BOM is skipped at the start of each file only") {
+  TempFile a("\xEF\xBB\xBFone\n\xEF\xBB\xBFkept\n"), b("\xEF\xBB\xBFtwo");
+  su::InputReader in({a.path, b.path});
+  CHECK(texts(read_all(in)) == V{"one", "\xEF\xBB\xBFkept", "two"});
+}
+
+TEST_CASE("input: an empty file and a missing file") {
+  TempFile e("");
+  su::InputReader in({e.path});
+  CHECK(read_all(in).empty());
+  su::InputReader bad({"/nonexistent/su-test"});
+  su::Line l;
+  CHECK_THROWS(bad.next(l));
+}
+
+TEST_CASE("input: stdin through a pipe, also when named -") {
+  StdinPipe p;
+  p.write("s1\ns2\n");
+  p.close();
+  su::InputReader in({"-"});
+  auto g = read_all(in);
+  CHECK(texts(g) == V{"s1", "s2"});
+  CHECK(g[0].source == "stdin");
+}
+
+TEST_CASE("input: a line over max_line is rejected as too_long; the next line is intact") {
+  std::string big(100, 'x');
+  TempFile f("short\n" + big + "\nafter\n");
+  su::InputReader in({f.path}, 32);
+  auto g = read_all(in);
+  REQUIRE(g.size() == 3);
+  CHECK(g[0].text == "short");
+  CHECK(g[1].too_long);
+  CHECK(g[1].text.size() <= 32);
+  CHECK(g[1].number == 2);
+  CHECK_FALSE(g[2].too_long);
+  CHECK(g[2].text == "after");
+  CHECK(g[2].number == 3);
+}
+
+TEST_CASE("input: an over-long line bigger than the read buffer is skipped to its end") {
+  std::string big(5u << 20, 'y');
+  TempFile f(big + "\nnext\n");
+  su::InputReader in({f.path}, 1024);
+  auto g = read_all(in);
+  REQUIRE(g.size() == 2);
+  CHECK(g[0].too_long);
+  CHECK(g[1].text == "next");
+  CHECK_FALSE(g[1].too_long);
+}
+
+TEST_CASE("input: lines longer than the 1 MiB read size come out whole") {
+  std::string l1(3u << 20, 'a'), l2((1u << 20) + 7, 'b');
+  l1[12345] = 'Z';
+  TempFile f(l1 + "\n" + l2 + "\nend");
+  su::InputReader in({f.path});
+  auto g = read_all(in);
+  REQUIRE(g.size() == 3);
+  CHECK(g[0].text == l1);
+  CHECK(g[1].text == l2);
+  CHECK(g[2].text == "end");
+}
+
+TEST_CASE("input: quote-aware records keep newlines inside quotes; line numbers count them") {
+  TempFile f("h1,h2\na,\"x\ny\r\nz\"\n\"q\"\"\n\",b\nlast,\"\"\n");
+  su::InputReader in({f.path});
+  in.set_quote_aware(true);
+  auto g = read_all(in);
+  REQUIRE(g.size() == 4);
+  CHECK(g[0].text == "h1,h2");
+  CHECK(g[1].text == "a,\"x\ny\r\nz\"");
+  CHECK(g[1].number == 2);
+  CHECK(g[2].text == "\"q\"\"\n\",b");
+  CHECK(g[2].number == 5);
+  CHECK(g[3].text == "last,\"\"");
+  CHECK(g[3].number == 7);
+}
+
+TEST_CASE("input: quote-aware records across read blocks") {
+  // Records with quoted newlines, straddling the 1 MiB read boundary.
+  std::string content, rec = "k,\"line one\nline, two\n\"\"three\"\"\"\n";
+  size_t n = 0;
+  while (content.size() < (3u << 20)) {
+    content += rec;
+    ++n;
+  }
+  TempFile f(content);
+  su::InputReader in({f.path});
+  in.set_quote_aware(true);
+  auto g = read_all(in);
+  REQUIRE(g.size() == n);
+  bool all_same = true;
+  for (const auto& x : g) all_same = all_same && x.text == rec.substr(0, rec.size() - 1);
+  CHECK(all_same);
+  CHECK(g.back().number == 3 * n - 2);
+}
+
+TEST_CASE("input: an unterminated quote runs to the end of the input") {
+  TempFile f("a\n\"open\nstill\n");
+  su::InputReader in({f.path});
+  in.set_quote_aware(true);
+  auto g = read_all(in);
+  REQUIRE(g.size() == 2);
+  CHECK(g[1].text == "\"open\nstill");  // the final line terminator is not part of it
+}
+
+TEST_CASE("input: Timeout from a pipe with no data, then the line when it comes") {
+  StdinPipe p;
+  su::InputReader in({"-"});
+  su::Line l;
+  CHECK(in.next(l, 30) == su::ReadStatus::Timeout);
+  p.write("late\n");
+  REQUIRE(in.next(l, 1000) == su::ReadStatus::Line);
+  CHECK(l.text == "late");
+  CHECK(in.next(l, 30) == su::ReadStatus::Timeout);
+  p.close();
+  CHECK(in.next(l, 1000) == su::ReadStatus::Eof);
+}
+
+TEST_CASE("input: on_before_block runs before the reader blocks, not while data is there") {
+  StdinPipe p;
+  p.write("one\ntwo\n");
+  su::InputReader in({"-"});
+  int calls = 0;
+  in.on_before_block([&] { ++calls; });
+  su::Line l;
+  REQUIRE(in.next(l, 1000) == su::ReadStatus::Line);
+  REQUIRE(in.next(l, 1000) == su::ReadStatus::Line);
+  CHECK(l.text == "two");
+  CHECK(calls == 0);
+  CHECK(in.next(l, 30) == su::ReadStatus::Timeout);
+  CHECK(calls == 1);
+  p.close();
+}

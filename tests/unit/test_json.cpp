@@ -1,0 +1,91 @@
+// NDJSON helpers: control-record detection, parse/validate errors, and
+// On-Demand values to su::Value for each JSON type.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "su/input.hpp"
+#include "su/json.hpp"
+
+TEST_CASE("is_control_line: first member _control, white space allowed") {
+  CHECK(su::is_control_line("{\"_control\":\"flush\"}"));
+  CHECK(su::is_control_line("  {  \"_control\" : 1}"));
+  CHECK(su::is_control_line("\t{\r\n\"_control\":{}}"));
+  CHECK_FALSE(su::is_control_line("{\"a\":1,\"_control\":1}"));
+  CHECK_FALSE(su::is_control_line("{\"_controller\":1}"));
+  CHECK_FALSE(su::is_control_line("[\"_control\"]"));
+  CHECK_FALSE(su::is_control_line(""));
+  CHECK_FALSE(su::is_control_line("{"));
+}
+
+TEST_CASE("JsonLineParser::parse: objects pass, other documents are rejected") {
+  su::JsonLineParser p;
+  simdjson::ondemand::document doc;
+  CHECK(p.parse(std::string_view("{\"a\":1}"), doc) == "");
+  CHECK(p.parse(std::string_view("[1,2]"), doc) == "not a JSON object");
+  CHECK(p.parse(std::string_view("42"), doc) == "not a JSON object");
+  std::string err = p.parse(std::string_view("{\"a\":"), doc);
+  if (!err.empty()) CHECK(err.rfind("invalid JSON: ", 0) == 0);
+}
+
+TEST_CASE("JsonLineParser::parse: a Line with padding is parsed in place") {
+  std::string buf = "{\"k\":\"v\"}";
+  buf.resize(buf.size() + su::kInputPadding + 64, ' ');
+  su::Line line;
+  line.text = std::string_view(buf.data(), 9);
+  line.capacity = buf.size();
+  su::JsonLineParser p;
+  simdjson::ondemand::document doc;
+  REQUIRE(p.parse(line, doc) == "");
+  std::string_view v;
+  CHECK(doc["k"].get_string().get(v) == simdjson::SUCCESS);
+  CHECK(v == "v");
+}
+
+TEST_CASE("JsonLineParser::validate: every value is checked") {
+  su::JsonLineParser p;
+  CHECK(p.validate("{\"a\":[1,{\"b\":null}],\"c\":\"x\"}") == "");
+  CHECK(p.validate("{\"a\":tru}").rfind("invalid JSON: ", 0) == 0);
+  CHECK(p.validate("{\"a\":1,}").rfind("invalid JSON: ", 0) == 0);
+  CHECK(p.validate("{\"a\":\"\xFF\"}").rfind("invalid JSON: ", 0) == 0);  // bad UTF-8
+  CHECK(p.validate("{\"a\":1} x").rfind("invalid JSON: ", 0) == 0);
+  CHECK(p.validate("").rfind("invalid JSON: ", 0) == 0);
+  CHECK(p.validate("\"s\"") == "not a JSON object");
+  simdjson::dom::element el;
+  REQUIRE(p.validate("{\"n\":5}", &el) == "");
+  int64_t n = 0;
+  CHECK(el["n"].get_int64().get(n) == simdjson::SUCCESS);
+  CHECK(n == 5);
+}
+
+TEST_CASE("to_value: each JSON type") {
+  su::JsonLineParser p;
+  simdjson::ondemand::document doc;
+  std::string line =
+      "{\"n\":null,\"t\":true,\"f\":false,\"i\":-12,\"big\":18446744073709551615,"
+      "\"d\":2.5,\"s\":\"a\\\"b\\u00e9\",\"o\":{\"x\":[1, 2]} ,\"a\":[1, {\"y\":2}],\"huge\":1e999999}";
+  REQUIRE(p.parse(std::string_view(line), doc) == "");
+  simdjson::ondemand::object obj;
+  REQUIRE(doc.get_object().get(obj) == simdjson::SUCCESS);
+  int seen = 0;
+  for (auto field : obj) {
+    std::string_view key;
+    REQUIRE(field.unescaped_key().get(key) == simdjson::SUCCESS);
+    su::Value v;
+    simdjson::error_code e = su::to_value(field.value(), v);
+    INFO(std::string(key));
+    ++seen;
+    if (key == "n") CHECK(v.kind == su::Value::Kind::Null);
+    if (key == "t") CHECK((v.kind == su::Value::Kind::Bool && v.b));
+    if (key == "f") CHECK((v.kind == su::Value::Kind::Bool && !v.b));
+    if (key == "i") CHECK((v.kind == su::Value::Kind::Int && v.i == -12));
+    if (key == "big") CHECK((v.kind == su::Value::Kind::Double && v.d == 18446744073709551615.0));
+    if (key == "huge") CHECK(e != simdjson::SUCCESS);  // out of range: an error, not a crash
+    if (key == "d") CHECK((v.kind == su::Value::Kind::Double && v.d == 2.5));
+    if (key == "s") CHECK((v.kind == su::Value::Kind::String && v.s == "a\"b\xC3\xA9"));
+    if (key == "o") CHECK((v.kind == su::Value::Kind::Json && v.s == "{\"x\":[1, 2]}"));
+    if (key == "a") CHECK((v.kind == su::Value::Kind::Json && v.s == "[1, {\"y\":2}]"));
+    if (key == "huge") break;
+  }
+  CHECK(seen == 10);
+}

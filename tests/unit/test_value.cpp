@@ -1,0 +1,97 @@
+// Text-to-value inference: JSON number syntax only, int64 bounds, doubles.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "su/value.hpp"
+
+namespace {
+bool number(std::string_view s) {
+  bool integral = false;
+  return su::is_json_number(s, &integral);
+}
+}  // namespace
+
+TEST_CASE("is_json_number: JSON number syntax only") {
+  for (const char* yes : {"0", "-0", "7", "42", "-42", "1.5", "0.25", "-0.5", "1e5", "1E+5", "2.5e-3", "1e400"})
+    CHECK_MESSAGE(number(yes), yes);
+  for (const char* no : {"", "-", "007", "01", "+5", "NaN", "nan", "inf", "-inf", "Infinity", "12abc", "1.", ".5",
+                         "1e", "1e+", "0x10", " 1", "1 ", "1_000", "--1", "1.2.3"})
+    CHECK_MESSAGE(!number(no), no);
+}
+
+TEST_CASE("is_json_number: integral means no fraction and no exponent") {
+  bool integral = false;
+  CHECK(su::is_json_number("123", &integral));
+  CHECK(integral);
+  CHECK(su::is_json_number("1.0", &integral));
+  CHECK_FALSE(integral);
+  CHECK(su::is_json_number("1e2", &integral));
+  CHECK_FALSE(integral);
+}
+
+TEST_CASE("parse_number: strings that are not JSON numbers stay strings") {
+  for (const char* s : {"007", "+5", "NaN", "12abc", "", "1.", "inf"}) CHECK_MESSAGE(!su::parse_number(s), s);
+}
+
+TEST_CASE("parse_number: integers within int64 stay integers, at both bounds") {
+  auto v = su::parse_number("9223372036854775807");
+  REQUIRE(v);
+  CHECK(v->kind == su::Value::Kind::Int);
+  CHECK(v->i == INT64_MAX);
+  v = su::parse_number("-9223372036854775808");
+  REQUIRE(v);
+  CHECK(v->kind == su::Value::Kind::Int);
+  CHECK(v->i == INT64_MIN);
+  v = su::parse_number("42");
+  REQUIRE(v);
+  CHECK(v->kind == su::Value::Kind::Int);
+  CHECK(v->i == 42);
+}
+
+TEST_CASE("parse_number: integers beyond int64 become doubles") {
+  auto v = su::parse_number("9223372036854775808");
+  REQUIRE(v);
+  CHECK(v->kind == su::Value::Kind::Double);
+  CHECK(v->d == 9223372036854775808.0);
+  v = su::parse_number("-9223372036854775809");
+  REQUIRE(v);
+  CHECK(v->kind == su::Value::Kind::Double);
+}
+
+TEST_CASE("parse_number: -0, fractions, exponents and overflow") {
+  auto v = su::parse_number("-0");
+  REQUIRE(v);
+  CHECK(v->as_double() == 0.0);
+  v = su::parse_number("2.5");
+  REQUIRE(v);
+  CHECK(v->kind == su::Value::Kind::Double);
+  CHECK(v->d == 2.5);
+  v = su::parse_number("1e3");
+  REQUIRE(v);
+  CHECK(v->kind == su::Value::Kind::Double);
+  CHECK(v->d == 1000.0);
+  v = su::parse_number("1e400");  // out of range: still a number (infinite)
+  REQUIRE(v);
+  CHECK(v->kind == su::Value::Kind::Double);
+  CHECK(std::isinf(v->d));
+}
+
+TEST_CASE("append_value: each kind as JSON") {
+  std::string out;
+  su::append_value(out, su::Value::missing());
+  out += ' ';
+  su::append_value(out, su::Value::null());
+  out += ' ';
+  su::append_value(out, su::Value::boolean(true));
+  out += ' ';
+  su::append_value(out, su::Value::integer(-3));
+  out += ' ';
+  su::append_value(out, su::Value::real(0.1));
+  out += ' ';
+  su::append_value(out, su::Value::string("a\"b"));
+  out += ' ';
+  su::append_value(out, su::Value::json("[1,2]"));
+  CHECK(out == "null null true -3 0.1 \"a\\\"b\" [1,2]");
+}
