@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 #include "su/value.hpp"
@@ -452,6 +453,38 @@ std::optional<int64_t> parse_strftime(std::string_view s, std::string_view f, co
   return to_instant(st.c, tz);
 }
 
+std::optional<int64_t> TimeParser::parse_rfc3339_cached(std::string_view s) {
+  // Records come in time order, mostly: the date, hour and minute of the
+  // last timestamp are remembered, and a timestamp that starts with the same
+  // 16 bytes ("2026-11-21T10:00") only has its seconds, fraction and zone read.
+  constexpr size_t kHead = sizeof minute_head_;
+  if (s.size() >= kHead && head_valid_ && std::memcmp(s.data(), minute_head_, kHead) == 0) {
+    Scan sc{s, kHead};
+    int second = 0, offset = 0;
+    int64_t nanos = 0;
+    if (sc.eat(':')) {
+      if (!sc.fixed(2, second) || second > 60) return std::nullopt;
+      if ((sc.eat('.') || sc.eat(',')) && !sc.fraction(nanos)) return std::nullopt;
+    }
+    if (sc.peek() == ' ') ++sc.i;
+    bool has_offset = !sc.done();
+    if (has_offset && !sc.offset(offset)) return std::nullopt;
+    if (!sc.done()) return std::nullopt;
+    int64_t local = head_local_s_ + second;
+    return (has_offset ? local - offset : tz_.local_to_utc(local)) * kNsPerSec + nanos;
+  }
+  auto t = parse_rfc3339(s, tz_);
+  if (t && s.size() >= kHead && s[13] == ':') {
+    Scan sc{s};
+    int y = 0, m = 0, d = 0, h = 0, mi = 0;
+    sc.fixed(4, y), ++sc.i, sc.fixed(2, m), ++sc.i, sc.fixed(2, d), ++sc.i, sc.fixed(2, h), ++sc.i, sc.fixed(2, mi);
+    head_local_s_ = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60;
+    std::memcpy(minute_head_, s.data(), kHead);
+    head_valid_ = true;
+  }
+  return t;
+}
+
 const char* time_format_name(TimeFormat f) {
   switch (f) {
     case TimeFormat::None: return "none";
@@ -473,7 +506,7 @@ std::optional<int64_t> TimeParser::parse_as(TimeFormat f, std::string_view text)
   switch (f) {
     case TimeFormat::None: return std::nullopt;
     case TimeFormat::Epoch: return parse_epoch_text(text);
-    case TimeFormat::Rfc3339: return parse_rfc3339(text, tz_);
+    case TimeFormat::Rfc3339: return parse_rfc3339_cached(text);
     case TimeFormat::Clf: return parse_clf(text, tz_);
     case TimeFormat::Strftime: return parse_strftime(text, strftime_, tz_);
     case TimeFormat::Syslog: {

@@ -88,11 +88,15 @@ class TimeParser {
 
  private:
   std::optional<int64_t> parse_as(TimeFormat f, std::string_view text);
+  std::optional<int64_t> parse_rfc3339_cached(std::string_view text);
   TimeZone tz_;
   std::string strftime_;
   TimeFormat cached_ = TimeFormat::None;
   int64_t syslog_ref_ = 0;
   bool syslog_ref_is_clock_ = true;
+  char minute_head_[16] = {};  // "2026-11-21T10:00" of the last RFC 3339 time
+  int64_t head_local_s_ = 0;
+  bool head_valid_ = false;
 };
 
 // RFC 3339 UTC text: 2026-11-21T10:01:00Z, with .123, .123456 or .123456789

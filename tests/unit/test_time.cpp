@@ -164,6 +164,20 @@ TEST_CASE("parser: detects once, caches, re-detects on a miss") {
   CHECK(p.parse(1795255200.5) == kBase * S + S / 2);
 }
 
+TEST_CASE("parser: timestamps of the same minute as the last one (cached date and minute)") {
+  su::TimeParser p;
+  CHECK(p.parse("2026-11-21T10:00:00Z") == kBase * S);
+  CHECK(p.parse("2026-11-21T10:00:07.5Z") == (kBase + 7) * S + S / 2);
+  CHECK(p.parse("2026-11-21T10:00:07+01:00") == (kBase + 7 - 3600) * S);
+  CHECK(p.parse("2026-11-21T10:00") == kBase * S);
+  CHECK_FALSE(p.parse("2026-11-21T10:00:61Z"));
+  CHECK_FALSE(p.parse("2026-11-21T10:00:07Zjunk"));
+  CHECK(p.parse("2026-11-21T10:01:00Z") == (kBase + 60) * S);
+  su::TimeParser local(*su::TimeZone::parse("-02:00"));
+  CHECK(local.parse("2026-11-21 08:00:00") == kBase * S);
+  CHECK(local.parse("2026-11-21 08:00:30") == (kBase + 30) * S);
+}
+
 TEST_CASE("parser: a strftime format is the only one used") {
   su::TimeParser p({}, "%d.%m.%Y %H:%M");
   CHECK(p.parse("21.11.2026 10:00") == kBase * S);

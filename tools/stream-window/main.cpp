@@ -225,6 +225,7 @@ int main(int argc, char** argv) {
       ->type_name("M");
   app.add_option("--by", o.by, "Keep windows per key: sessions and counts per key, close records name the key")
       ->delimiter(',')
+      ->allow_extra_args(false)  // `--by sensor FILE`: FILE is an input, not a second key
       ->type_name("F1,F2");
   app.add_option("--time", o.time, "Event time from this field (default: processing time, the wall clock)")
       ->type_name("FIELD");
