@@ -65,7 +65,10 @@ struct SumState {
     c += std::fabs(s) >= std::fabs(x.d) ? (s - t) + x.d : (x.d - t) + s;
     s = t;
   }
-  long double total() const { return (long double)isum + (long double)s + (long double)c; }
+  long double total() const {
+    if (!any_double) return (long double)isum;
+    return (long double)isum + (long double)s + (long double)c;
+  }
 };
 
 bool add_number(SumState& st, const Value& v) {
@@ -82,7 +85,7 @@ struct Sum {
   void write(State& st, std::string& out) const {
     constexpr __int128 lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
     if (!st.any_double && st.isum >= lo && st.isum <= hi) return append_int(out, int64_t(st.isum));
-    append_double(out, double(st.total()));
+    append_double(out, st.any_double ? double(st.total()) : double(st.isum));  // int128 -> double rounds once
   }
 };
 
@@ -216,6 +219,24 @@ bool percentile_of(std::string_view func, double* p) {
   return r.ec == std::errc() && r.ptr == digits.data() + digits.size();
 }
 
+// "99.9" -> 999/10, exactly (at most 17 digits).
+bool exact_fraction(std::string_view digits, int64_t* num, int64_t* den) {
+  *num = 0;
+  *den = 1;
+  bool point = false;
+  int places = 0;
+  for (char ch : digits) {
+    if (ch == '.') {
+      point = true;
+      continue;
+    }
+    if (++places > 17) return false;
+    *num = *num * 10 + (ch - '0');
+    if (point) *den *= 10;
+  }
+  return true;
+}
+
 const FunctionInfo* lookup(std::string_view func, double* param) {
   for (const auto& f : kFunctions)
     if (f.name == func && f.name != "pNN") {
@@ -245,6 +266,9 @@ Spec parse_spec(std::string_view text) {
   if (!f) throw UsageError("aggregate " + quoted + ": unknown function '" + s.func + "' (see --help)");
   if (f->name == "pNN" && (s.param < 0 || s.param > 100))
     throw UsageError("aggregate " + quoted + ": a percentile must be between p0 and p100");
+  if (f->name == "pNN" && !exact_fraction(std::string_view(s.func).substr(1), &s.param_num, &s.param_den))
+    throw UsageError("aggregate " + quoted + ": too many digits in the percentile");
+  if (f->name == "median") s.param_num = 50, s.param_den = 1;
   if (colon != std::string_view::npos && s.field.empty()) throw UsageError("aggregate " + quoted + ": empty field name");
   if (f->needs_field && s.field.empty())
     throw UsageError("aggregate " + quoted + ": " + s.func + " needs a field: " + s.func + ":FIELD");

@@ -44,6 +44,8 @@ struct Spec {
   std::string field;   // empty for `count`
   std::string name;    // output field name
   double param = 0;    // the percentile of pNN
+  // The same percentile as an exact fraction: "p99.9" is 999/10.
+  int64_t param_num = 0, param_den = 1;
 };
 
 struct FunctionInfo {

@@ -37,7 +37,7 @@ bool read_double(const Value& v, double* d, bool* skip) {
 }
 
 struct ExactPercentile {
-  double p;
+  int64_t num, den;  // the percentile num/den, exactly
   using State = std::vector<double>;
   bool add(State& xs, const Value& v) const {
     double d;
@@ -47,9 +47,11 @@ struct ExactPercentile {
   }
   void write(State& xs, std::string& out) const {
     if (xs.empty()) return append_double(out, kNaN);
-    long double h = (long double)(xs.size() - 1) * p / 100;
-    size_t lo = std::min(size_t(std::floor(h)), xs.size() - 1);
-    long double t = h - (long double)lo;
+    // h = (n-1) * num / (100 den) = lo + t, with lo and t computed exactly
+    // (t rounded once).
+    const __int128 scaled = (__int128)(xs.size() - 1) * num, unit = (__int128)den * 100;
+    size_t lo = std::min(size_t(scaled / unit), xs.size() - 1);
+    long double t = (long double)(scaled % unit) / (long double)unit;
     std::nth_element(xs.begin(), xs.begin() + std::ptrdiff_t(lo), xs.end());
     long double a = xs[lo];
     if (t == 0 || lo + 1 >= xs.size()) return append_double(out, double(a));
@@ -139,7 +141,7 @@ std::unique_ptr<Function> make(A... a) {
 
 std::unique_ptr<Function> make_percentile(const Spec& spec, bool approx) {
   if (approx) return make<ApproxPercentile>(spec.param);
-  return make<ExactPercentile>(spec.param);
+  return make<ExactPercentile>(spec.param_num, spec.param_den);
 }
 
 std::unique_ptr<Function> make_distinct(const Spec&, bool approx) {

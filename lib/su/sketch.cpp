@@ -40,8 +40,11 @@ namespace {
 constexpr double kMinMagnitude = 1e-300;
 }
 
+// The buckets are built for 0.999 alpha, so that the rounding of log() and
+// pow() cannot push an estimate past the promised alpha.
 DDSketch::DDSketch(double alpha, int max_buckets)
-    : alpha_(alpha), gamma_((1 + alpha) / (1 - alpha)), log_gamma_(std::log(gamma_)), max_buckets_(max_buckets) {}
+    : alpha_(alpha), gamma_((1 + 0.999 * alpha) / (1 - 0.999 * alpha)), log_gamma_(std::log(gamma_)),
+      max_buckets_(max_buckets) {}
 
 int32_t DDSketch::index_of(double m) const { return int32_t(std::ceil(std::log(m) / log_gamma_)); }
 

@@ -62,12 +62,19 @@ class Aggregator {
   }
   void finish() { table_.close_all(out_); }
 
-  // The stderr summary of values skipped by type.
+  // The stderr summary of values skipped by type: one line per field (and
+  // count), naming the functions that skipped them.
   void report_skipped() {
-    for (const auto& c : table_.columns())
-      if (c.fn->skipped())
-        diag_.warn(c.spec.text + ": " + std::to_string(c.fn->skipped()) + " value" +
-                   (c.fn->skipped() == 1 ? "" : "s") + " of the wrong type skipped");
+    std::vector<std::pair<std::string, std::string>> lines;  // "FIELD: N values", functions
+    for (const auto& c : table_.columns()) {
+      if (!c.fn->skipped()) continue;
+      std::string head = c.spec.field + ": " + std::to_string(c.fn->skipped()) +
+                         (c.fn->skipped() == 1 ? " value" : " values") + " of the wrong type skipped by ";
+      auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.first == head; });
+      if (it == lines.end()) lines.emplace_back(head, c.spec.func);
+      else it->second += ", " + c.spec.func;
+    }
+    for (const auto& [head, funcs] : lines) diag_.warn(head + funcs);
   }
 
  private:

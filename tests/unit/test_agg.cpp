@@ -1,0 +1,165 @@
+// Aggregate functions, SPEC parsing, the group table and the field reader.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "su/agg.hpp"
+#include "su/agg_group.hpp"
+#include "su/agg_record.hpp"
+#include "su/error.hpp"
+
+using su::Value;
+using namespace su::agg;
+
+namespace {
+// Runs one SPEC over values and returns the JSON result.
+std::string run(const std::string& spec, const std::vector<Value>& values, bool approx = false) {
+  Spec s = parse_spec(spec);
+  auto fn = make_function(s, approx);
+  alignas(std::max_align_t) std::byte state[4096];
+  REQUIRE(fn->state_size() <= sizeof state);
+  fn->init(state);
+  for (const auto& v : values) fn->add(state, v);
+  std::string out;
+  fn->write(state, out);
+  fn->destroy(state);
+  return out;
+}
+Value I(int64_t i) { return Value::integer(i); }
+Value D(double d) { return Value::real(d); }
+Value S(std::string_view s) { return Value::string(s); }
+}  // namespace
+
+TEST_CASE("spec: default names, =NAME, percentiles") {
+  CHECK(parse_spec("count").name == "count");
+  CHECK(parse_spec("count:x").name == "x_count");
+  CHECK(parse_spec("mean:temperature").name == "temperature_mean");
+  CHECK(parse_spec("p99:latency=slowest").name == "slowest");
+  Spec p = parse_spec("p99.9:latency");
+  CHECK(p.name == "latency_p99.9");
+  CHECK(p.param_num == 999);
+  CHECK(p.param_den == 10);
+  CHECK(parse_spec("median:x").param_num == 50);
+}
+
+TEST_CASE("spec: bad specs are usage errors") {
+  CHECK_THROWS_AS(parse_spec("avg:x"), su::UsageError);
+  CHECK_THROWS_AS(parse_spec("mean"), su::UsageError);
+  CHECK_THROWS_AS(parse_spec("mean:"), su::UsageError);
+  CHECK_THROWS_AS(parse_spec("mean:x="), su::UsageError);
+  CHECK_THROWS_AS(parse_spec("p101:x"), su::UsageError);
+  CHECK_THROWS_AS(parse_spec("p9x:x"), su::UsageError);
+  CHECK(is_function("p0.5"));
+  CHECK_FALSE(is_function("p"));
+}
+
+TEST_CASE("the function table drives the help text") {
+  std::string h = functions_help();
+  for (const auto& f : function_table()) CHECK(h.find(std::string(f.name)) != std::string::npos);
+  CHECK(function_table().size() == 13);
+}
+
+TEST_CASE("count counts records; count:FIELD counts non-null values") {
+  CHECK(run("count", {Value::missing(), Value::missing()}) == "2");
+  CHECK(run("count:x", {I(1), Value::null(), Value::missing(), S("a")}) == "2");
+}
+
+TEST_CASE("sum: integers exact, overflow becomes a double, floats compensated") {
+  CHECK(run("sum:x", {I(1), I(2), Value::null(), I(3)}) == "6");
+  CHECK(run("sum:x", {}) == "0");
+  CHECK(run("sum:x", {I(INT64_MAX), I(1)}) == "9223372036854775808");  // 2^63 as a double
+  CHECK(run("sum:x", {I(INT64_MAX), I(1), I(-1)}) == "9223372036854775807");  // exact again
+  CHECK(run("sum:x", {D(1e100), D(1), D(-1e100)}) == "1");
+  CHECK(run("sum:x", {D(0.1), D(0.2), D(0.3)}) == "0.6");  // naive: 0.6000000000000001
+  CHECK(run("sum:x", {S("12"), S("0.5"), S("abc"), Value::boolean(true)}) == "12.5");
+}
+
+TEST_CASE("mean, var and stddev") {
+  CHECK(run("mean:x", {I(1), I(4), I(7)}) == "4");
+  CHECK(run("mean:x", {}) == "null");
+  CHECK(run("var:x", {I(2), I(4), I(4), I(4), I(5), I(5), I(7), I(9)}) == "4.571428571428571");
+  CHECK(run("stddev:x", {I(1), I(3)}) == "1.4142135623730951");
+  CHECK(run("var:x", {I(1)}) == "null");
+  // Welford stays exact far from zero where the textbook formula cancels.
+  CHECK(run("var:x", {D(1e9 + 4), D(1e9 + 7), D(1e9 + 13), D(1e9 + 16)}) == "30");
+}
+
+TEST_CASE("min/max: numbers before strings; first/last any value") {
+  CHECK(run("min:x", {I(3), D(-2.5), S("a")}) == "-2.5");
+  CHECK(run("max:x", {I(3), D(-2.5), S("a")}) == "\"a\"");
+  CHECK(run("max:x", {I(3), S("10")}) == "10");
+  CHECK(run("min:x", {S("b"), S("B")}) == "\"B\"");
+  CHECK(run("max:x", {I(INT64_MAX), D(9.2e18)}) == "9223372036854775807");
+  CHECK(run("first:x", {Value::null(), S("q\"x"), I(2)}) == "\"q\\\"x\"");
+  CHECK(run("last:x", {I(1), Value::json("{\"a\":1}"), Value::null()}) == "{\"a\":1}");
+  CHECK(run("first:x", {}) == "null");
+}
+
+TEST_CASE("percentiles interpolate linearly like numpy's default") {
+  std::vector<Value> v = {I(15), I(20), I(35), I(40), I(50)};
+  CHECK(run("median:x", v) == "35");
+  CHECK(run("p40:x", v) == "29");  // numpy.percentile([15,20,35,40,50], 40) == 29.0
+  CHECK(run("p0:x", v) == "15");
+  CHECK(run("p100:x", v) == "50");
+  CHECK(run("median:x", {I(1), I(2), I(3), I(4)}) == "2.5");
+  CHECK(run("p99.9:x", {I(0), I(1000)}) == "999");
+  CHECK(run("median:x", {}) == "null");
+}
+
+TEST_CASE("distinct and mode compare canonical JSON values") {
+  CHECK(run("distinct:x", {I(1), D(1.0), S("1"), Value::null(), S("a"), S("a")}) == "3");
+  CHECK(run("mode:x", {S("a"), S("b"), S("b"), S("a")}) == "\"a\"");  // first seen among ties
+  CHECK(run("mode:x", {I(2), D(3), D(3.0)}) == "3");
+  CHECK(run("distinct:x", {S("a"), S("b"), S("a")}, true) == "2");
+}
+
+TEST_CASE("group table: first-seen order, close by match, slots reused") {
+  std::vector<Spec> specs = {parse_spec("count"), parse_spec("sum:v")};
+  GroupTable t({"window", "k"}, specs, false);
+  su::Output out(-1);
+  auto add = [&](std::string_view key, int64_t v) {
+    std::byte* b = t.group(key);
+    t.add(b, 0, Value::missing());
+    t.add(b, 1, Value::integer(v));
+  };
+  add("1\n\"a\"", 1);
+  add("1\n\"b\"", 2);
+  add("2\n\"a\"", 3);
+  add("1\n\"a\"", 4);
+  CHECK(t.size() == 3);
+  std::vector<std::optional<std::string>> want = {std::string("1"), std::nullopt};
+  std::string& buf = out.buf();
+  CHECK(t.close_matching(want, out) == 2);
+  CHECK(buf == "{\"window\":1,\"k\":\"a\",\"count\":2,\"v_sum\":5}\n{\"window\":1,\"k\":\"b\",\"count\":1,\"v_sum\":2}\n");
+  buf.clear();
+  CHECK(t.size() == 1);
+  for (int i = 0; i < 5000; ++i) add("w\n" + std::to_string(i), i);  // grows and rehashes
+  CHECK(t.size() == 5001);
+  want = {std::string("w"), std::nullopt};
+  CHECK(t.close_matching(want, out) == 5000);
+  add("2\n\"a\"", 1);
+  t.close_all(out);
+  CHECK(buf.substr(buf.rfind('{')) == "{\"window\":2,\"k\":\"a\",\"count\":2,\"v_sum\":4}\n");
+  CHECK(t.size() == 0);
+}
+
+TEST_CASE("field reader: one pass, canonical key text, escapes, missing fields") {
+  FieldReader r({"s", "v", "o", "w"});
+  r.set_key_only(0);
+  su::Line line;
+  std::string text = R"({"x":1,"s":"a\u0062", "v" : 2.50 ,"o":{"a": [1, 2]},"s2":3})";
+  text.append(64, ' ');
+  line.text = std::string_view(text.data(), text.size() - 64);
+  line.capacity = text.size();
+  REQUIRE(r.read(line) == "");
+  CHECK(r.text(0) == "\"ab\"");
+  CHECK(r.text(1) == "2.50");
+  CHECK(r.value(1).kind == Value::Kind::Double);
+  CHECK(r.text(2) == R"({"a": [1, 2]})");
+  CHECK_FALSE(r.present(3));
+  CHECK(r.value(3).kind == Value::Kind::Missing);
+  line.text = "[1]";
+  CHECK(r.read(line) == "not a JSON object");
+}
