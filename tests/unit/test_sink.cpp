@@ -1,0 +1,202 @@
+// stream-sink-sqlite's table writer: table creation, column types, schema
+// growth, upserts, batching and per-record errors, on a real SQLite file.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "stream-sink-sqlite/sqlite_db.hpp"
+#include "stream-sink-sqlite/table_writer.hpp"
+#include "su/error.hpp"
+
+namespace {
+
+using sink::Field;
+using su::Value;
+
+// A fresh database file, removed (with its WAL) at the end of the test.
+struct TempDb {
+  std::string path;
+  TempDb() {
+    char tmpl[] = "/tmp/test_sink_XXXXXX";
+    int fd = mkstemp(tmpl);
+    ::close(fd);
+    ::unlink(tmpl);
+    path = std::string(tmpl) + ".db";
+  }
+  ~TempDb() {
+    for (const char* s : {"", "-wal", "-shm"}) ::unlink((path + s).c_str());
+  }
+};
+
+// The first column of every row of a query, as text ("NULL" for null).
+std::vector<std::string> column(sink::Db& db, const std::string& sql) {
+  sink::Stmt q(db, sql);
+  std::vector<std::string> out;
+  while (q.step()) {
+    const unsigned char* t = sqlite3_column_text(q.get(), 0);
+    out.emplace_back(t ? reinterpret_cast<const char*>(t) : "NULL");
+  }
+  return out;
+}
+
+std::string one(sink::Db& db, const std::string& sql) {
+  auto c = column(db, sql);
+  return c.empty() ? "" : c[0];
+}
+
+}  // namespace
+
+TEST_CASE("identifiers are quoted, quotes doubled") {
+  CHECK(sink::quote_ident("a") == "\"a\"");
+  CHECK(sink::quote_ident("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(sink::quote_ident("x; DROP TABLE t") == "\"x; DROP TABLE t\"");
+  CHECK(sink::same_ident("Status", "sTATUS"));
+  CHECK_FALSE(sink::same_ident("status", "status2"));
+}
+
+TEST_CASE("column types come from the first value") {
+  CHECK(sink::column_type(Value::integer(1)) == "INTEGER");
+  CHECK(sink::column_type(Value::boolean(true)) == "INTEGER");
+  CHECK(sink::column_type(Value::real(1.5)) == "REAL");
+  CHECK(sink::column_type(Value::string("x")) == "TEXT");
+  CHECK(sink::column_type(Value::json("[1]")) == "TEXT");
+  CHECK(sink::column_type(Value::null()) == "");
+}
+
+TEST_CASE("the table is created from the first record and written") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  sink::TableWriter w(db, {});
+  std::vector<Field> r = {{"id", Value::integer(7)}, {"ok", Value::boolean(true)}, {"t", Value::real(2.5)},
+                          {"name", Value::string("a\"b")}, {"tags", Value::json("[1,2]")}};
+  CHECK(w.write(r) == "");
+  w.finish(true);
+  CHECK(one(db, "SELECT sql FROM sqlite_schema") ==
+        "CREATE TABLE \"records\" (\"id\" INTEGER, \"ok\" INTEGER, \"t\" REAL, \"name\" TEXT, \"tags\" TEXT)");
+  CHECK(one(db, "SELECT id || '|' || ok || '|' || t || '|' || name || '|' || json_extract(tags, '$[1]') FROM records") ==
+        "7|1|2.5|a\"b|2");
+  CHECK(one(db, "PRAGMA journal_mode") == "wal");
+}
+
+TEST_CASE("a new field adds a column; --no-alter rejects the record instead") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  {
+    sink::TableWriter w(db, {});
+    CHECK(w.write(std::vector<Field>{{"a", Value::integer(1)}}) == "");
+    CHECK(w.write(std::vector<Field>{{"b", Value::string("x")}, {"a", Value::integer(2)}}) == "");
+    w.finish(true);
+  }
+  CHECK(column(db, "SELECT name || ':' || type FROM pragma_table_info('records')") ==
+        std::vector<std::string>{"a:INTEGER", "b:TEXT"});
+  sink::WriterOptions o;
+  o.no_alter = true;
+  sink::TableWriter w(db, o);
+  CHECK(w.write(std::vector<Field>{{"A", Value::integer(3)}}) == "");  // case-insensitive match
+  CHECK(w.write(std::vector<Field>{{"a", Value::integer(4)}, {"c", Value::integer(1)}}) ==
+        "new field 'c' is not a column of table 'records' (--no-alter)");
+  w.finish(true);
+  CHECK(column(db, "SELECT a FROM records ORDER BY a") == std::vector<std::string>{"1", "2", "3"});
+}
+
+TEST_CASE("bad records are rejected, not written") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  sink::TableWriter w(db, {});
+  CHECK(w.write(std::vector<Field>{}) == "record has no fields");
+  CHECK(w.write(std::vector<Field>{{"a", Value::integer(1)}, {"A", Value::integer(2)}}) ==
+        "field 'A' appears twice (names are case-insensitive)");
+  w.finish(true);
+  CHECK(one(db, "SELECT count(*) FROM sqlite_schema") == "0");
+}
+
+TEST_CASE("a constraint of an existing table rejects the record with SQLite's reason") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  db.exec("CREATE TABLE records (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+  sink::TableWriter w(db, {});
+  CHECK(w.write(std::vector<Field>{{"id", Value::integer(1)}, {"v", Value::string("x")}}) == "");
+  CHECK(w.write(std::vector<Field>{{"id", Value::integer(1)}, {"v", Value::string("y")}}) ==
+        "sqlite: UNIQUE constraint failed: records.id");
+  CHECK(w.write(std::vector<Field>{{"id", Value::integer(2)}, {"v", Value::null()}}) ==
+        "sqlite: NOT NULL constraint failed: records.v");
+  CHECK(w.write(std::vector<Field>{{"id", Value::integer(3)}, {"v", Value::string("z")}}) == "");
+  w.finish(true);
+  CHECK(column(db, "SELECT v FROM records ORDER BY id") == std::vector<std::string>{"x", "z"});
+}
+
+TEST_CASE("upsert: same keys update the other columns; running twice changes nothing") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  sink::WriterOptions o;
+  o.keys = {"k", "n"};
+  auto run = [&] {
+    sink::TableWriter w(db, o);
+    CHECK(w.write(std::vector<Field>{{"k", Value::string("a")}, {"n", Value::integer(1)}, {"v", Value::integer(1)}}) == "");
+    CHECK(w.write(std::vector<Field>{{"n", Value::integer(1)}, {"k", Value::string("a")}, {"v", Value::integer(2)}}) == "");
+    CHECK(w.write(std::vector<Field>{{"k", Value::string("b")}, {"n", Value::integer(1)}}) == "");  // keys only
+    CHECK(w.write(std::vector<Field>{{"k", Value::string("b")}, {"n", Value::integer(1)}}) == "");  // DO NOTHING
+    CHECK(w.write(std::vector<Field>{{"n", Value::integer(1)}}) == "missing --upsert key field 'k'");
+    CHECK(w.write(std::vector<Field>{{"k", Value::null()}, {"n", Value::integer(1)}}) ==
+          "--upsert key field 'k' is null");
+    w.finish(true);
+  };
+  run();
+  auto first = column(db, "SELECT k || n || ifnull(v, '-') FROM records ORDER BY rowid");
+  CHECK(first == std::vector<std::string>{"a12", "b1-"});
+  run();
+  CHECK(column(db, "SELECT k || n || ifnull(v, '-') FROM records ORDER BY rowid") == first);
+}
+
+TEST_CASE("transactions: a commit every --batch rows, and at finish") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  sink::WriterOptions o;
+  o.batch = 3;
+  sink::TableWriter w(db, o);
+  for (int i = 0; i < 7; ++i) CHECK(w.write(std::vector<Field>{{"i", Value::integer(i)}}) == "");
+  CHECK(w.in_transaction());  // rows 7 is pending
+  sink::Db reader(t.path, 1000, false);
+  CHECK(one(reader, "SELECT count(*) FROM records") == "6");
+  w.finish(true);
+  CHECK(one(reader, "SELECT count(*) FROM records") == "7");
+  CHECK(w.rows() == 7);
+}
+
+TEST_CASE("truncate empties the table with the first new rows, or at the end of an empty input") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  {
+    sink::TableWriter w(db, {});
+    for (int i = 0; i < 3; ++i) CHECK(w.write(std::vector<Field>{{"i", Value::integer(i)}}) == "");
+    w.finish(true);
+  }
+  sink::WriterOptions o;
+  o.truncate = true;
+  {
+    sink::TableWriter w(db, o);
+    w.finish(false);  // stopped before any row: the table stays as it was
+  }
+  CHECK(one(db, "SELECT count(*) FROM records") == "3");
+  {
+    sink::TableWriter w(db, o);
+    CHECK(w.write(std::vector<Field>{{"i", Value::integer(9)}}) == "");
+    w.finish(true);
+  }
+  CHECK(column(db, "SELECT i FROM records") == std::vector<std::string>{"9"});
+  {
+    sink::TableWriter w(db, o);
+    w.finish(true);
+  }
+  CHECK(one(db, "SELECT count(*) FROM records") == "0");
+}
+
+TEST_CASE("a file that is not a database is a fatal error naming the file") {
+  TempDb t;
+  FILE* f = std::fopen(t.path.c_str(), "w");
+  std::fputs("hello, this is plain text and certainly not a SQLite database file header", f);
+  std::fclose(f);
+  CHECK_THROWS_WITH_AS(sink::Db(t.path, 1000, false), (t.path + ": file is not a database").c_str(), su::Fatal);
+}
