@@ -1,6 +1,7 @@
 // Aggregate functions, SPEC parsing, the group table and the field reader.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -162,4 +163,32 @@ TEST_CASE("field reader: one pass, canonical key text, escapes, missing fields")
   CHECK(r.value(3).kind == Value::Kind::Missing);
   line.text = "[1]";
   CHECK(r.read(line) == "not a JSON object");
+}
+
+TEST_CASE("docs cannot drift: every function of the table is in the man page and completions") {
+  auto slurp = [](const std::string& path) {
+    std::string s;
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+      char buf[4096];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+      std::fclose(f);
+    }
+    return s;
+  };
+  const std::string root = SOURCE_DIR;
+  std::string man = slurp(root + "/man/stream-agg.1");
+  std::string zsh = slurp(root + "/completions/zsh/_stream-agg");
+  std::string fish = slurp(root + "/completions/fish/stream-agg.fish");
+  REQUIRE(!man.empty());
+  std::string functions = man.substr(man.find(".SH FUNCTIONS"));
+  functions = functions.substr(0, functions.find(".SH OPTIONS"));
+  for (const auto& f : function_table()) {
+    std::string name(f.name);
+    INFO(name);
+    if (name == "pNN") CHECK(functions.find(".BI p NN") != std::string::npos);
+    else CHECK(functions.find(".B " + name + "\n") != std::string::npos);
+    CHECK(zsh.find("'" + name + ":") != std::string::npos);
+    CHECK(fish.find(name) != std::string::npos);
+  }
 }
