@@ -4,10 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "su/error.hpp"
+#include "su/signals.hpp"
+#include "su/units.hpp"
 
 namespace sink {
 
@@ -101,7 +105,8 @@ Db::Db(const std::string& path, int busy_timeout_ms, bool durable) : path_(path)
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");
     if (sqlite3_db_readonly(db_, "main") == 1) throw su::Fatal(path_ + ": cannot write: the file is read-only");
-    sqlite3_busy_timeout(db_, busy_timeout_ms);
+    busy_timeout_ms_ = busy_timeout_ms;
+    sqlite3_busy_handler(db_, &Db::on_busy, this);
     // WAL: readers run while we write; a crash loses at most the open transaction.
     // Switching a fresh file to WAL locks readers out: keep that short (no fsync).
     exec("PRAGMA synchronous=OFF");
@@ -113,6 +118,20 @@ Db::Db(const std::string& path, int busy_timeout_ms, bool durable) : path_(path)
     db_ = nullptr;
     throw;
   }
+}
+
+// Another connection holds the lock: wait in short steps up to the busy
+// timeout, but give up at once on a second stop signal (CONTRACT 6).
+int Db::on_busy(void* self, int attempt) {
+  auto* db = static_cast<Db*>(self);
+  auto now = std::chrono::steady_clock::now();
+  if (attempt == 0) db->busy_since_ = now;
+  db->busy_gave_up_on_signal_ = su::stop_count() >= 2;
+  if (db->busy_gave_up_on_signal_) return 0;
+  auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - db->busy_since_).count();
+  if (waited >= db->busy_timeout_ms_) return 0;
+  sqlite3_sleep(int(std::min<int64_t>(attempt < 10 ? 1 + attempt : 20, db->busy_timeout_ms_ - waited)));
+  return 1;
 }
 
 Db::~Db() {
@@ -135,6 +154,10 @@ std::string Db::message(std::string_view context) const {
   if (!context.empty()) m.append(context).append(": ");
   if (!db_) return m + "out of memory";
   m += sqlite3_errmsg(db_);
+  if (sqlite3_errcode(db_) == SQLITE_BUSY && busy_gave_up_on_signal_)
+    m += " (stopped waiting for it: second stop signal)";
+  else if (sqlite3_errcode(db_) == SQLITE_BUSY)
+    m += " (another connection held it for longer than --busy-timeout " + su::format_duration(int64_t(busy_timeout_ms_) * 1000000) + ")";
   // "disk I/O error" alone does not say what happened: add the system's reason.
   int code = sqlite3_errcode(db_);
   int sys = sqlite3_system_errno(db_);

@@ -3,6 +3,7 @@
 #pragma once
 #include <sqlite3.h>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -60,8 +61,13 @@ class Db {
   bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
+  static int on_busy(void* self, int attempt);
+
   sqlite3* db_ = nullptr;
   std::string path_;
+  int busy_timeout_ms_ = 0;
+  bool busy_gave_up_on_signal_ = false;
+  std::chrono::steady_clock::time_point busy_since_;
 };
 
 }  // namespace sink
