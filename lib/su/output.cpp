@@ -112,7 +112,7 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  const bool valid = simdjson::validate_utf8(s.data(), n);
+  int valid = -1;  // checked at the first non-ASCII byte only: ASCII text is the common case
   size_t run = 0;  // start of the pending run of plain bytes
   for (size_t i = 0; i < n;) {
     unsigned char c = p[i];
@@ -120,7 +120,7 @@ void append_json_string(std::string& out, std::string_view s) {
       out.append(s.data() + run, i - run);
       append_escape(out, c);
       run = ++i;
-    } else if (c >= 0x80 && !valid) {
+    } else if (c >= 0x80 && (valid < 0 ? (valid = simdjson::validate_utf8(s.data() + i, n - i)) : valid) == 0) {
       size_t len = utf8_seq_len(p + i, n - i);
       if (len == 0) {
         out.append(s.data() + run, i - run);
