@@ -95,3 +95,59 @@ TEST_CASE("append_value: each kind as JSON") {
   su::append_value(out, su::Value::json("[1,2]"));
   CHECK(out == "null null true -3 0.1 \"a\\\"b\" [1,2]");
 }
+
+// stream-parse's RecordWriter copies number texts it knows to be canonical
+// instead of converting them; it must write exactly what the conversion
+// (fast_float + append_double) writes. Compiled in from the tool's source.
+#include "stream-parse/fields.cpp"
+
+TEST_CASE("stream-parse number fast path: same text as the conversion") {
+  su::FieldRules rules;
+  su::RecordWriter writer(rules);
+  uint64_t x = 12345;
+  auto next = [&x] {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return x >> 33;
+  };
+  std::vector<std::string> texts = {"0", "-0", "0.0", "-0.0", "16.20", "16.00", "0.5", "0.05", "100000.0",
+                                    "123456789012345.6", "12345678901234.5", "1.000000000000001",
+                                    "999999999999999999", "9223372036854775807", "9223372036854775808",
+                                    "-9223372036854775808", "1e5", "1.50e-3", "0.1000", "1234567890.12345"};
+  for (int i = 0; i < 200000; ++i) {
+    std::string t;
+    if (next() % 2) t += '-';
+    int il = int(next() % 19);
+    t += il ? char('1' + next() % 9) : '0';
+    for (int k = 1; k < il; ++k) t += char('0' + next() % 10);
+    if (next() % 4) {
+      t += '.';
+      int fl = 1 + int(next() % 17);
+      for (int k = 0; k < fl; ++k) t += char(next() % 3 ? '0' + next() % 10 : '0');
+    }
+    texts.push_back(t);
+  }
+  int mismatches = 0;
+  for (const std::string& t : texts) {
+    std::vector<su::ParsedField> fields(1);
+    fields[0].name = "v";
+    fields[0].text = t;
+    std::string got;
+    REQUIRE(writer.write(got, fields) == "");
+    // The reference: integers that fit int64 as they are, else the double.
+    std::string want = "{\"v\":";
+    int64_t iv;
+    bool integral = false;
+    REQUIRE(su::is_json_number(t, &integral));
+    auto r = std::from_chars(t.data(), t.data() + t.size(), iv);
+    if (integral && r.ec == std::errc() && t != "-0") {
+      want += t;
+    } else {
+      double d = 0;
+      fast_float::from_chars(t.data(), t.data() + t.size(), d);
+      su::append_double(want, d);
+    }
+    want += "}\n";
+    if (got != want && ++mismatches < 5) CHECK(got == want);
+  }
+  CHECK(mismatches == 0);
+}

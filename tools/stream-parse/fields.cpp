@@ -6,6 +6,9 @@
 #include <cstring>
 
 #include <fast_float/fast_float.h>
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 #include "su/error.hpp"
 #include "su/output.hpp"
@@ -40,25 +43,53 @@ std::string type_error(std::string_view name, std::string_view want, std::string
   return "field '" + std::string(name) + "': expected " + std::string(want) + ", got '" + std::string(text) + "'";
 }
 
+// Whether the 16 bytes at p can be loaded: they stay inside p's page, so the
+// load cannot fault even past the end of a text (those bytes are masked off
+// or overwritten). Functions that do it are exempt from ASan.
+inline bool can_load16(const char* p) { return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16; }
+
+#if defined(__x86_64__)
+// Bit i set when byte i needs escaping or is not ASCII (< 0x20 or >= 0x80 as
+// a signed compare, a quote, a backslash). SSE2: the x86-64 baseline.
+inline unsigned escape_mask(const char* p) {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                                _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+  return unsigned(_mm_movemask_epi8(bad));
+}
+#endif
+
 // True when s is ASCII with nothing to escape in JSON (no control byte, quote
-// or backslash): it can be copied between quotes as is. 8 bytes at a time.
-bool plain_json_text(std::string_view s) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+// or backslash): it can be copied between quotes as is.
+__attribute__((no_sanitize("address"))) bool plain_json_text(std::string_view s) {
   const char* p = s.data();
-  size_t n = s.size(), i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t x;
-    std::memcpy(&x, p + i, 8);
-    uint64_t q = x ^ (kOnes * '"'), b = x ^ (kOnes * '\\');
-    // High bit: a byte >= 0x80, < 0x20, == '"' or == '\\' (exact "has any" tests).
-    uint64_t bad = x | ((x - kOnes * 0x20) & ~x) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b);
-    if (bad & kHigh) return false;
-  }
+  const size_t n = s.size();
+  size_t i = 0;
+#if defined(__x86_64__)
+  for (; i + 16 <= n; i += 16)
+    if (escape_mask(p + i)) return false;
+  if (i < n && can_load16(p + i)) return (escape_mask(p + i) & ((1u << (n - i)) - 1)) == 0;
+#endif
   for (; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(p[i]);
     if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
   }
   return true;
+}
+
+// Copies n bytes to d, which has at least 32 bytes of room past d + n: short
+// texts move as one or two 16-byte blocks instead of a call to memcpy.
+__attribute__((no_sanitize("address"))) inline void copy_text(char* d, const char* s, size_t n) {
+#if defined(__x86_64__)
+  if (n <= 32 && (reinterpret_cast<uintptr_t>(s) & 4095) <= 4096 - 32) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), _mm_loadu_si128(reinterpret_cast<const __m128i*>(s)));
+    if (n > 16)
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 16), _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16)));
+    return;
+  }
+#endif
+  std::memcpy(d, s, n);
 }
 
 // Short names: word compares (the last word overlapping) beat a call to memcmp.
@@ -121,6 +152,54 @@ bool canonical_decimal(std::string_view t) {
   return true;
 }
 
+// What append_inferred does with a text, found in one pass: not a number (a
+// string), a number whose output is its first *canonical_len bytes (an
+// integer of at most 18 digits; a canonical_decimal, maybe with trailing
+// zeros), or a number it converts otherwise (let append_inferred decide).
+enum class NumberText { None, Canonical, Other };
+NumberText classify_number(std::string_view t, size_t* canonical_len) {
+  const size_t n = t.size();
+  auto digit = [&t](size_t k) { return unsigned(static_cast<unsigned char>(t[k]) - '0') < 10; };
+  size_t i = (n > 0 && t[0] == '-') ? 1 : 0;
+  if (i >= n) return NumberText::None;
+  const size_t int_start = i;
+  if (t[i] == '0') ++i;
+  else if (t[i] >= '1' && t[i] <= '9') while (i < n && digit(i)) ++i;
+  else return NumberText::None;
+  const size_t int_digits = i - int_start;
+  if (i == n) {  // an integer; "-0" is written as a double
+    bool canonical = int_digits <= 18 && !(t[int_start] == '0' && int_start == 1);
+    *canonical_len = n;
+    return canonical ? NumberText::Canonical : NumberText::Other;
+  }
+  if (t[i] == '.') {
+    const size_t frac = ++i;
+    while (i < n && digit(i)) ++i;
+    if (i == frac) return NumberText::None;
+    if (i == n) {
+      // Trailing zeros of the fraction are not written ("16.20" is 16.2);
+      // an integral value ("16.00") is left to append_double.
+      size_t end = n;
+      while (t[end - 1] == '0') --end;
+      if (end == frac) return NumberText::Other;
+      size_t sig = end - frac;
+      if (t[int_start] == '0') {
+        if (t[frac] == '0') return NumberText::Other;
+      } else {
+        sig += int_digits;
+      }
+      *canonical_len = end;
+      return sig <= 15 ? NumberText::Canonical : NumberText::Other;
+    }
+  }
+  if (t[i] != 'e' && t[i] != 'E') return NumberText::None;
+  ++i;
+  if (i < n && (t[i] == '+' || t[i] == '-')) ++i;
+  const size_t exp = i;
+  while (i < n && digit(i)) ++i;
+  return (i > exp && i == n) ? NumberText::Other : NumberText::None;
+}
+
 void append_inferred(std::string& out, std::string_view t) {
   bool integral = false;
   if (is_json_number(t, &integral)) {
@@ -160,73 +239,128 @@ const RecordWriter::Key& RecordWriter::key_for(size_t i, std::string_view name) 
   return k;
 }
 
-std::string RecordWriter::write(std::string& out, const std::vector<ParsedField>& fields) {
-  const size_t mark = out.size();
-  out.push_back('{');
-  bool first = true;
-  if (keys_.size() < fields.size()) keys_.resize(fields.size());
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const ParsedField& f = fields[i];
-    const Key& key = key_for(i, f.name);
-    if (!key.keep) continue;
-    if (!first) out.push_back(',');
-    first = false;
-    out.append(key.json);
-    const FieldType ft = key.type;
-    const std::string_view t = f.text;
-    if (f.null) {
-      out.append("null");
-      continue;
+// The general path for one value (after its key): every type rule, escaping
+// and number conversion. Returns a reject reason or an empty string.
+std::string RecordWriter::append_value(std::string& out, const ParsedField& f, FieldType ft) const {
+  const std::string_view t = f.text;
+  if (f.null) {
+    out.append("null");
+    return {};
+  }
+  if (f.raw && ft == FieldType::Infer) {  // already JSON (a bare logfmt key, a nested object)
+    out.append(t);
+    return {};
+  }
+  switch (ft) {
+    case FieldType::Infer:
+      if (!rules_.infer || !f.infer) append_text(out, t);
+      else append_inferred(out, t);
+      break;
+    case FieldType::String: append_text(out, t); break;
+    case FieldType::Int: {
+      if (t.empty()) { out.append("null"); break; }
+      int64_t v;
+      std::string_view u = t.front() == '+' ? t.substr(1) : t;
+      auto r = std::from_chars(u.data(), u.data() + u.size(), v);
+      if (r.ec != std::errc() || r.ptr != u.data() + u.size()) {
+        return type_error(f.name, "int", t);
+      }
+      append_int(out, v);
+      break;
     }
-    if (f.raw && ft == FieldType::Infer) {  // already JSON (a bare logfmt key, a nested object)
-      out.append(t);
-      continue;
+    case FieldType::Float: {
+      if (t.empty()) { out.append("null"); break; }
+      double d;
+      std::string_view u = t.front() == '+' ? t.substr(1) : t;
+      auto r = fast_float::from_chars(u.data(), u.data() + u.size(), d);
+      if (r.ec != std::errc() || r.ptr != u.data() + u.size()) {
+        return type_error(f.name, "float", t);
+      }
+      append_double(out, d);
+      break;
     }
-    switch (ft) {
-      case FieldType::Infer:
-        if (!rules_.infer || !f.infer) append_text(out, t);
-        else append_inferred(out, t);
-        break;
-      case FieldType::String: append_text(out, t); break;
-      case FieldType::Int: {
-        if (t.empty()) { out.append("null"); break; }
-        int64_t v;
-        std::string_view u = t.front() == '+' ? t.substr(1) : t;
-        auto r = std::from_chars(u.data(), u.data() + u.size(), v);
-        if (r.ec != std::errc() || r.ptr != u.data() + u.size()) {
-          out.resize(mark);
-          return type_error(f.name, "int", t);
-        }
-        append_int(out, v);
-        break;
+    case FieldType::Bool: {
+      std::string lower(t);
+      for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+      if (lower == "true" || lower == "1" || lower == "yes" || lower == "y" || lower == "t") out.append("true");
+      else if (lower == "false" || lower == "0" || lower == "no" || lower == "n" || lower == "f") out.append("false");
+      else if (lower.empty()) out.append("null");
+      else {
+        return type_error(f.name, "bool", t);
       }
-      case FieldType::Float: {
-        if (t.empty()) { out.append("null"); break; }
-        double d;
-        std::string_view u = t.front() == '+' ? t.substr(1) : t;
-        auto r = fast_float::from_chars(u.data(), u.data() + u.size(), d);
-        if (r.ec != std::errc() || r.ptr != u.data() + u.size()) {
-          out.resize(mark);
-          return type_error(f.name, "float", t);
-        }
-        append_double(out, d);
-        break;
-      }
-      case FieldType::Bool: {
-        std::string lower(t);
-        for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-        if (lower == "true" || lower == "1" || lower == "yes" || lower == "y" || lower == "t") out.append("true");
-        else if (lower == "false" || lower == "0" || lower == "no" || lower == "n" || lower == "f") out.append("false");
-        else if (lower.empty()) out.append("null");
-        else {
-          out.resize(mark);
-          return type_error(f.name, "bool", t);
-        }
-        break;
-      }
+      break;
     }
   }
-  out.append("}\n");
+  return {};
+}
+
+// The fast path writes into room made up front (an upper bound for plain
+// values), with one resize instead of an append per piece; anything that is
+// not plain text or a canonical number goes through append_value.
+std::string RecordWriter::write(std::string& out, const std::vector<ParsedField>& fields) {
+  const size_t mark = out.size();
+  const size_t n = fields.size();
+  if (keys_.size() < n) keys_.resize(n);
+  if (slots_.size() < n) slots_.resize(n);
+  constexpr size_t kSlack = 8;    // per field: quotes, comma, "null"
+  constexpr size_t kOverrun = 32;  // copy_text may write this far past the end
+  size_t rest = 2;                 // "}\n"
+  for (size_t i = 0; i < n; ++i) {
+    const Key& k = keys_[i];
+    slots_[i] = k.valid && same_text(k.name, fields[i].name) ? &k : &key_for(i, fields[i].name);
+    rest += slots_[i]->json.size() + fields[i].text.size() + kSlack;
+  }
+  out.resize(mark + 1 + rest + kOverrun);
+  char* o = out.data() + mark;
+  *o++ = '{';
+  auto put = [&o](const char* s, size_t len) {
+    copy_text(o, s, len);
+    o += len;
+  };
+  bool first = true;
+  for (size_t i = 0; i < n; ++i) {
+    const ParsedField& f = fields[i];
+    const Key& key = *slots_[i];
+    const std::string_view t = f.text;
+    rest -= key.json.size() + t.size() + kSlack;  // now: room for the fields after this one
+    if (!key.keep) continue;
+    if (!first) *o++ = ',';
+    first = false;
+    put(key.json.data(), key.json.size());
+    if (f.null) {
+      std::memcpy(o, "null", 4);
+      o += 4;
+      continue;
+    }
+    if (key.type == FieldType::Infer && !f.raw) {
+      const bool infer = rules_.infer && f.infer;
+      size_t len = 0;
+      const NumberText kind = infer ? classify_number(t, &len) : NumberText::None;
+      if (kind == NumberText::Canonical) {
+        put(t.data(), len);
+        continue;
+      }
+      if (kind == NumberText::None && plain_json_text(t)) {
+        *o++ = '"';
+        put(t.data(), t.size());
+        *o++ = '"';
+        continue;
+      }
+    }
+    // General path: back to appending, then make room again.
+    out.resize(size_t(o - out.data()));
+    std::string reason = append_value(out, f, key.type);
+    if (!reason.empty()) {
+      out.resize(mark);
+      return reason;
+    }
+    const size_t at = out.size();
+    out.resize(at + rest + kOverrun);
+    o = out.data() + at;
+  }
+  *o++ = '}';
+  *o++ = '\n';
+  out.resize(size_t(o - out.data()));
   return {};
 }
 

@@ -38,9 +38,11 @@ class RecordWriter {
     FieldType type = FieldType::Infer;
   };
   const Key& key_for(size_t i, std::string_view name);
+  std::string append_value(std::string& out, const ParsedField& f, FieldType ft) const;
 
   FieldRules rules_;
   std::vector<Key> keys_;
+  std::vector<const Key*> slots_;  // this record's keys, by field position
 };
 
 }  // namespace su
