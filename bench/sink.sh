@@ -6,7 +6,8 @@
 # REPEAT=3 runs each (peers: PEER_REPEAT=1), best wall time kept.
 # STREAM_SINK_SQLITE=path picks the binary (default build/bin).
 # sqlite-utils comes from Debian's package; installed with apt-get when missing,
-# skipped with a message when that fails.
+# skipped with a message when that fails (SKIP_SQLITE_UTILS=1 skips it: it
+# takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -16,8 +17,9 @@ SINK=${STREAM_SINK_SQLITE:-$PWD/build/bin/stream-sink-sqlite}
 [ -x "$SINK" ] || { bash scripts/build.sh >/dev/null; SINK=$PWD/build/bin/stream-sink-sqlite; }
 bench_deps sqlite3 time
 have_su=1
-command -v sqlite-utils >/dev/null || bench_deps sqlite-utils 2>/dev/null || true
-command -v sqlite-utils >/dev/null || { have_su=0; echo "note: sqlite-utils is not installed and apt-get could not install it: skipped"; }
+[ "${SKIP_SQLITE_UTILS:-0}" = 1 ] && have_su=0
+[ $have_su = 0 ] || command -v sqlite-utils >/dev/null || bench_deps sqlite-utils 2>/dev/null || true
+[ $have_su = 0 ] || command -v sqlite-utils >/dev/null || { have_su=0; echo "note: sqlite-utils is not installed and apt-get could not install it: skipped"; }
 
 mkdir -p bench/data bench/out
 ndjson=bench/data/sensors-$N.ndjson
