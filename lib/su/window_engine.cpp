@@ -13,7 +13,7 @@ WindowEngine::WindowEngine(WindowOptions o, Output& out) : o_(o), out_(out), gra
 std::string WindowEngine::add(std::string_view raw, int64_t t, std::string_view key) {
   switch (o_.spec.kind) {
     case WindowKind::Tumbling:
-    case WindowKind::Hopping: return add_time_window(raw, t, key);
+    case WindowKind::Hopping: return add_time_window(raw, t);
     case WindowKind::Session: return add_session(raw, t, key);
     case WindowKind::Count: add_count(raw, key); return {};
   }
@@ -34,14 +34,23 @@ void WindowEngine::advance(int64_t t) {
 
 void WindowEngine::close_due() {
   while (!open_.empty() && closed(open_.begin()->second.end)) close_time_window(open_.begin());
-  while (!session_due_.empty() && closed(session_due_.begin()->first)) close_session(session_due_.begin()->second);
+  while (!session_due_.empty() && closed(session_due_.top().first)) close_session(session_due_.top().second);
+}
+
+void WindowEngine::prune_session_due() {
+  while (!session_due_.empty()) {
+    auto [end, id] = session_due_.top();
+    auto it = sessions_.find(id);
+    if (it != sessions_.end() && it->second.end == end) return;
+    session_due_.pop();
+  }
 }
 
 std::optional<int64_t> WindowEngine::next_close() const {
   std::optional<int64_t> at;
   if (!open_.empty()) at = open_.begin()->second.end + grace_;
   if (!session_due_.empty()) {
-    int64_t s = session_due_.begin()->first + grace_;
+    int64_t s = session_due_.top().first + grace_;
     if (!at || s < *at) at = s;
   }
   return at;
@@ -49,7 +58,7 @@ std::optional<int64_t> WindowEngine::next_close() const {
 
 void WindowEngine::close_all() {
   while (!open_.empty()) close_time_window(open_.begin());
-  while (!session_due_.empty()) close_session(session_due_.begin()->second);
+  while (!session_due_.empty()) close_session(session_due_.top().second);
   for (CountKey& k : count_keys_) {
     const int64_t slide = o_.spec.every;
     if (k.n % uint64_t(slide) == 0) continue;  // nothing since the last close
@@ -59,7 +68,7 @@ void WindowEngine::close_all() {
 
 // ---- tumbling and hopping ----
 
-std::string WindowEngine::add_time_window(std::string_view raw, int64_t t, std::string_view key) {
+std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
   move_time(t);
   const int64_t size = o_.spec.size;
   if (o_.spec.kind == WindowKind::Tumbling) {
@@ -70,7 +79,6 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t, std::
       last_ = &open_window(w);
       last_start_ = start;
     }
-    if (!key.empty()) note_key(*last_, key);
     emit(raw, last_->tags);
     return {};
   }
@@ -78,9 +86,7 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t, std::
   bool any = false;
   for (const TimeWindow& w : hops_) {
     if (closed(w.end)) continue;  // written to the windows still open only
-    Open& win = open_window(w);
-    if (!key.empty()) note_key(win, key);
-    emit(raw, win.tags);
+    emit(raw, open_window(w).tags);
     any = true;
   }
   return any ? std::string() : late_reason(t, hops_.back());
@@ -95,20 +101,9 @@ WindowEngine::Open& WindowEngine::open_window(const TimeWindow& w) {
   return it->second;
 }
 
-void WindowEngine::note_key(Open& w, std::string_view key) {
-  // Keys repeat far more often than they are new: look up before copying.
-  scratch_.assign(key);
-  if (w.seen.insert(scratch_).second) w.keys.push_back(scratch_);
-}
-
 void WindowEngine::close_time_window(std::map<int64_t, Open>::iterator it) {
   if (&it->second == last_) last_ = nullptr;
-  Open& w = it->second;
-  if (w.keys.empty()) {
-    emit_close(w.tags, {});
-  } else {
-    for (const std::string& k : w.keys) emit_close(w.tags, k);
-  }
+  emit_close(it->second.tags, {});
   open_.erase(it);
 }
 
@@ -117,8 +112,8 @@ void WindowEngine::close_time_window(std::map<int64_t, Open>::iterator it) {
 std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::string_view key) {
   move_time(t);
   const int64_t gap = o_.spec.gap;
-  scratch_.assign(key);
-  auto [kit, fresh] = sessions_of_key_.try_emplace(scratch_);
+  auto kit = sessions_of_key_.find(key);
+  if (kit == sessions_of_key_.end()) kit = sessions_of_key_.emplace(std::string(key), std::vector<uint64_t>()).first;
   std::vector<uint64_t>& ids = kit->second;
   joinable_.clear();
   for (uint64_t id : ids) joinable_.push_back({sessions_[id].start, sessions_[id].end});
@@ -137,22 +132,21 @@ std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::stri
     // Keep the first (oldest) session; fold the others into it.
     id = ids[merged_[0]];
     Session& s = sessions_[id];
-    session_due_.erase({s.end, id});
     for (size_t m = merged_.size(); m-- > 1;) {
       uint64_t other = ids[merged_[m]];
       Session& o = sessions_[other];
       s.records += o.records;
-      session_due_.erase({o.end, other});
       sessions_.erase(other);
       ids.erase(ids.begin() + std::ptrdiff_t(merged_[m]));
     }
   }
   Session& s = sessions_[id];
   s.start = w.start;
+  if (s.end != w.end || merged_.empty()) session_due_.push({w.end, id});
   s.end = w.end;
-  session_due_.insert({s.end, id});
   s.records.append(raw);
   s.records.push_back('\n');
+  prune_session_due();
   hold(raw.size() + 1);
   return {};
 }
@@ -169,12 +163,12 @@ void WindowEngine::close_session(uint64_t id) {
   }
   emit_close(tags, s.key);
   buffered_ -= s.records.size();
-  session_due_.erase({s.end, id});
   auto kit = sessions_of_key_.find(s.key);
   std::vector<uint64_t>& ids = kit->second;
   ids.erase(std::find(ids.begin(), ids.end(), id));
   if (ids.empty()) sessions_of_key_.erase(kit);
   sessions_.erase(it);
+  prune_session_due();
 }
 
 // ---- count windows ----
@@ -184,9 +178,11 @@ void WindowEngine::add_count(std::string_view raw, std::string_view key) {
   if (count_keys_.size() == 1 && count_keys_[0].key == key) {
     idx = 0;
   } else {
-    scratch_.assign(key);
-    auto [it, fresh] = count_index_.try_emplace(scratch_, count_keys_.size());
-    if (fresh) count_keys_.push_back({scratch_, 0, {}});
+    auto it = count_index_.find(key);
+    if (it == count_index_.end()) {
+      it = count_index_.emplace(std::string(key), count_keys_.size()).first;
+      count_keys_.push_back({std::string(key), 0, {}});
+    }
     idx = it->second;
   }
   CountKey& k = count_keys_[idx];

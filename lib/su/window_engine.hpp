@@ -8,11 +8,10 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <set>
+#include <queue>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "su/output.hpp"
@@ -35,8 +34,10 @@ class WindowEngine {
 
   // A data record: `raw` is its JSON object text (ending in '}'), `time` its
   // time (ignored by count windows), `key` the --by members as JSON text
-  // (`"sensor":"s1"`, empty without --by). Returns empty, or the reason to
-  // reject it ("late: ..."). Throws su::Fatal when --max-buffer is exceeded.
+  // (`"sensor":"s1"`, empty without --by; sessions and count windows are kept
+  // per key, tumbling and hopping windows are the same for every key).
+  // Returns empty, or the reason to reject it ("late: ..."). Throws
+  // su::Fatal when --max-buffer is exceeded.
   std::string add(std::string_view raw, int64_t time, std::string_view key);
   // The stream's time moves on to t (idle input, wall clock): closes what is due.
   void advance(int64_t t);
@@ -51,10 +52,15 @@ class WindowEngine {
  private:
   struct Open {  // a tumbling or hopping window
     int64_t end = 0;
-    std::string tags;               // "window_start":...,"window_end":...
-    std::vector<std::string> keys;  // keys seen, in order (per-key closes)
-    std::unordered_set<std::string> seen;
+    std::string tags;  // "window_start":...,"window_end":...
   };
+  // Hash and equality that look up std::string keys by std::string_view.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  template <class V>
+  using KeyMap = std::unordered_map<std::string, V, KeyHash, std::equal_to<>>;
   struct Session {
     int64_t start = 0, end = 0;
     std::string key;
@@ -69,13 +75,13 @@ class WindowEngine {
   bool closed(int64_t end) const { return started_ && end <= now_ - grace_; }
   void move_time(int64_t t);
   void close_due();
-  std::string add_time_window(std::string_view raw, int64_t t, std::string_view key);
+  std::string add_time_window(std::string_view raw, int64_t t);
   std::string add_session(std::string_view raw, int64_t t, std::string_view key);
   void add_count(std::string_view raw, std::string_view key);
   Open& open_window(const TimeWindow& w);
-  void note_key(Open& w, std::string_view key);
   void close_time_window(std::map<int64_t, Open>::iterator it);
   void close_session(uint64_t id);
+  void prune_session_due();
   void close_count(CountKey& k, int64_t window);
   void emit(std::string_view raw, std::string_view tags);
   void emit_close(std::string_view tags, std::string_view key);
@@ -96,14 +102,17 @@ class WindowEngine {
   std::vector<TimeWindow> hops_;
 
   std::map<uint64_t, Session> sessions_;  // by id (creation order)
-  std::unordered_map<std::string, std::vector<uint64_t>> sessions_of_key_;
-  std::set<std::pair<int64_t, uint64_t>> session_due_;  // (end, id)
+  KeyMap<std::vector<uint64_t>> sessions_of_key_;
+  // (end, id), soonest first; entries of sessions that grew or closed are
+  // stale and dropped when they come to the top.
+  std::priority_queue<std::pair<int64_t, uint64_t>, std::vector<std::pair<int64_t, uint64_t>>, std::greater<>>
+      session_due_;
   uint64_t next_session_ = 0;
   std::vector<TimeWindow> joinable_;
   std::vector<size_t> merged_;
 
   std::vector<CountKey> count_keys_;  // in order of first record
-  std::unordered_map<std::string, size_t> count_index_;
+  KeyMap<size_t> count_index_;
   std::string scratch_;
 };
 

@@ -140,23 +140,35 @@ TEST_CASE("engine: advancing the stream's time closes due windows (idle, wall cl
   CHECK_FALSE(h.engine->next_close());
 }
 
-TEST_CASE("engine: hopping writes a copy per window; per-key closes with --by") {
+TEST_CASE("engine: hopping writes a copy per window, and to the open windows only") {
   Harness h(opts(su::WindowKind::Hopping, 2 * M, M));
-  h.engine->add(R"({"k":"x"})", kBase + 90 * S, R"("k":"x")");
+  h.engine->add(R"({"k":"x"})", kBase + 90 * S, "");
   std::string s = h.text();
   CHECK(s.find("\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:02:00Z\"") !=
         std::string::npos);
   CHECK(s.find("\"window_start\":\"2026-11-21T10:01:00Z\",\"window_end\":\"2026-11-21T10:03:00Z\"") !=
         std::string::npos);
-  h.engine->add(R"({"k":"y"})", kBase + 150 * S, R"("k":"y")");
+  h.engine->add(R"({"k":"y"})", kBase + 150 * S, "");
   s = h.text();
-  CHECK(s.find(R"({"_control":"close","window_start":"2026-11-21T10:00:00Z","window_end":"2026-11-21T10:02:00Z","k":"x"})") !=
+  CHECK(s.find(R"({"_control":"close","window_start":"2026-11-21T10:00:00Z","window_end":"2026-11-21T10:02:00Z"})") !=
         std::string::npos);
   // A record whose older window closed but whose newer one is open goes to the open one only.
-  CHECK(h.engine->add(R"({"k":"z"})", kBase + 100 * S, R"("k":"z")").empty());
+  CHECK(h.engine->add(R"({"k":"z"})", kBase + 100 * S, "").empty());
   s = h.text();
   CHECK(s.find("10:01:00Z\",\"window_end\":\"2026-11-21T10:03:00Z") != std::string::npos);
   CHECK(s.find("10:00:00Z") == std::string::npos);
+}
+
+TEST_CASE("engine: many sessions of one key in a row, closing in order") {
+  Harness h(opts(su::WindowKind::Session, 0, 0, 10 * S));
+  for (int i = 0; i < 50; ++i) h.engine->add("{\"i\":" + std::to_string(i) + "}", kBase + i * 20 * S, R"("k":1)");
+  h.engine->close_all();
+  std::string s = h.text();
+  size_t closes = 0, last = 0;
+  for (size_t p = s.find("_control"); p != std::string::npos; p = s.find("_control", p + 1)) ++closes, last = p;
+  CHECK(closes == 50);
+  CHECK(s.find("\"i\":49,") < last);
+  CHECK_FALSE(h.engine->next_close());
 }
 
 TEST_CASE("engine: sessions per key are held and written when they close") {

@@ -170,7 +170,9 @@ int run(const Options& o) {
   wo.control = o.common.control_enabled();
   wo.max_buffer = su::size_arg("--max-buffer", o.max_buffer);
   const int64_t idle = o.idle.empty() ? 0 : su::duration_arg("--idle", o.idle);
-  window_tool::RecordReader reader(o.time, o.by, time_parser(o));
+  // Tumbling and hopping windows are the same for every key: no key to read.
+  const bool keyed = wo.spec.kind == su::WindowKind::Session || wo.spec.kind == su::WindowKind::Count;
+  window_tool::RecordReader reader(o.time, keyed ? o.by : std::vector<std::string>(), time_parser(o));
 
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
@@ -223,7 +225,7 @@ int main(int argc, char** argv) {
   app.add_option("--every", o.every, "Hopping windows: time between window starts (at most SIZE)")->type_name("STEP");
   app.add_option("--slide", o.slide, "Count windows: a window ends every M records (default N: no overlap)")
       ->type_name("M");
-  app.add_option("--by", o.by, "Keep windows per key: sessions and counts per key, close records name the key")
+  app.add_option("--by", o.by, "Sessions and count windows per key of these fields; their close records name the key")
       ->delimiter(',')
       ->allow_extra_args(false)  // `--by sensor FILE`: FILE is an input, not a second key
       ->type_name("F1,F2");
