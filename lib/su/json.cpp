@@ -114,7 +114,9 @@ std::string json_error_message(simdjson::error_code e) {
   // simdjson's messages are sentences; keep them short and lowercase.
   // "The JSON document has an improper structure: missing or ..." -> the head.
   if (auto p = m.find(':'); p != std::string::npos) m = m.substr(0, p);
-  if (!m.empty()) m[0] = char(std::tolower(static_cast<unsigned char>(m[0])));
+  // Lowercase a sentence's first word, not an acronym ("JSON document ...").
+  if (m.size() > 1 && std::islower(static_cast<unsigned char>(m[1])))
+    m[0] = char(std::tolower(static_cast<unsigned char>(m[0])));
   while (!m.empty() && (m.back() == '.' || m.back() == ' ')) m.pop_back();
   return "invalid JSON: " + m;
 }
