@@ -34,23 +34,14 @@ void WindowEngine::advance(int64_t t) {
 
 void WindowEngine::close_due() {
   while (!open_.empty() && closed(open_.begin()->second.end)) close_time_window(open_.begin());
-  while (!session_due_.empty() && closed(session_due_.top().first)) close_session(session_due_.top().second);
-}
-
-void WindowEngine::prune_session_due() {
-  while (!session_due_.empty()) {
-    auto [end, id] = session_due_.top();
-    auto it = sessions_.find(id);
-    if (it != sessions_.end() && it->second.end == end) return;
-    session_due_.pop();
-  }
+  while (!session_due_.empty() && closed(session_due_.begin()->first)) close_session(session_due_.begin()->second);
 }
 
 std::optional<int64_t> WindowEngine::next_close() const {
   std::optional<int64_t> at;
   if (!open_.empty()) at = open_.begin()->second.end + grace_;
   if (!session_due_.empty()) {
-    int64_t s = session_due_.top().first + grace_;
+    int64_t s = session_due_.begin()->first + grace_;
     if (!at || s < *at) at = s;
   }
   return at;
@@ -58,7 +49,7 @@ std::optional<int64_t> WindowEngine::next_close() const {
 
 void WindowEngine::close_all() {
   while (!open_.empty()) close_time_window(open_.begin());
-  while (!session_due_.empty()) close_session(session_due_.top().second);
+  while (!session_due_.empty()) close_session(session_due_.begin()->second);
   for (CountKey& k : count_keys_) {
     const int64_t slide = o_.spec.every;
     if (k.n % uint64_t(slide) == 0) continue;  // nothing since the last close
@@ -116,7 +107,10 @@ std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::stri
   if (kit == sessions_of_key_.end()) kit = sessions_of_key_.emplace(std::string(key), std::vector<uint64_t>()).first;
   std::vector<uint64_t>& ids = kit->second;
   joinable_.clear();
-  for (uint64_t id : ids) joinable_.push_back({sessions_[id].start, sessions_[id].end});
+  for (uint64_t id : ids) {
+    const Session& s = sessions_.find(id)->second;
+    joinable_.push_back({s.start, s.end});
+  }
   TimeWindow w = session_join(joinable_, t, gap, merged_);
   if (merged_.empty() && closed(w.end)) {
     if (ids.empty()) sessions_of_key_.erase(kit);
@@ -136,17 +130,23 @@ std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::stri
       uint64_t other = ids[merged_[m]];
       Session& o = sessions_[other];
       s.records += o.records;
+      session_due_.erase({o.end, other});
       sessions_.erase(other);
       ids.erase(ids.begin() + std::ptrdiff_t(merged_[m]));
     }
   }
   Session& s = sessions_[id];
   s.start = w.start;
-  if (s.end != w.end || merged_.empty()) session_due_.push({w.end, id});
+  if (merged_.empty()) {
+    session_due_.insert({w.end, id});
+  } else if (s.end != w.end) {
+    auto node = session_due_.extract({s.end, id});  // re-keyed in place: no allocation
+    node.value().first = w.end;
+    session_due_.insert(std::move(node));
+  }
   s.end = w.end;
   s.records.append(raw);
   s.records.push_back('\n');
-  prune_session_due();
   hold(raw.size() + 1);
   return {};
 }
@@ -163,12 +163,12 @@ void WindowEngine::close_session(uint64_t id) {
   }
   emit_close(tags, s.key);
   buffered_ -= s.records.size();
+  session_due_.erase({s.end, id});
   auto kit = sessions_of_key_.find(s.key);
   std::vector<uint64_t>& ids = kit->second;
   ids.erase(std::find(ids.begin(), ids.end(), id));
   if (ids.empty()) sessions_of_key_.erase(kit);
   sessions_.erase(it);
-  prune_session_due();
 }
 
 // ---- count windows ----

@@ -8,7 +8,7 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <queue>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -81,7 +81,6 @@ class WindowEngine {
   Open& open_window(const TimeWindow& w);
   void close_time_window(std::map<int64_t, Open>::iterator it);
   void close_session(uint64_t id);
-  void prune_session_due();
   void close_count(CountKey& k, int64_t window);
   void emit(std::string_view raw, std::string_view tags);
   void emit_close(std::string_view tags, std::string_view key);
@@ -101,12 +100,9 @@ class WindowEngine {
   Open* last_ = nullptr;
   std::vector<TimeWindow> hops_;
 
-  std::map<uint64_t, Session> sessions_;  // by id (creation order)
+  std::unordered_map<uint64_t, Session> sessions_;  // by id
   KeyMap<std::vector<uint64_t>> sessions_of_key_;
-  // (end, id), soonest first; entries of sessions that grew or closed are
-  // stale and dropped when they come to the top.
-  std::priority_queue<std::pair<int64_t, uint64_t>, std::vector<std::pair<int64_t, uint64_t>>, std::greater<>>
-      session_due_;
+  std::set<std::pair<int64_t, uint64_t>> session_due_;  // (end, id), soonest first
   uint64_t next_session_ = 0;
   std::vector<TimeWindow> joinable_;
   std::vector<size_t> merged_;
