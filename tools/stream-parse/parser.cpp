@@ -1,0 +1,185 @@
+// stream-parse's engine: format choice, NDJSON blocks, CSV rows, log lines.
+#include "parser.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "su/error.hpp"
+
+namespace su::parse {
+
+char delimiter_char(const std::string& d, char fallback) {
+  if (d.empty()) return fallback;
+  if (d == "\\t" || d == "tab") return '\t';
+  if (d.size() != 1) throw su::UsageError("--delimiter: expected one character, got '" + d + "'");
+  if (d[0] == '"' || d[0] == '\n' || d[0] == '\r') throw su::UsageError("--delimiter: cannot be a quote or a newline");
+  return d[0];
+}
+
+// Picks a format from the first non-blank line.
+std::string sniff(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  if (i < line.size() && line[i] == '{') return "ndjson";
+  for (const auto& f : su::line_formats())
+    if (f.sniff && f.sniff(line)) return f.name;
+  if (line.find('\t') != std::string_view::npos && line.find(',') == std::string_view::npos) return "tsv";
+  return "csv";
+}
+
+void Parser::set_format(const std::string& name, su::InputReader& in) {
+  format_ = name;
+  if (name == "csv" || name == "tsv") {
+    su::CsvDialect d;
+    d.delimiter = delimiter_char(o_.delimiter, name == "tsv" ? '\t' : ',');
+    if (name == "tsv") {
+      d.quote = '\0';
+      d.tsv_escapes = true;
+    }
+    csv_ = su::CsvSplitter(d);
+    in.set_quote_aware(d.quote != '\0', d.quote);
+    header_done_ = o_.no_header || !o_.columns.empty();
+    names_ = o_.columns;
+  } else if (name != "ndjson") {
+    const su::LineFormatInfo* f = su::find_line_format(name);
+    if (!f) throw su::UsageError("--format: unknown format '" + name + "'");
+    line_format_ = f->make(o_.regex);
+  }
+}
+
+void Parser::block(const su::Block& b) {
+  if (b.lines > 1 && fast_block(b)) return;
+  su::for_each_line(b, [this](const su::Line& l) { line(l); });
+}
+
+void Parser::line(const su::Line& l) {
+  if (l.too_long) return diag_.reject(l, "line longer than --max-line (" + o_.common.max_line + ")");
+  if (is_blank(l.text)) return;
+  std::string reason;
+  if (format_ == "ndjson")
+    reason = ndjson(l);
+  else if (csv_)
+    reason = csv(l);
+  else {
+    reason = line_format_->parse(l.text, fields_);
+    if (reason.empty()) reason = writer_.write(out_.buf(), fields_);
+  }
+  if (!reason.empty()) return diag_.reject(l, reason);
+  out_.end_record();
+}
+
+su::FieldRules Parser::rules(const Options& o) {
+  su::FieldRules r;
+  r.infer = !o.no_infer;
+  r.keep = o.fields;
+  if (!o.types.empty()) r.parse_types(o.types);
+  return r;
+}
+
+bool Parser::fast_block(const su::Block& b) {
+  std::string_view t = b.text;
+  simdjson::dom::document_stream stream;
+  size_t batch = std::max<size_t>(t.size(), size_t(1) << 20);
+  if (stream_parser_.parse_many(t.data(), t.size(), batch).get(stream)) return false;
+  uint64_t docs = 0;
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    simdjson::dom::element el;
+    simdjson::dom::object obj;
+    if ((*it).get(el) || el.get_object().get(obj)) return false;
+    if (obj.begin() != obj.end() && obj.begin().key() == "_control") return false;  // control records: per line
+    ++docs;
+  }
+  if (docs != b.lines || stream.truncated_bytes() != 0) return false;  // blank lines, or two objects on a line
+  std::string& out = out_.buf();
+  auto has = [&t](char c) { return std::memchr(t.data(), c, t.size()) != nullptr; };  // SIMD in glibc
+  if (!has(' ') && !has('\t') && !has('\r')) {
+    out.append(t);
+    out.push_back('\n');
+  } else {
+    su::for_each_line(b, [this](const su::Line& l) { minify(l.text); });
+  }
+  out_.end_record();
+  return true;
+}
+
+std::string Parser::ndjson(const su::Line& l) {
+  simdjson::dom::element obj;
+  std::string err = json_.validate(l.text, &obj);
+  if (!err.empty()) return err;
+  if (su::is_control_line(l.text)) {
+    if (control_) minify(l.text);
+    return {};
+  }
+  if (o_.fields.empty() && o_.types.empty()) {
+    minify(l.text);
+    return {};
+  }
+  fields_.clear();
+  strings_.clear();
+  simdjson::dom::object o;
+  if (obj.get_object().get(o) != simdjson::SUCCESS) return "not a JSON object";
+  for (auto [key, value] : o) {
+    su::ParsedField f;
+    f.name = key;
+    if (value.is_string()) {
+      f.text = value.get_string().value_unsafe();
+      f.infer = false;
+    } else {
+      strings_.push_back(simdjson::minify(value));
+      f.text = strings_.back();
+      f.raw = true;
+    }
+    fields_.push_back(f);
+  }
+  return writer_.write(out_.buf(), fields_);
+}
+
+void Parser::minify(std::string_view text) {
+  std::string& b = out_.buf();
+  size_t at = b.size();
+  b.resize(at + text.size() + 1);
+  size_t len = 0;
+  if (simdjson::minify(text.data(), text.size(), b.data() + at, len) != simdjson::SUCCESS) len = 0;
+  b.resize(at + len);
+  b.push_back('\n');
+}
+
+std::string Parser::csv(const su::Line& l) {
+  std::string err = csv_->split(l.text, cells_);
+  if (!err.empty()) return err;
+  if (!header_done_) {
+    header_done_ = true;
+    take_header();
+    return {};
+  }
+  if (names_.empty()) default_names(cells_.size());
+  if (cells_.size() != names_.size())
+    return "expected " + std::to_string(names_.size()) + " fields, got " + std::to_string(cells_.size());
+  fields_.clear();
+  for (size_t i = 0; i < cells_.size(); ++i) {
+    su::ParsedField f;
+    f.name = names_[i];
+    f.text = cells_[i].text;
+    f.null = cells_[i].text.empty() && !cells_[i].quoted && !o_.no_infer;
+    f.infer = !cells_[i].quoted || true;
+    fields_.push_back(f);
+  }
+  return writer_.write(out_.buf(), fields_);
+}
+
+void Parser::take_header() {
+  names_.clear();
+  for (size_t i = 0; i < cells_.size(); ++i) {
+    std::string n(cells_[i].text);
+    if (n.empty()) n = "c" + std::to_string(i + 1);
+    // Duplicate names would make duplicate JSON keys: number them.
+    std::string base = n;
+    for (int k = 2; std::find(names_.begin(), names_.end(), n) != names_.end(); ++k) n = base + "_" + std::to_string(k);
+    names_.push_back(n);
+  }
+}
+
+void Parser::default_names(size_t n) {
+  for (size_t i = 0; i < n; ++i) names_.push_back("c" + std::to_string(i + 1));
+}
+}  // namespace su::parse
