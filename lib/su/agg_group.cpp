@@ -45,7 +45,8 @@ GroupTable::~GroupTable() {
 
 std::byte* GroupTable::allocate() {
   if (free_.empty()) {
-    const size_t words = stride_ / sizeof(std::max_align_t) * kSlotsPerChunk;
+    // sizeof(max_align_t) (32) is larger than its alignment (16) = kAlign.
+    const size_t words = (stride_ * kSlotsPerChunk + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
     chunks_.emplace_back(new std::max_align_t[words]);
     auto* base = reinterpret_cast<std::byte*>(chunks_.back().get());
     for (size_t i = kSlotsPerChunk; i-- > 0;) free_.push_back(base + i * stride_);

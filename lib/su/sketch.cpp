@@ -144,22 +144,42 @@ void HyperLogLog::set_register(uint64_t h) {
 
 void HyperLogLog::to_dense() {
   registers_.assign(kRegisters, 0);
-  for (uint64_t h : sparse_) set_register(h);
+  for (uint64_t h : sparse_)
+    if (h) set_register(h);
   sparse_.clear();
   sparse_.shrink_to_fit();
+  sparse_count_ = 0;
+}
+
+bool HyperLogLog::insert_sparse(uint64_t h) {
+  if (h == 0) h = 1;
+  if ((sparse_count_ + 1) * 2 > sparse_.size()) {
+    std::vector<uint64_t> old(std::max<size_t>(16, sparse_.size() * 2), 0);
+    old.swap(sparse_);
+    sparse_count_ = 0;
+    for (uint64_t x : old)
+      if (x) insert_sparse(x);
+  }
+  const size_t mask = sparse_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    if (sparse_[i] == h) return false;
+    if (sparse_[i] == 0) {
+      sparse_[i] = h;
+      ++sparse_count_;
+      return true;
+    }
+  }
 }
 
 void HyperLogLog::add_hash(uint64_t h) {
   if (!registers_.empty()) return set_register(h);
-  auto it = std::lower_bound(sparse_.begin(), sparse_.end(), h);
-  if (it != sparse_.end() && *it == h) return;
-  sparse_.insert(it, h);
-  if (sparse_.size() > kSparseLimit) to_dense();
+  if (insert_sparse(h) && sparse_count_ > kSparseLimit) to_dense();
 }
 
 void HyperLogLog::merge(const HyperLogLog& o) {
   if (o.registers_.empty()) {
-    for (uint64_t h : o.sparse_) add_hash(h);
+    for (uint64_t h : o.sparse_)
+      if (h) add_hash(h);
     return;
   }
   if (registers_.empty()) to_dense();
@@ -193,7 +213,7 @@ double tau(double x) {
 }  // namespace
 
 double HyperLogLog::estimate() const {
-  if (registers_.empty()) return double(sparse_.size());
+  if (registers_.empty()) return double(sparse_count_);
   constexpr int q = 64 - kPrecision;
   uint64_t c[q + 2] = {};
   for (uint8_t r : registers_) ++c[r];

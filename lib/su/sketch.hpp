@@ -73,8 +73,12 @@ class HyperLogLog {
  private:
   void to_dense();
   void set_register(uint64_t h);
-  std::vector<uint64_t> sparse_;   // sorted distinct hashes while exact
-  std::vector<uint8_t> registers_; // dense registers once past kSparseLimit
+  bool insert_sparse(uint64_t h);  // false when already there
+  // While exact: an open-addressing set of the distinct hashes (0 = empty
+  // slot; a hash of 0 is stored as 1), at most half full.
+  std::vector<uint64_t> sparse_;
+  size_t sparse_count_ = 0;
+  std::vector<uint8_t> registers_;  // dense registers once past kSparseLimit
 };
 
 }  // namespace su

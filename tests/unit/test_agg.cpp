@@ -146,6 +146,15 @@ TEST_CASE("group table: first-seen order, close by match, slots reused") {
   CHECK(t.size() == 0);
 }
 
+TEST_CASE("group table: a state smaller than max_align_t (count alone)") {
+  GroupTable t({"k"}, {parse_spec("count")}, false);
+  su::Output out(-1);
+  for (int i = 0; i < 3000; ++i) t.add(t.group(std::to_string(i % 1500)), 0, Value::missing());
+  CHECK(t.size() == 1500);
+  t.close_all(out);
+  CHECK(out.buf().substr(0, 19) == "{\"k\":0,\"count\":2}\n{");
+}
+
 TEST_CASE("field reader: one pass, canonical key text, escapes, missing fields") {
   FieldReader r({"s", "v", "o", "w"});
   r.set_key_only(0);

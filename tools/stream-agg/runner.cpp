@@ -135,26 +135,25 @@ class Aggregator {
 class Ticker {
  public:
   explicit Ticker(int64_t period_ns) : period_(period_ns), next_(Clock::now() + period_) {}
-  bool enabled() const { return period_.count() > 0; }
+  // How long the reader may wait for a line: until the next snapshot is due
+  // (as of the last due()).
   int timeout_ms() const {
-    if (!enabled()) return -1;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_ - Clock::now()).count() + 1;
+    if (period_.count() == 0) return -1;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_ - now_).count() + 1;
     return int(std::max<int64_t>(left, 0));
   }
-  // True once per period that has passed (checks the clock every 1024 calls
-  // unless forced, so a busy stream pays almost nothing).
-  bool due(bool force) {
-    if (!enabled() || (!force && (++calls_ & 1023) != 0)) return false;
-    auto now = Clock::now();
-    if (now < next_) return false;
-    while (next_ <= now) next_ += period_;
+  // True once for each period that has passed. Reads the clock (only with --every).
+  bool due() {
+    if (period_.count() == 0) return false;
+    now_ = Clock::now();
+    if (now_ < next_) return false;
+    while (next_ <= now_) next_ += period_;
     return true;
   }
 
  private:
   std::chrono::nanoseconds period_;
-  Clock::time_point next_;
-  uint64_t calls_ = 0;
+  Clock::time_point next_, now_;
 };
 
 }  // namespace
@@ -209,11 +208,21 @@ int run(Options& o) {
   Aggregator agg(o, out, diag);
   Ticker ticker(o.every_ns);
   su::Line line;
-  for (;;) {
-    su::ReadStatus st = in.next(line, ticker.timeout_ms());
-    if (st == su::ReadStatus::Line) agg.line(line);
-    else if (st != su::ReadStatus::Timeout) break;  // end of input, or a stop signal
-    if (ticker.due(st == su::ReadStatus::Timeout)) agg.snapshot();
+  try {
+    for (;;) {
+      if (ticker.due()) agg.snapshot();
+      su::ReadStatus st = in.next(line, ticker.timeout_ms());
+      if (st == su::ReadStatus::Line) agg.line(line);
+      else if (st != su::ReadStatus::Timeout) break;  // end of input, or a stop signal
+    }
+  } catch (const su::Fatal&) {
+    agg.finish();  // what was read before the error is not lost
+    out.flush();
+    throw;
+  } catch (const su::StrictStop&) {
+    agg.finish();
+    out.flush();
+    throw;
   }
   agg.finish();
   out.flush();
