@@ -55,7 +55,7 @@ namespace sse2 {
 struct Block {
   __m128i v[4];
 };
-inline Block load(const char* p) {
+__attribute__((always_inline)) inline Block load(const char* p) {
   return {{_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)),
            _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)),
            _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 32)),
@@ -95,7 +95,7 @@ namespace avx2 {
 struct Block {
   __m256i lo, hi;
 };
-inline Block load(const char* p) {
+__attribute__((always_inline)) inline Block load(const char* p) {
   return {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
           _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))};
 }

@@ -51,7 +51,7 @@ inline bool can_load16(const char* p) { return (reinterpret_cast<uintptr_t>(p) &
 #if defined(__x86_64__)
 // Bit i set when byte i needs escaping or is not ASCII (< 0x20 or >= 0x80 as
 // a signed compare, a quote, a backslash). SSE2: the x86-64 baseline.
-inline unsigned escape_mask(const char* p) {
+__attribute__((always_inline)) inline unsigned escape_mask(const char* p) {
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
                                    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
