@@ -47,6 +47,16 @@ std::optional<int64_t> WindowEngine::next_close() const {
   return at;
 }
 
+std::optional<int64_t> WindowEngine::last_close() const {
+  std::optional<int64_t> at;
+  if (!open_.empty()) at = open_.rbegin()->second.end + grace_;
+  if (!session_due_.empty()) {
+    int64_t s = session_due_.rbegin()->first + grace_;
+    if (!at || s > *at) at = s;
+  }
+  return at;
+}
+
 void WindowEngine::close_all() {
   while (!open_.empty()) close_time_window(open_.begin());
   while (!session_due_.empty()) close_session(session_due_.begin()->second);

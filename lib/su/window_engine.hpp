@@ -45,6 +45,9 @@ class WindowEngine {
   void close_all();
   // The stream time at which the next window closes (its end + grace).
   std::optional<int64_t> next_close() const;
+  // The stream time at which the last open window closes (idle input: every
+  // open window is taken as complete).
+  std::optional<int64_t> last_close() const;
   bool started() const { return started_; }
   int64_t now() const { return now_; }
   uint64_t buffered_bytes() const { return buffered_; }

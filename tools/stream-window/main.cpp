@@ -108,8 +108,10 @@ su::TimeOutput time_output(const std::string& s) {
 }
 
 // The stream's time when no record arrives: in processing time the wall
-// clock; in event time with --idle, after D without input the time moves on
-// with the wall clock from where the last record left it.
+// clock; in event time with --idle, after D without input every open window
+// is taken as complete: the stream's time moves on past the last of them (at
+// least by the idle time), so a live stream's windows are out within D of its
+// last record, and records for them that come later are rejected as late.
 class Progress {
  public:
   Progress(bool processing_time, int64_t idle_ns, su::WindowEngine& engine)
@@ -137,7 +139,7 @@ class Progress {
     } else {
       int64_t elapsed = clock_ns(CLOCK_MONOTONIC) - last_input_;
       if (elapsed < idle_) return wait_ms(idle_ - elapsed);
-      now = base_ + elapsed;
+      now = std::max(base_ + elapsed, engine_.last_close().value_or(INT64_MIN));
     }
     if (now >= *next) {
       engine_.advance(now);
@@ -237,7 +239,7 @@ int main(int argc, char** argv) {
       ->type_name("ZONE");
   app.add_option("--grace", o.grace, "Event time: a window closes once a record this much past its end is seen")
       ->type_name("D");
-  app.add_option("--idle", o.idle, "Event time: after D without input, the stream's time moves on with the clock")
+  app.add_option("--idle", o.idle, "Event time: after D without input, close every open window (later records for them are late)")
       ->type_name("D");
   app.add_option("--time-output", o.time_output, "window_start/window_end as iso (default), epoch or epoch_ms")
       ->check(CLI::IsMember({"iso", "epoch", "epoch_ms"}))
