@@ -9,7 +9,6 @@
 
 namespace su::agg {
 namespace {
-constexpr size_t kSlotsPerChunk = 1024;
 constexpr size_t kAlign = alignof(std::max_align_t);
 
 std::string quoted_name(std::string_view name) {
@@ -43,17 +42,19 @@ GroupTable::~GroupTable() {
   for (uint32_t e : order_) release(e);
 }
 
-std::byte* GroupTable::allocate() {
-  if (free_.empty()) {
-    // sizeof(max_align_t) (32) is larger than its alignment (16) = kAlign.
-    const size_t words = (stride_ * kSlotsPerChunk + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
-    chunks_.emplace_back(new std::max_align_t[words]);
-    auto* base = reinterpret_cast<std::byte*>(chunks_.back().get());
-    for (size_t i = kSlotsPerChunk; i-- > 0;) free_.push_back(base + i * stride_);
+uint32_t GroupTable::allocate() {
+  if (!free_entries_.empty()) {
+    uint32_t e = free_entries_.back();
+    free_entries_.pop_back();
+    return e;
   }
-  std::byte* b = free_.back();
-  free_.pop_back();
-  return b;
+  const uint32_t e = uint32_t(entries_.size());
+  entries_.emplace_back();
+  if (e / kChunk >= chunks_.size()) {
+    auto* p = static_cast<std::byte*>(::operator new(stride_ * kChunk, std::align_val_t(kAlign)));
+    chunks_.emplace_back(p, [](std::byte* q) { ::operator delete(q, std::align_val_t(kAlign)); });
+  }
+  return e;
 }
 
 size_t GroupTable::find_slot(std::string_view key, uint64_t h) const {
@@ -80,28 +81,21 @@ void GroupTable::grow() {
 std::byte* GroupTable::group(std::string_view key) {
   const uint64_t h = hash_bytes(key);
   size_t i = find_slot(key, h);
-  if (slots_[i].entry) return entries_[slots_[i].entry - 1].block;
+  if (slots_[i].entry) return block(slots_[i].entry - 1);
   if ((live_ + 1) * 4 > slots_.size() * 3) {
     grow();
     i = find_slot(key, h);
   }
-  uint32_t e;
-  if (free_entries_.empty()) {
-    entries_.emplace_back();
-    e = uint32_t(entries_.size() - 1);
-  } else {
-    e = free_entries_.back();
-    free_entries_.pop_back();
-  }
+  const uint32_t e = allocate();
   Entry& en = entries_[e];
   en.key.assign(key);
   en.hash = h;
-  en.block = allocate();
-  for (auto& c : columns_) c.fn->init(en.block + c.offset);
+  std::byte* b = block(e);
+  for (auto& c : columns_) c.fn->init(b + c.offset);
   slots_[i] = Slot{uint32_t(h >> 32), e + 1};
   ++live_;
   order_.push_back(e);
-  return en.block;
+  return b;
 }
 
 // Backward-shift deletion keeps every probe chain unbroken.
@@ -119,11 +113,12 @@ void GroupTable::erase(uint32_t e) {
   --live_;
 }
 
-void GroupTable::write(const Entry& e, Output& out) {
+void GroupTable::write(uint32_t entry, Output& out) {
   std::string& b = out.buf();
   b.push_back('{');
   bool first = true;
-  std::string_view key = e.key;
+  std::string_view key = entries_[entry].key;
+  std::byte* state = block(entry);
   for (size_t i = 0; i < key_fields_.size(); ++i) {
     size_t nl = key.find('\n');
     std::string_view part = key.substr(0, nl);
@@ -138,28 +133,27 @@ void GroupTable::write(const Entry& e, Output& out) {
     if (!first) b.push_back(',');
     first = false;
     b.append(column_names_[c]);
-    columns_[c].fn->write(e.block + columns_[c].offset, b);
+    columns_[c].fn->write(state + columns_[c].offset, b);
   }
   b.append("}\n");
   out.end_record();
 }
 
 void GroupTable::release(uint32_t e) {
-  Entry& en = entries_[e];
-  for (auto& c : columns_) c.fn->destroy(en.block + c.offset);
-  free_.push_back(en.block);
-  en.block = nullptr;
-  en.key.clear();
+  std::byte* b = block(e);
+  for (auto& c : columns_) c.fn->destroy(b + c.offset);
+  entries_[e].key.clear();
+  entries_[e].key.shrink_to_fit();
   free_entries_.push_back(e);
 }
 
 void GroupTable::write_all(Output& out) {
-  for (uint32_t e : order_) write(entries_[e], out);
+  for (uint32_t e : order_) write(e, out);
 }
 
 void GroupTable::close_all(Output& out) {
   for (uint32_t e : order_) {
-    write(entries_[e], out);
+    write(e, out);
     release(e);
   }
   order_.clear();
@@ -182,7 +176,7 @@ size_t GroupTable::close_matching(const std::vector<std::optional<std::string>>&
       order_[kept++] = e;
       continue;
     }
-    write(entries_[e], out);
+    write(e, out);
     erase(e);
     release(e);
     ++closed;

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,11 +56,13 @@ class GroupTable {
   size_t block_size() const { return stride_; }
 
  private:
+  // Entry i owns state block i of the pool (chunks of kChunk blocks).
   struct Entry {
     std::string key;
     uint64_t hash = 0;
-    std::byte* block = nullptr;
   };
+  static constexpr size_t kChunk = 1024;
+  std::byte* block(uint32_t e) const { return chunks_[e / kChunk].get() + size_t(e % kChunk) * stride_; }
   // Open addressing with linear probing: slots hold the top half of the
   // hash and 1 + the entry's index (0 = empty).
   struct Slot {
@@ -70,9 +73,9 @@ class GroupTable {
   size_t find_slot(std::string_view key, uint64_t h) const;
   void grow();
   void erase(uint32_t entry);
-  void write(const Entry& e, Output& out);
+  void write(uint32_t entry, Output& out);
   void release(uint32_t entry);
-  std::byte* allocate();
+  uint32_t allocate();
 
   std::vector<std::string> key_fields_;
   std::vector<std::string> key_names_;  // `"name":` for each key field
@@ -81,11 +84,10 @@ class GroupTable {
   size_t stride_ = 0;
   std::vector<Slot> slots_;
   size_t mask_ = 0, live_ = 0;
-  std::vector<Entry> entries_;
+  std::deque<Entry> entries_;  // a deque: no copy of every entry when it grows
   std::vector<uint32_t> free_entries_;
   std::vector<uint32_t> order_;  // entries in first-seen order
-  std::vector<std::unique_ptr<std::max_align_t[]>> chunks_;
-  std::vector<std::byte*> free_;
+  std::vector<std::unique_ptr<std::byte[], void (*)(std::byte*)>> chunks_;
 };
 
 }  // namespace su::agg

@@ -54,6 +54,15 @@ std::string FieldReader::take(simdjson::ondemand::value v, Slot& s) {
     s.present = true;
     return {};
   }
+  if (t == json_type::number) {
+    // The token is already isolated: parse it directly (JSON syntax checked).
+    if (auto n = parse_number(raw)) {
+      s.value = *n;
+      s.text = raw;
+      s.present = true;
+      return {};
+    }
+  }
   if (auto e = to_value(v, s.value)) return json_error_message(e);
   if (t == json_type::object || t == json_type::array) {
     s.text = s.value.s;

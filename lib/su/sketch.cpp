@@ -38,19 +38,18 @@ uint64_t hash_bytes(std::string_view s, uint64_t seed) {
 
 namespace {
 constexpr double kMinMagnitude = 1e-300;
-}
-
 // The buckets are built for 0.999 alpha, so that the rounding of log() and
 // pow() cannot push an estimate past the promised alpha.
-DDSketch::DDSketch(double alpha, int max_buckets)
-    : alpha_(alpha), gamma_((1 + 0.999 * alpha) / (1 - 0.999 * alpha)), log_gamma_(std::log(gamma_)),
-      max_buckets_(max_buckets) {}
+const double kGamma = (1 + 0.999 * DDSketch::kAlpha) / (1 - 0.999 * DDSketch::kAlpha);
+const double kLogGamma = std::log(kGamma);
+}  // namespace
 
-int32_t DDSketch::index_of(double m) const { return int32_t(std::ceil(std::log(m) / log_gamma_)); }
+int32_t DDSketch::index_of(double m) { return int32_t(std::ceil(std::log(m) / kLogGamma)); }
 
-double DDSketch::value_of(int32_t i) const { return 2 * std::pow(gamma_, double(i)) / (gamma_ + 1); }
+double DDSketch::value_of(int32_t i) { return 2 * std::pow(kGamma, double(i)) / (kGamma + 1); }
 
-void DDSketch::Store::add(int32_t i, uint64_t n, int max_buckets) {
+void DDSketch::Store::add(int32_t i, uint64_t n) {
+  constexpr int max_buckets = kMaxBuckets;
   if (counts.empty()) {
     offset = i;
     counts.assign(1, n);
@@ -88,16 +87,16 @@ void DDSketch::add(double x) {
     return;
   }
   m = std::min(m, std::numeric_limits<double>::max());
-  (x > 0 ? pos_ : neg_).add(index_of(m), 1, max_buckets_);
+  (x > 0 ? pos_ : neg_).add(index_of(m), 1);
 }
 
 void DDSketch::merge(const DDSketch& o) {
   count_ += o.count_;
   zeros_ += o.zeros_;
   for (size_t j = 0; j < o.pos_.counts.size(); ++j)
-    if (o.pos_.counts[j]) pos_.add(o.pos_.offset + int32_t(j), o.pos_.counts[j], max_buckets_);
+    if (o.pos_.counts[j]) pos_.add(o.pos_.offset + int32_t(j), o.pos_.counts[j]);
   for (size_t j = 0; j < o.neg_.counts.size(); ++j)
-    if (o.neg_.counts[j]) neg_.add(o.neg_.offset + int32_t(j), o.neg_.counts[j], max_buckets_);
+    if (o.neg_.counts[j]) neg_.add(o.neg_.offset + int32_t(j), o.neg_.counts[j]);
 }
 
 double DDSketch::value_at_rank(uint64_t r) const {
@@ -154,7 +153,7 @@ void HyperLogLog::to_dense() {
 bool HyperLogLog::insert_sparse(uint64_t h) {
   if (h == 0) h = 1;
   if ((sparse_count_ + 1) * 2 > sparse_.size()) {
-    std::vector<uint64_t> old(std::max<size_t>(16, sparse_.size() * 2), 0);
+    std::vector<uint64_t> old(std::max<size_t>(4, sparse_.size() * 2), 0);
     old.swap(sparse_);
     sparse_count_ = 0;
     for (uint64_t x : old)

@@ -20,13 +20,12 @@ uint64_t hash_bytes(std::string_view s, uint64_t seed = 0);
 // bound then no longer holds for those values only). |x| < 1e-300 counts as 0.
 class DDSketch {
  public:
-  static constexpr double kDefaultAlpha = 0.01;
-  static constexpr int kDefaultMaxBuckets = 2048;
+  static constexpr double kAlpha = 0.01;
+  static constexpr int kMaxBuckets = 2048;
 
-  explicit DDSketch(double alpha = kDefaultAlpha, int max_buckets = kDefaultMaxBuckets);
   void add(double x);
-  // Adds every value of other (same alpha). The result is the sketch of the
-  // union of both inputs.
+  // Adds every value of other. The result is the sketch of the union of both
+  // inputs.
   void merge(const DDSketch& other);
   uint64_t count() const { return count_; }
   // The sketch's estimate of the value of rank r (0-based, 0 <= r < count):
@@ -36,20 +35,17 @@ class DDSketch {
   // neighbouring ranks (h = (n-1)*p/100), like the exact functions: for inputs
   // of one sign the estimate is within alpha*|exact| of the exact result.
   double percentile(double p) const;
-  double alpha() const { return alpha_; }
   size_t memory_bytes() const;
 
  private:
   struct Store {  // counts of buckets [offset, offset + counts.size())
     int32_t offset = 0;
     std::vector<uint64_t> counts;
-    void add(int32_t index, uint64_t n, int max_buckets);
+    void add(int32_t index, uint64_t n);
   };
-  int32_t index_of(double magnitude) const;
-  double value_of(int32_t index) const;
+  static int32_t index_of(double magnitude);
+  static double value_of(int32_t index);
 
-  double alpha_, gamma_, log_gamma_;
-  int max_buckets_;
   uint64_t count_ = 0, zeros_ = 0;
   Store pos_, neg_;
 };
