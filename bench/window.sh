@@ -24,8 +24,6 @@ measure "stream-window --tumbling 1m --grace 2s" \
 # On a loaded machine wall time varies; CPU time (user + sys) says what the tool costs.
 /usr/bin/time -f "%U %S" -o /tmp/bench.cpu $SW --time time --tumbling 1m --grace 2s --control always $ndjson >/dev/null
 awk -v b=$BYTES '{c=$1+$2; if (c < 0.005) c = 0.005; printf "  %-44s %8.2f s CPU %5.1f MB per CPU-second\n", "  (same, CPU time)", c, b/1e6/c}' /tmp/bench.cpu
-measure "stream-window --tumbling 1m --by sensor" \
-  "$SW --time time --tumbling 1m --grace 2s --by sensor --control always $ndjson"
 measure "stream-window --hopping 5m --every 1m" \
   "$SW --time time --hopping 5m --every 1m --grace 2s --control always $ndjson"
 measure "stream-window --session 1s --by sensor" \

@@ -79,6 +79,11 @@ su::WindowSpec window_spec(const Options& o) {
         if (!value->empty()) throw su::UsageError(std::string(name) + " does not apply to --count windows");
       break;
   }
+  // Tumbling and hopping windows are the same for every key: a --by there
+  // would change nothing, so say so rather than ignore it.
+  if (!o.by.empty() && (w.kind == su::WindowKind::Tumbling || w.kind == su::WindowKind::Hopping))
+    throw su::UsageError("--by applies to --session and --count windows; tumbling and hopping windows are the same "
+                         "for every key (group by key with stream-agg --by)");
   if ((w.kind == su::WindowKind::Tumbling || w.kind == su::WindowKind::Session) && (w.size < 0 || w.gap < 0))
     throw su::UsageError("window sizes must be positive");
   if (w.uses_time() && w.size == 0 && w.gap == 0) throw su::UsageError("window sizes must be more than 0");
