@@ -85,10 +85,11 @@ inline size_t popcount(uint64_t m) { return size_t(__builtin_popcountll(m)); }
 }  // namespace sse2
 
 // ---- AVX2 + PCLMUL + BMI + POPCNT ---------------------------------------
-#pragma GCC push_options
-#pragma GCC target("avx2,pclmul,bmi,popcnt")
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx2,pclmul,bmi,popcnt"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,pclmul,bmi,popcnt")
 #endif
 namespace avx2 {
 
@@ -117,8 +118,9 @@ inline size_t popcount(uint64_t m) { return size_t(_mm_popcnt_u64(m)); }
 }  // namespace avx2
 #if defined(__clang__)
 #pragma clang attribute pop
-#endif
+#else
 #pragma GCC pop_options
+#endif
 
 #endif  // __x86_64__
 
