@@ -39,12 +39,8 @@ inline uint64_t carry_of(uint64_t m) { return uint64_t(int64_t(m) >> 63); }
 
 // Appends base + index of each set bit of bits, in increasing order.
 inline void append_bits(std::vector<uint32_t>& ends, uint32_t base, uint64_t bits) {
-  if (!bits) return;
-  size_t k = ends.size();
-  ends.resize(k + popcount(bits));
-  uint32_t* o = ends.data() + k;
-  while (bits) {
-    *o++ = base + uint32_t(__builtin_ctzll(bits));
+  while (bits) {  // records have few fields: push_back beats a resize
+    ends.push_back(base + uint32_t(__builtin_ctzll(bits)));
     bits &= bits - 1;
   }
 }
