@@ -21,7 +21,7 @@ namespace scalar {
 
 bool scan_watch(std::string_view rec, char delim, char quote, char watch, std::vector<uint32_t>& ends,
                 bool* seen) {
-  *seen = std::memchr(rec.data(), watch, rec.size()) != nullptr;
+  *seen = !rec.empty() && std::memchr(rec.data(), watch, rec.size()) != nullptr;
   return csv_scan_scalar(rec, delim, quote, ends);
 }
 

@@ -151,3 +151,21 @@ TEST_CASE("stream-parse number fast path: same text as the conversion") {
   }
   CHECK(mismatches == 0);
 }
+
+TEST_CASE("stream-parse writer: empty and default (null-pointer) texts, escapes, nulls") {
+  su::FieldRules rules;
+  su::RecordWriter writer(rules);
+  std::vector<su::ParsedField> fields(5);
+  fields[0].name = "empty";  // default string_view: data() is nullptr
+  fields[1].name = "esc";
+  fields[1].text = "a\"b\n\xC3\xA9\xFF";
+  fields[2].name = "null";
+  fields[2].null = true;
+  fields[3].name = "str";
+  fields[3].text = "007";
+  fields[4].name = "num";
+  fields[4].text = "-12.50";
+  std::string out;
+  REQUIRE(writer.write(out, fields) == "");
+  CHECK(out == "{\"empty\":\"\",\"esc\":\"a\\\"b\\n\xC3\xA9\\u00ff\",\"null\":null,\"str\":\"007\",\"num\":-12.5}\n");
+}

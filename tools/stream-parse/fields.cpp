@@ -81,6 +81,7 @@ __attribute__((no_sanitize("address"))) bool plain_json_text(std::string_view s)
 // Copies n bytes to d, which has at least 32 bytes of room past d + n: short
 // texts move as one or two 16-byte blocks instead of a call to memcpy.
 __attribute__((no_sanitize("address"))) inline void copy_text(char* d, const char* s, size_t n) {
+  if (n == 0) return;  // an empty view may point anywhere (even nullptr): no load
 #if defined(__x86_64__)
   if (n <= 32 && (reinterpret_cast<uintptr_t>(s) & 4095) <= 4096 - 32) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(d), _mm_loadu_si128(reinterpret_cast<const __m128i*>(s)));
