@@ -13,8 +13,10 @@ bool csv_scan_scalar(std::string_view rec, char delim, char quote, std::vector<u
   const char* p = rec.data();
   for (size_t i = 0; i < rec.size(); ++i) {
     char c = p[i];
-    if (quote && c == quote) inq = !inq;
-    else if (c == delim && !inq) ends.push_back(uint32_t(i));
+    if (quote && c == quote)
+      inq = !inq;
+    else if (c == delim && !inq)
+      ends.push_back(uint32_t(i));
   }
   ends.push_back(uint32_t(rec.size()));
   return !inq;

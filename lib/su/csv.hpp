@@ -11,7 +11,7 @@ namespace su {
 
 struct CsvDialect {
   char delimiter = ',';
-  char quote = '"';   // '\0': no quoting (TSV)
+  char quote = '"';          // '\0': no quoting (TSV)
   bool tsv_escapes = false;  // TSV: \t \n \r \\ in fields are unescaped
 };
 
@@ -49,8 +49,8 @@ class CsvSplitter {
 // one (for tests; an unknown or unsupported name falls back to the best one).
 // Appends to `ends` the index of each delimiter outside quotes in rec, then
 // rec.size(). Returns false when a quote is unbalanced at the end of rec.
-CsvScanFn csv_scan_impl();                    // the one chosen at start-up
-const char* csv_scan_impl_name();             // "avx2", "sse2" or "scalar"
+CsvScanFn csv_scan_impl();                               // the one chosen at start-up
+const char* csv_scan_impl_name();                        // "avx2", "sse2" or "scalar"
 CsvScanFn csv_scan_impl_by_name(std::string_view name);  // nullptr when unknown/unsupported
 bool csv_scan_scalar(std::string_view rec, char delim, char quote, std::vector<uint32_t>& ends);
 
@@ -63,12 +63,11 @@ bool csv_scan_scalar(std::string_view rec, char delim, char quote, std::vector<u
 struct CsvKernels {
   const char* name;
   CsvScanFn scan;
-  bool (*scan_watch)(std::string_view rec, char delim, char quote, char watch, std::vector<uint32_t>& ends,
-                     bool* seen);
+  bool (*scan_watch)(std::string_view rec, char delim, char quote, char watch, std::vector<uint32_t>& ends, bool* seen);
   size_t (*find_record_end)(const char* p, size_t n, char quote, int* parity);
   size_t (*count_byte)(const char* p, size_t n, char c);
 };
-const CsvKernels& csv_kernels();                              // chosen once, at first use
+const CsvKernels& csv_kernels();                               // chosen once, at first use
 const CsvKernels* csv_kernels_by_name(std::string_view name);  // nullptr when unknown/unsupported
 // Every kernel set this CPU can run, best first (scalar last).
 std::vector<const CsvKernels*> csv_kernels_available();

@@ -19,8 +19,7 @@ namespace su {
 // ---- scalar twins -------------------------------------------------------
 namespace scalar {
 
-bool scan_watch(std::string_view rec, char delim, char quote, char watch, std::vector<uint32_t>& ends,
-                bool* seen) {
+bool scan_watch(std::string_view rec, char delim, char quote, char watch, std::vector<uint32_t>& ends, bool* seen) {
   *seen = !rec.empty() && std::memchr(rec.data(), watch, rec.size()) != nullptr;
   return csv_scan_scalar(rec, delim, quote, ends);
 }
@@ -29,7 +28,8 @@ size_t find_record_end(const char* p, size_t n, char quote, int* parity) {
   int par = *parity;
   for (size_t i = 0; i < n; ++i) {
     char c = p[i];
-    if (c == quote) par ^= 1;
+    if (c == quote)
+      par ^= 1;
     else if (c == '\n' && par == 0) {
       *parity = 0;
       return i;
@@ -78,7 +78,9 @@ inline uint64_t prefix_xor(uint64_t m) {
   m ^= m << 32;
   return m;
 }
-inline size_t popcount(uint64_t m) { return size_t(__builtin_popcountll(m)); }
+inline size_t popcount(uint64_t m) {
+  return size_t(__builtin_popcountll(m));
+}
 
 #include "su/csv_simd_generic.inl"
 
@@ -108,10 +110,11 @@ inline uint64_t eq(const Block& b, char c) {
 }
 // Carry-less multiply by all ones: bit i of the product is the xor of bits 0..i.
 inline uint64_t prefix_xor(uint64_t m) {
-  return uint64_t(_mm_cvtsi128_si64(
-      _mm_clmulepi64_si128(_mm_set_epi64x(0, int64_t(m)), _mm_set1_epi8(char(0xFF)), 0)));
+  return uint64_t(_mm_cvtsi128_si64(_mm_clmulepi64_si128(_mm_set_epi64x(0, int64_t(m)), _mm_set1_epi8(char(0xFF)), 0)));
 }
-inline size_t popcount(uint64_t m) { return size_t(_mm_popcnt_u64(m)); }
+inline size_t popcount(uint64_t m) {
+  return size_t(_mm_popcnt_u64(m));
+}
 
 #include "su/csv_simd_generic.inl"
 
@@ -139,7 +142,9 @@ bool has_avx2() {
          __builtin_cpu_supports("popcnt");
 }
 #endif
-bool always() { return true; }
+bool always() {
+  return true;
+}
 
 // Best first: the default choice is the first supported entry.
 const Entry kEntries[] = {
@@ -179,8 +184,12 @@ const CsvKernels& csv_kernels() {
   return chosen;
 }
 
-CsvScanFn csv_scan_impl() { return csv_kernels().scan; }
-const char* csv_scan_impl_name() { return csv_kernels().name; }
+CsvScanFn csv_scan_impl() {
+  return csv_kernels().scan;
+}
+const char* csv_scan_impl_name() {
+  return csv_kernels().name;
+}
 CsvScanFn csv_scan_impl_by_name(std::string_view name) {
   const CsvKernels* k = csv_kernels_by_name(name);
   return k ? k->scan : nullptr;

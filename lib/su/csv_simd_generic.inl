@@ -9,7 +9,9 @@
 // No include guard: this file is meant to be included several times.
 
 // Bits [0, n) set, for the last, partial block.
-inline uint64_t low_bits(size_t n) { return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1; }
+inline uint64_t low_bits(size_t n) {
+  return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1;
+}
 
 // Loads the last, partial block at p straight from memory when the 64 bytes
 // stay inside p's page (the load cannot fault; the bytes past the end are
@@ -35,7 +37,9 @@ inline bool walk(const char* p, size_t n, Fn&& fn) {
 }
 
 // All ones when the last bit of m is set (the state after this block).
-inline uint64_t carry_of(uint64_t m) { return uint64_t(int64_t(m) >> 63); }
+inline uint64_t carry_of(uint64_t m) {
+  return uint64_t(int64_t(m) >> 63);
+}
 
 // Appends base + index of each set bit of bits, in increasing order.
 inline void append_bits(std::vector<uint32_t>& ends, uint32_t base, uint64_t bits) {
@@ -45,8 +49,7 @@ inline void append_bits(std::vector<uint32_t>& ends, uint32_t base, uint64_t bit
   }
 }
 
-bool scan_watch(std::string_view rec, char delim, char quote, char watch, std::vector<uint32_t>& ends,
-                bool* seen) {
+bool scan_watch(std::string_view rec, char delim, char quote, char watch, std::vector<uint32_t>& ends, bool* seen) {
   uint64_t inq = 0;  // all ones while inside quotes
   uint64_t watched = 0;
   walk(rec.data(), rec.size(), [&](const Block& b, size_t base, uint64_t valid) {

@@ -1,7 +1,6 @@
 // InputReader: files in order, stdin, line endings, BOM, long lines, quote-
 // aware records, timeouts and the before-block hook.
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 

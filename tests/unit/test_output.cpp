@@ -1,7 +1,6 @@
 // JSON text helpers: string escaping, shortest round-trip numbers, appending
 // members to a raw object; the Output buffer writing to a file descriptor.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <cmath>
@@ -46,10 +45,10 @@ TEST_CASE("json string: other control characters as \\u00XX") {
 TEST_CASE("json string: valid UTF-8 passes, invalid bytes become \\u00XX") {
   CHECK(js("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") == "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"");
   CHECK(js("a\xFFz") == "\"a\\u00ffz\"");
-  CHECK(js("\xC3") == "\"\\u00c3\"");                  // truncated sequence
-  CHECK(js("\xC0\xAF") == "\"\\u00c0\\u00af\"");       // overlong
+  CHECK(js("\xC3") == "\"\\u00c3\"");                        // truncated sequence
+  CHECK(js("\xC0\xAF") == "\"\\u00c0\\u00af\"");             // overlong
   CHECK(js("\xED\xA0\x80") == "\"\\u00ed\\u00a0\\u0080\"");  // surrogate
-  CHECK(js("ok\xC3\xA9\x80") == "\"ok\xC3\xA9\\u0080\"");  // valid then a stray continuation
+  CHECK(js("ok\xC3\xA9\x80") == "\"ok\xC3\xA9\\u0080\"");    // valid then a stray continuation
 }
 
 TEST_CASE("numbers: integers and shortest round-trip doubles") {

@@ -1,11 +1,11 @@
 // Value inference and typing for stream-parse's records.
 #include "fields.hpp"
 
+#include <fast_float/fast_float.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-
-#include <fast_float/fast_float.h>
 #if defined(__x86_64__)
 #include <emmintrin.h>
 #endif
@@ -26,11 +26,16 @@ void FieldRules::parse_types(const std::string& spec) {
     if (colon == std::string::npos || colon == 0) throw UsageError("--types: expected FIELD:TYPE, got '" + item + "'");
     std::string name = item.substr(0, colon), t = item.substr(colon + 1);
     FieldType ft;
-    if (t == "int") ft = FieldType::Int;
-    else if (t == "float") ft = FieldType::Float;
-    else if (t == "string") ft = FieldType::String;
-    else if (t == "bool") ft = FieldType::Bool;
-    else throw UsageError("--types: unknown type '" + t + "' for field '" + name + "' (int, float, string, bool)");
+    if (t == "int")
+      ft = FieldType::Int;
+    else if (t == "float")
+      ft = FieldType::Float;
+    else if (t == "string")
+      ft = FieldType::String;
+    else if (t == "bool")
+      ft = FieldType::Bool;
+    else
+      throw UsageError("--types: unknown type '" + t + "' for field '" + name + "' (int, float, string, bool)");
     types[name] = ft;
     start = end + 1;
   }
@@ -46,16 +51,18 @@ std::string type_error(std::string_view name, std::string_view want, std::string
 // Whether the 16 bytes at p can be loaded: they stay inside p's page, so the
 // load cannot fault even past the end of a text (those bytes are masked off
 // or overwritten). Functions that do it are exempt from ASan.
-inline bool can_load16(const char* p) { return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16; }
+inline bool can_load16(const char* p) {
+  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
+}
 
 #if defined(__x86_64__)
 // Bit i set when byte i needs escaping or is not ASCII (< 0x20 or >= 0x80 as
 // a signed compare, a quote, a backslash). SSE2: the x86-64 baseline.
 __attribute__((always_inline)) inline unsigned escape_mask(const char* p) {
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
-                                   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-                                                _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+  const __m128i bad =
+      _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
   return unsigned(_mm_movemask_epi8(bad));
 }
 #endif
@@ -164,9 +171,12 @@ NumberText classify_number(std::string_view t, size_t* canonical_len) {
   size_t i = (n > 0 && t[0] == '-') ? 1 : 0;
   if (i >= n) return NumberText::None;
   const size_t int_start = i;
-  if (t[i] == '0') ++i;
-  else if (t[i] >= '1' && t[i] <= '9') while (i < n && digit(i)) ++i;
-  else return NumberText::None;
+  if (t[i] == '0')
+    ++i;
+  else if (t[i] >= '1' && t[i] <= '9')
+    while (i < n && digit(i)) ++i;
+  else
+    return NumberText::None;
   const size_t int_digits = i - int_start;
   if (i == n) {  // an integer; "-0" is written as a double
     bool canonical = int_digits <= 18 && !(t[int_start] == '0' && int_start == 1);
@@ -254,12 +264,19 @@ std::string RecordWriter::append_value(std::string& out, const ParsedField& f, F
   }
   switch (ft) {
     case FieldType::Infer:
-      if (!rules_.infer || !f.infer) append_text(out, t);
-      else append_inferred(out, t);
+      if (!rules_.infer || !f.infer)
+        append_text(out, t);
+      else
+        append_inferred(out, t);
       break;
-    case FieldType::String: append_text(out, t); break;
+    case FieldType::String:
+      append_text(out, t);
+      break;
     case FieldType::Int: {
-      if (t.empty()) { out.append("null"); break; }
+      if (t.empty()) {
+        out.append("null");
+        break;
+      }
       int64_t v;
       std::string_view u = t.front() == '+' ? t.substr(1) : t;
       auto r = std::from_chars(u.data(), u.data() + u.size(), v);
@@ -270,7 +287,10 @@ std::string RecordWriter::append_value(std::string& out, const ParsedField& f, F
       break;
     }
     case FieldType::Float: {
-      if (t.empty()) { out.append("null"); break; }
+      if (t.empty()) {
+        out.append("null");
+        break;
+      }
       double d;
       std::string_view u = t.front() == '+' ? t.substr(1) : t;
       auto r = fast_float::from_chars(u.data(), u.data() + u.size(), d);
@@ -283,9 +303,12 @@ std::string RecordWriter::append_value(std::string& out, const ParsedField& f, F
     case FieldType::Bool: {
       std::string lower(t);
       for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-      if (lower == "true" || lower == "1" || lower == "yes" || lower == "y" || lower == "t") out.append("true");
-      else if (lower == "false" || lower == "0" || lower == "no" || lower == "n" || lower == "f") out.append("false");
-      else if (lower.empty()) out.append("null");
+      if (lower == "true" || lower == "1" || lower == "yes" || lower == "y" || lower == "t")
+        out.append("true");
+      else if (lower == "false" || lower == "0" || lower == "no" || lower == "n" || lower == "f")
+        out.append("false");
+      else if (lower.empty())
+        out.append("null");
       else {
         return type_error(f.name, "bool", t);
       }
@@ -303,7 +326,7 @@ std::string RecordWriter::write(std::string& out, const std::vector<ParsedField>
   const size_t n = fields.size();
   if (keys_.size() < n) keys_.resize(n);
   if (slots_.size() < n) slots_.resize(n);
-  constexpr size_t kSlack = 8;    // per field: quotes, comma, "null"
+  constexpr size_t kSlack = 8;     // per field: quotes, comma, "null"
   constexpr size_t kOverrun = 32;  // copy_text may write this far past the end
   size_t rest = 2;                 // "}\n"
   for (size_t i = 0; i < n; ++i) {

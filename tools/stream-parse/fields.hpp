@@ -13,9 +13,9 @@ namespace su {
 enum class FieldType { Infer, Int, Float, String, Bool };
 
 struct FieldRules {
-  bool infer = true;                                      // --no-infer turns it off
-  std::unordered_map<std::string, FieldType> types;       // --types
-  std::vector<std::string> keep;                          // --fields (empty: all)
+  bool infer = true;                                 // --no-infer turns it off
+  std::unordered_map<std::string, FieldType> types;  // --types
+  std::vector<std::string> keep;                     // --fields (empty: all)
   // Parses "a:int,b:float"; throws UsageError.
   void parse_types(const std::string& spec);
 };
