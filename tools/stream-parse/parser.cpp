@@ -28,8 +28,8 @@ std::string sniff(std::string_view line) {
 }
 
 void Parser::set_format(const std::string& name, su::InputReader& in) {
-  format_ = name;
-  if (name == "csv" || name == "tsv") {
+  kind_ = name == "ndjson" ? Kind::Ndjson : (name == "csv" || name == "tsv") ? Kind::Csv : Kind::Line;
+  if (kind_ == Kind::Csv) {
     su::CsvDialect d;
     d.delimiter = delimiter_char(o_.delimiter, name == "tsv" ? '\t' : ',');
     if (name == "tsv") {
@@ -40,7 +40,7 @@ void Parser::set_format(const std::string& name, su::InputReader& in) {
     in.set_quote_aware(d.quote != '\0', d.quote);
     header_done_ = o_.no_header || !o_.columns.empty();
     names_ = o_.columns;
-  } else if (name != "ndjson") {
+  } else if (kind_ == Kind::Line) {
     const su::LineFormatInfo* f = su::find_line_format(name);
     if (!f) throw su::UsageError("--format: unknown format '" + name + "'");
     line_format_ = f->make(o_.regex);
@@ -56,13 +56,19 @@ void Parser::line(const su::Line& l) {
   if (l.too_long) return diag_.reject(l, "line longer than --max-line (" + o_.common.max_line + ")");
   if (is_blank(l.text)) return;
   std::string reason;
-  if (format_ == "ndjson")
-    reason = ndjson(l);
-  else if (csv_)
-    reason = csv(l);
-  else {
-    reason = line_format_->parse(l.text, fields_);
-    if (reason.empty()) reason = writer_.write(out_.buf(), fields_);
+  switch (kind_) {
+    case Kind::Ndjson: reason = ndjson(l); break;
+    case Kind::Csv: reason = csv(l); break;
+    case Kind::Line:
+      reason = line_format_->parse(l.text, fields_);
+      if (!reason.empty()) break;
+      if (o_.no_infer) {  // what the format inferred ("-" as null, a bare key as true) stays text
+        for (su::ParsedField& f : fields_) {
+          if (f.null || f.raw) f.null = f.raw = f.infer = false;
+        }
+      }
+      reason = writer_.write(out_.buf(), fields_);
+      break;
   }
   if (!reason.empty()) return diag_.reject(l, reason);
   out_.end_record();
@@ -128,6 +134,7 @@ std::string Parser::ndjson(const su::Line& l) {
       strings_.push_back(simdjson::minify(value));
       f.text = strings_.back();
       f.raw = true;
+      f.infer = false;  // typed by the JSON itself
     }
     fields_.push_back(f);
   }
@@ -155,14 +162,16 @@ std::string Parser::csv(const su::Line& l) {
   if (names_.empty()) default_names(cells_.size());
   if (cells_.size() != names_.size())
     return "expected " + std::to_string(names_.size()) + " fields, got " + std::to_string(cells_.size());
-  fields_.clear();
+  // The names stay put from row to row; only the values change. Quoted
+  // values are inferred too (spreadsheets quote numbers); an empty unquoted
+  // value is null unless --no-infer.
+  if (fields_.size() != names_.size() || (!fields_.empty() && fields_[0].name.data() != names_[0].data())) {
+    fields_.assign(names_.size(), su::ParsedField{});
+    for (size_t i = 0; i < names_.size(); ++i) fields_[i].name = names_[i];
+  }
   for (size_t i = 0; i < cells_.size(); ++i) {
-    su::ParsedField f;
-    f.name = names_[i];
-    f.text = cells_[i].text;
-    f.null = cells_[i].text.empty() && !cells_[i].quoted && !o_.no_infer;
-    f.infer = !cells_[i].quoted || true;
-    fields_.push_back(f);
+    fields_[i].text = cells_[i].text;
+    fields_[i].null = cells_[i].text.empty() && !cells_[i].quoted && !o_.no_infer;
   }
   return writer_.write(out_.buf(), fields_);
 }

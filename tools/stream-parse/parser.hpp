@@ -44,7 +44,7 @@ class Parser {
 
   // NDJSON with nothing to select or convert: validate a whole block of lines
   // with one parse_many pass and copy it out when it is already compact.
-  bool block_mode() const { return format_ == "ndjson" && o_.fields.empty() && o_.types.empty(); }
+  bool block_mode() const { return kind_ == Kind::Ndjson && o_.fields.empty() && o_.types.empty(); }
 
   void block(const su::Block& b);
 
@@ -73,7 +73,7 @@ class Parser {
   su::Diagnostics& diag_;
   su::RecordWriter writer_;
   bool control_;
-  std::string format_;
+  enum class Kind { Ndjson, Csv, Line } kind_ = Kind::Ndjson;
   std::optional<su::CsvSplitter> csv_;
   bool header_done_ = false;
   std::vector<std::string> names_;
