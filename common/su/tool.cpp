@@ -35,7 +35,7 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_inputs) {
 }
 
 Diagnostics::Diagnostics(std::string tool, const CommonOptions& o)
-    : tool_(std::move(tool)), quiet_(o.quiet), strict_(o.strict) {
+    : tool_(std::move(tool)), quiet_(o.quiet), strict_(o.strict), max_line_(o.max_line) {
   if (!o.rejects.empty()) rejects_ = std::make_unique<Output>(Output::open_file(o.rejects));
 }
 
@@ -64,6 +64,14 @@ void Diagnostics::reject(std::string_view source, uint64_t line, std::string_vie
     std::fprintf(stderr, "%s: %.*s:%llu: %.*s\n", tool_.c_str(), int(source.size()), source.data(),
                  static_cast<unsigned long long>(line), int(reason.size()), reason.data());
   }
+}
+
+bool Diagnostics::skip_blank_or_too_long(const Line& line) {
+  if (line.too_long) {
+    reject(line, "line longer than --max-line (" + max_line_ + ")");
+    return true;
+  }
+  return is_blank(line.text);
 }
 
 void Diagnostics::warn(std::string_view message) {

@@ -54,11 +54,15 @@ class Diagnostics {
   void finish();
   void flush();
   int exit_status() const { return rejected_ ? kRejected : kOk; }
+  // What every tool does first with a line: a blank one is skipped, an
+  // over-long one rejected. True when the line was one of those (done with).
+  bool skip_blank_or_too_long(const Line& line);
   const std::string& tool() const { return tool_; }
 
  private:
   std::string tool_;
   bool quiet_, strict_;
+  std::string max_line_;  // --max-line as given, for the reject reason
   uint64_t rejected_ = 0;
   std::unique_ptr<Output> rejects_;
 };

@@ -38,6 +38,13 @@ struct Block {
 
 enum class ReadStatus { Line, Eof, Timeout, Interrupted };
 
+// A line of nothing but spaces, tabs or a CR: readers skip it (CONTRACT 2).
+inline bool is_blank(std::string_view t) {
+  for (char c : t)
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  return true;
+}
+
 // Calls fn(const Line&) for each line of a block (CRLF handled), with its
 // line number and padding as InputReader::next would give them.
 template <class Fn>

@@ -19,8 +19,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr size_t kNone = size_t(-1);
 
-bool is_blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
-
 bool exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
@@ -38,8 +36,7 @@ class Aggregator {
   }
 
   void line(const su::Line& l) {
-    if (l.too_long) return diag_.reject(l, "line longer than --max-line (" + o_.common.max_line + ")");
-    if (is_blank(l.text)) return;
+    if (diag_.skip_blank_or_too_long(l)) return;
     if (su::is_control_line(l.text)) return control(l);
     std::string err = reader_.read(l);
     if (!err.empty()) return diag_.reject(l, err);

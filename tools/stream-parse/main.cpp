@@ -53,7 +53,7 @@ int run(Options& o) {
   }
   su::Line line;
   while (!chosen && in.next(line) == su::ReadStatus::Line) {
-    if (line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (su::is_blank(line.text)) continue;
     parser.set_format(su::parse::sniff(line.text), in);
     chosen = true;
     parser.line(line);

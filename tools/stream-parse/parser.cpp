@@ -53,8 +53,7 @@ void Parser::block(const su::Block& b) {
 }
 
 void Parser::line(const su::Line& l) {
-  if (l.too_long) return diag_.reject(l, "line longer than --max-line (" + o_.common.max_line + ")");
-  if (is_blank(l.text)) return;
+  if (diag_.skip_blank_or_too_long(l)) return;
   std::string reason;
   switch (kind_) {
     case Kind::Ndjson: reason = ndjson(l); break;

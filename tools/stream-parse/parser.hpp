@@ -56,7 +56,6 @@ class Parser {
   // written out; false to fall back to line-by-line handling.
   bool fast_block(const su::Block& b);
 
-  static bool is_blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
 
   std::string ndjson(const su::Line& l);
 
