@@ -22,6 +22,19 @@ for o in $opts; do
   grep -qE -- "--$name\b" "$zsh_c" || { echo "$zsh_c: no $o"; fail=1; }
   grep -qE -- "-l $name\b" "$fish_c" || { echo "$fish_c: no $o"; fail=1; }
 done
+# The completions must load, and bash's must offer every option for "--".
+bash -n "$bash_c" || { echo "$bash_c: syntax error"; fail=1; }
+command -v zsh >/dev/null && { zsh -n "$zsh_c" || { echo "$zsh_c: syntax error"; fail=1; }; }
+command -v fish >/dev/null && { fish -n "$fish_c" || { echo "$fish_c: syntax error"; fail=1; }; }
+offered=$(bash -c '
+  source "$1"
+  fn=$(complete -p "$2" | sed -n "s/.* -F \([^ ]*\) .*/\1/p")
+  COMP_WORDS=("$2" --); COMP_CWORD=1
+  "$fn" "$2" -- "$2"
+  printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c" "$tool")
+for o in $opts; do
+  grep -qx -- "$o" <<<"$offered" || { echo "$bash_c: '--<TAB>' does not offer $o"; fail=1; }
+done
 # Lint: groff's warnings (and mandoc's, when installed).
 warn=$(groff -man -ww -z "$man" 2>&1)
 [ -z "$warn" ] || { echo "$man: groff warnings:"; echo "$warn"; fail=1; }
