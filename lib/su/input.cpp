@@ -86,6 +86,7 @@ bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
   // Make room: move unread bytes to the front, grow for long lines.
   if (begin_ > 0 && (cap_ - end_ < kReadSize || begin_ == end_)) {
     std::memmove(buf_, buf_ + begin_, end_ - begin_);
+    quote_free_end_ = 0;  // offsets moved: find the next quote again
     end_ -= begin_;
     begin_ = 0;
   }
@@ -155,6 +156,7 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
       if (!open_next()) return ReadStatus::Eof;
       begin_ = end_ = scanned_ = 0;
       quote_parity_ = 0;
+      quote_free_end_ = 0;
     }
     if (at_file_start_ && strip_bom_) {
       if (end_ - begin_ >= 3 || eof_) {
@@ -165,9 +167,24 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
     if (!at_file_start_ || !strip_bom_) {
       size_t avail = end_ - begin_;
       size_t rel;
+      bool plain = !quote_aware_;  // no quote in the record: no newline inside it either
       if (quote_aware_) {
-        rel = scanned_ + find_record_end_quoted(buf_ + begin_ + scanned_, avail - scanned_, quote_,
-                                                &quote_parity_);
+        // Most CSV has no quotes: up to the next quote byte, a record ends at
+        // the first newline (memchr); from a quote on, the quote-aware kernel.
+        const size_t from = begin_ + scanned_;
+        if (quote_parity_ == 0 && quote_free_end_ <= from) {
+          const void* q = std::memchr(buf_ + from, quote_, end_ - from);
+          quote_free_end_ = q ? size_t(static_cast<const char*>(q) - buf_) : end_;
+        }
+        size_t nl = quote_parity_ == 0 ? find_line_end(buf_ + from, quote_free_end_ - from) : 0;
+        if (quote_parity_ == 0 && from + nl < quote_free_end_) {
+          rel = scanned_ + nl;
+          plain = true;
+        } else if (quote_parity_ == 0 && quote_free_end_ == end_) {
+          rel = avail;  // no quote and no line end in what we have
+        } else {
+          rel = scanned_ + find_record_end_quoted(buf_ + from, avail - scanned_, quote_, &quote_parity_);
+        }
       } else {
         rel = scanned_ + find_line_end(buf_ + begin_ + scanned_, avail - scanned_);
       }
@@ -194,7 +211,7 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
         if (!too_long && !line.text.empty() && line.text.back() == '\r') line.text.remove_suffix(1);
         line.source = source_name_;
         line.number = ++line_no_;
-        if (quote_aware_ && !too_long) line_no_ += count_byte(p, len, '\n');
+        if (!plain && !too_long) line_no_ += count_byte(p, len, '\n');
         line.capacity = cap_ + kInputPadding - size_t(p - buf_);
         line.too_long = too_long;
         if (too_long && !have_end) {

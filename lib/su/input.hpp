@@ -128,6 +128,7 @@ class InputReader {
   size_t begin_ = 0, end_ = 0;
   size_t scanned_ = 0;       // bytes after begin_ known to hold no line end
   int quote_parity_ = 0;     // quote-aware scanning state for [begin_, begin_+scanned_)
+  size_t quote_free_end_ = 0;  // quote-aware: no quote byte in [begin_+scanned_, this) of buf_
   bool discarding_ = false;  // inside an over-long line, dropping bytes to its end
   std::function<void()> before_block_;
 };
