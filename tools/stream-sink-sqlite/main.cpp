@@ -62,7 +62,7 @@ bool pump(su::InputReader& in, sink::Sink& sink) {
   using clock = std::chrono::steady_clock;
   clock::time_point deadline{};
   bool stopping = false;
-  su::Line line;
+  su::Block block;
   for (;;) {
     int timeout = kPollMs;
     if (su::stop_requested()) {
@@ -76,8 +76,8 @@ bool pump(su::InputReader& in, sink::Sink& sink) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
       timeout = int(std::min<int64_t>(left, kPollMs));
     }
-    switch (in.next(line, timeout)) {
-      case su::ReadStatus::Line: sink.line(line); break;
+    switch (in.next_block(block, timeout)) {
+      case su::ReadStatus::Line: sink.block(block); break;
       case su::ReadStatus::Eof: return !stopping;
       case su::ReadStatus::Timeout:
       case su::ReadStatus::Interrupted: break;

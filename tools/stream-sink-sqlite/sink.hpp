@@ -1,6 +1,6 @@
-// One input line of the sink: a data record goes to the table, a close
-// record commits the transaction, --tee copies the line to stdout, and
-// anything else is rejected (CONTRACT 3, 5).
+// The sink's input handling: a data record goes to the table, a close record
+// commits the transaction, --tee copies the line to stdout, and anything else
+// is rejected (CONTRACT 3, 5). Blocks of lines are parsed in one simdjson pass.
 #pragma once
 #include <string>
 #include <vector>
@@ -20,14 +20,21 @@ struct SinkOptions {
 
 class Sink {
  public:
-  Sink(const SinkOptions& o, TableWriter& writer, su::Output& out, su::Diagnostics& diag)
-      : o_(o), writer_(writer), out_(out), diag_(diag) {}
+  Sink(const SinkOptions& o, TableWriter& writer, su::Output& out, su::Diagnostics& diag);
+  // One line; its text must stay valid until the writer's next flush_rows().
   void line(const su::Line& l);
+  // The lines of a block; the block's rows are written before it returns.
+  void block(const su::Block& b);
 
  private:
   // Parses a data record into fields_; returns "" or a reject reason.
   std::string parse(const su::Line& l);
+  // The lines of b from the one at `at` on, with one iterate_many pass;
+  // returns the first line it did not handle (b.lines when all).
+  uint64_t fast_block(const su::Block& b);
+  void record(const su::Line& l);
   void control(const su::Line& l);
+  void reject(const su::Line& l, std::string_view reason);
   void tee(std::string_view text);
 
   const SinkOptions& o_;
@@ -35,6 +42,7 @@ class Sink {
   su::Output& out_;
   su::Diagnostics& diag_;
   su::JsonLineParser json_;
+  simdjson::ondemand::parser many_;
   simdjson::ondemand::document doc_;
   std::vector<Field> fields_;
 };

@@ -18,6 +18,12 @@ constexpr std::array<std::string_view, 7> kColumnType = {
 // Keeps the statement cache bounded when every record has its own shape.
 constexpr size_t kMaxShapes = 256;
 
+// Rows per multi-row INSERT: one statement run costs about as much as the
+// rows it inserts (cursor open, rowid seek, halt); 64 rows share it.
+constexpr size_t kChunkRows = 64;
+// Texts of the queued rows: room kept between flushes.
+constexpr size_t kQueueText = size_t(64) << 10;
+
 std::string lower(std::string_view s) {
   std::string r(s);
   for (char& c : r)
@@ -69,6 +75,7 @@ struct TableWriter::Shape {
   std::vector<std::string> names;  // the record's field names, in order
   std::vector<size_t> key_pos;     // where the --upsert keys are among them
   Stmt insert;
+  Stmt insert_chunk;  // kChunkRows rows at once, made on first use
 };
 
 TableWriter::TableWriter(Db& db, WriterOptions o)
@@ -76,7 +83,15 @@ TableWriter::TableWriter(Db& db, WriterOptions o)
       o_(std::move(o)),
       begin_(db, "BEGIN IMMEDIATE"),
       commit_(db, "COMMIT"),
-      truncate_pending_(o_.truncate) {}
+      savepoint_(db, "SAVEPOINT sink_rows"),
+      release_(db, "RELEASE sink_rows"),
+      rollback_to_(db, "ROLLBACK TO sink_rows"),
+      truncate_pending_(o_.truncate) {
+  // Heap buffers from the start (a short string's text lives inside the
+  // object, and the two queues are swapped).
+  queue_.text.reserve(kQueueText);
+  flushing_.text.reserve(kQueueText);
+}
 
 TableWriter::~TableWriter() = default;
 
@@ -92,6 +107,7 @@ void TableWriter::begin() {
 }
 
 void TableWriter::commit() {
+  flush_rows();
   if (!in_txn_) return;
   commit_.run();
   in_txn_ = false;
@@ -104,6 +120,10 @@ void TableWriter::finish(bool input_done) {
 }
 
 void TableWriter::salvage() noexcept {
+  try {
+    flush_rows();  // rows read before the error (a closed stdout, say)
+  } catch (...) {
+  }
   if (!in_txn_) return;
   in_txn_ = false;
   if (!db_.in_transaction()) return;  // SQLite already rolled it back
@@ -116,13 +136,93 @@ void TableWriter::salvage() noexcept {
 }
 
 std::string TableWriter::write(std::span<const Field> fields) {
+  flush_rows();
   if (!in_txn_) begin();
   std::string reason;
   Shape* s = shape_for(fields, &reason);
   if (!s) return reason;
-  reason = bind(*s, fields);
+  reason = insert_one(*s, fields);
+  if (reason.empty() && ++in_batch_ >= o_.batch) commit();
+  return reason;
+}
+
+void TableWriter::reject(const su::Line& line, std::string_view reason) {
+  flush_rows();  // rejects in line order
+  if (on_reject_) on_reject_(line, reason);
+}
+
+void TableWriter::add(std::span<const Field> fields, const su::Line& line) {
+  if (!in_txn_) begin();
+  std::string reason;
+  Shape* s = shape_for(fields, &reason);
+  if (!s) return reject(line, reason);
+  for (size_t k : s->key_pos)
+    if (fields[k].value.is_null_or_missing())
+      return reject(line, "--upsert key field " + quoted_for_message(fields[k].name) + " is null");
+  size_t text = 0;
+  for (const Field& f : fields) text += f.value.s.size();
+  if (s != queue_.shape || queue_.text.size() + text > queue_.text.capacity()) {
+    flush_rows();
+    if (text > queue_.text.capacity()) queue_.text.reserve(text);  // no queued row points into it
+    queue_.shape = s;
+    queue_.width = fields.size();
+  }
+  for (const Field& f : fields) {
+    su::Value& v = queue_.values.emplace_back(f.value);
+    if (!v.s.empty()) {
+      size_t at = queue_.text.size();
+      queue_.text.append(v.s);
+      v.s = std::string_view(queue_.text.data() + at, v.s.size());
+    }
+  }
+  queue_.lines.push_back(line);
+  if (queue_.lines.size() >= kChunkRows) flush_rows();
+  if (++in_batch_ >= o_.batch) commit();
+}
+
+void TableWriter::flush_rows() {
+  if (queue_.lines.empty()) return;
+  // Swapped out first: an error (or a --strict reject) midway drops the rest.
+  std::swap(queue_, flushing_);
+  queue_.clear();
+  Queue& q = flushing_;
+  if (q.lines.size() == kChunkRows && insert_chunk(*q.shape)) return q.clear();
+  std::vector<Field> fields(q.width);
+  for (size_t r = 0; r < q.lines.size(); ++r) {
+    for (size_t c = 0; c < q.width; ++c) fields[c].value = q.values[r * q.width + c];
+    std::string reason = insert_one(*q.shape, fields);
+    if (!reason.empty() && on_reject_) on_reject_(q.lines[r], reason);
+  }
+  q.clear();
+}
+
+// The whole queue in one statement, inside a savepoint so that a failing row
+// leaves none of the others (not every SQLite error undoes its statement).
+// False when a row failed: nothing was written, the caller goes row by row.
+bool TableWriter::insert_chunk(Shape& s) {
+  const Queue& q = flushing_;
+  if (!s.insert_chunk) s.insert_chunk = Stmt(db_, insert_sql(s.names, kChunkRows));
+  sqlite3_stmt* st = s.insert_chunk.get();
+  for (size_t i = 0; i < q.values.size(); ++i)
+    if (bind_value(st, int(i + 1), q.values[i]) != SQLITE_OK) return false;
+  savepoint_.run();
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) {
+    release_.run();
+    rows_ += kChunkRows;
+    return true;
+  }
+  if (!db_.in_transaction()) db_.fail();  // SQLite rolled the transaction back
+  rollback_to_.run();
+  release_.run();
+  return false;
+}
+
+std::string TableWriter::insert_one(Shape& s, std::span<const Field> fields) {
+  std::string reason = bind(s, fields);
   if (!reason.empty()) return reason;
-  sqlite3_stmt* st = s->insert.get();
+  sqlite3_stmt* st = s.insert.get();
   int rc = sqlite3_step(st);
   if (rc != SQLITE_DONE) {
     std::string m = is_record_error(rc) ? "sqlite: " + std::string(sqlite3_errmsg(db_.get())) : db_.message();
@@ -132,7 +232,6 @@ std::string TableWriter::write(std::span<const Field> fields) {
   }
   sqlite3_reset(st);
   ++rows_;
-  if (++in_batch_ >= o_.batch) commit();
   return {};
 }
 
@@ -163,7 +262,10 @@ TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::s
   if (it != shapes_.end()) return last_ = it->second.get();
   std::unique_ptr<Shape> s = make_shape(fields, reason);
   if (!s) return nullptr;
-  if (shapes_.size() >= kMaxShapes) shapes_.clear();
+  if (shapes_.size() >= kMaxShapes) {
+    flush_rows();  // the queue points at a shape
+    shapes_.clear();
+  }
   last_ = s.get();
   shapes_.emplace(key_buf_, std::move(s));
   return last_;
@@ -176,7 +278,7 @@ std::unique_ptr<TableWriter::Shape> TableWriter::make_shape(std::span<const Fiel
   if (!reason->empty()) return nullptr;
   if (!o_.keys.empty() && !key_index_done_) ensure_key_index();
   for (const Field& f : fields) s->names.emplace_back(f.name);
-  s->insert = Stmt(db_, insert_sql(fields));
+  s->insert = Stmt(db_, insert_sql(s->names, 1));
   return s;
 }
 
@@ -278,17 +380,20 @@ void TableWriter::ensure_key_index() {
   key_index_done_ = true;
 }
 
-std::string TableWriter::insert_sql(std::span<const Field> fields) const {
+std::string TableWriter::insert_sql(const std::vector<std::string>& names, size_t rows) const {
   std::string sql = "INSERT INTO ";
   append_ident(sql, o_.table);
   sql += " (";
-  for (size_t i = 0; i < fields.size(); ++i) {
+  for (size_t i = 0; i < names.size(); ++i) {
     if (i) sql += ",";
-    append_ident(sql, fields[i].name);
+    append_ident(sql, names[i]);
   }
-  sql += ") VALUES (";
-  for (size_t i = 0; i < fields.size(); ++i) sql += i ? ",?" : "?";
-  sql += ")";
+  sql += ") VALUES ";
+  for (size_t r = 0; r < rows; ++r) {
+    sql += r ? ",(" : "(";
+    for (size_t i = 0; i < names.size(); ++i) sql += i ? ",?" : "?";
+    sql += ")";
+  }
   if (o_.keys.empty()) return sql;
   sql += " ON CONFLICT (";
   for (size_t i = 0; i < o_.keys.size(); ++i) {
@@ -297,14 +402,14 @@ std::string TableWriter::insert_sql(std::span<const Field> fields) const {
   }
   sql += ") DO ";
   std::string set;
-  for (const Field& f : fields) {
+  for (const std::string& name : names) {
     bool is_key = false;
-    for (const std::string& k : o_.keys) is_key = is_key || same_ident(f.name, k);
+    for (const std::string& k : o_.keys) is_key = is_key || same_ident(name, k);
     if (is_key) continue;
     set += set.empty() ? "UPDATE SET " : ",";
-    append_ident(set, f.name);
+    append_ident(set, name);
     set += "=excluded.";
-    append_ident(set, f.name);
+    append_ident(set, name);
   }
   sql += set.empty() ? "NOTHING" : set;
   return sql;

@@ -1,9 +1,11 @@
 // The SQLite side of the sink: a table whose columns follow the records (a
 // cache of its schema, ALTER TABLE for new fields), one prepared INSERT or
-// upsert per column set, reused for every record of that shape, and the
-// transactions that group rows into batches.
+// upsert per column set, reused for every record of that shape, rows of one
+// shape gathered into multi-row INSERTs, and the transactions that group rows
+// into batches.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "sqlite_db.hpp"
+#include "su/input.hpp"
 #include "su/value.hpp"
 
 namespace sink {
@@ -42,10 +45,22 @@ class TableWriter {
   TableWriter(const TableWriter&) = delete;
   TableWriter& operator=(const TableWriter&) = delete;
 
-  // Writes one record. Returns "" or why it was rejected (nothing written).
-  // Throws su::Fatal on database errors.
+  // Writes one record now. Returns "" or why it was rejected (nothing
+  // written). Throws su::Fatal on database errors.
   std::string write(std::span<const Field> fields);
-  // Commits the open transaction, if any.
+
+  // Called with a record's line and the reason when add() or flush_rows()
+  // rejects it. Set it before add().
+  using RejectFn = std::function<void(const su::Line&, std::string_view)>;
+  void on_reject(RejectFn fn) { on_reject_ = std::move(fn); }
+  // Queues one record (its values are copied; `line` must stay valid until
+  // the next flush_rows()) and writes the queue, kChunkRows rows per INSERT
+  // statement, when it is full, when the column set changes and at commit().
+  // Rejects go to on_reject in line order. Throws su::Fatal on database errors.
+  void add(std::span<const Field> fields, const su::Line& line);
+  // Writes the queued rows.
+  void flush_rows();
+  // Commits the open transaction (queued rows first), if any.
   void commit();
   // End of the run: a --truncate still pending is applied when the input was
   // read to its end (so an empty input leaves an empty table); then commits.
@@ -70,12 +85,35 @@ class TableWriter {
   void create_table(std::span<const Field> fields);
   void add_column(const Field& f);
   void ensure_key_index();
-  std::string insert_sql(std::span<const Field> fields) const;
+  std::string insert_sql(const std::vector<std::string>& names, size_t rows) const;
   std::string bind(Shape& s, std::span<const Field> fields);
+  std::string insert_one(Shape& s, std::span<const Field> fields);
+  bool insert_chunk(Shape& s);
+  void reject(const su::Line& line, std::string_view reason);
+
+  // Rows queued by add(), all of one shape: kChunkRows at most. Values are
+  // flat (row after row); their texts point into `text`, which never grows
+  // while rows are queued (a row that does not fit flushes first).
+  struct Queue {
+    Shape* shape = nullptr;
+    size_t width = 0;
+    std::vector<su::Value> values;
+    std::vector<su::Line> lines;
+    std::string text;
+    void clear() {
+      shape = nullptr;
+      values.clear();
+      lines.clear();
+      text.clear();
+    }
+  };
 
   Db& db_;
   WriterOptions o_;
   Stmt begin_, commit_;
+  Stmt savepoint_, release_, rollback_to_;
+  RejectFn on_reject_;
+  Queue queue_, flushing_;
   bool in_txn_ = false;
   bool truncate_pending_;
   bool table_exists_ = false;
