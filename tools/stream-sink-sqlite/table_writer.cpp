@@ -2,6 +2,7 @@
 #include "table_writer.hpp"
 
 #include <array>
+#include <bit>
 
 #include "su/error.hpp"
 
@@ -20,7 +21,7 @@ constexpr size_t kMaxShapes = 256;
 
 // Rows per multi-row INSERT: one statement run costs about as much as the
 // rows it inserts (cursor open, rowid seek, halt); 64 rows share it.
-constexpr size_t kChunkRows = 64;
+constexpr size_t kChunkRows = 64;  // a power of two, at most 2^6
 // Texts of the queued rows: room kept between flushes.
 constexpr size_t kQueueText = size_t(64) << 10;
 
@@ -75,7 +76,7 @@ struct TableWriter::Shape {
   std::vector<std::string> names;  // the record's field names, in order
   std::vector<size_t> key_pos;     // where the --upsert keys are among them
   Stmt insert;
-  Stmt insert_chunk;  // kChunkRows rows at once, made on first use
+  std::array<Stmt, 7> multi;  // [k]: 2^k rows at once (up to kChunkRows), made on first use
 };
 
 TableWriter::TableWriter(Db& db, WriterOptions o)
@@ -186,31 +187,43 @@ void TableWriter::flush_rows() {
   std::swap(queue_, flushing_);
   queue_.clear();
   Queue& q = flushing_;
-  if (q.lines.size() == kChunkRows && insert_chunk(*q.shape)) return q.clear();
   std::vector<Field> fields(q.width);
-  for (size_t r = 0; r < q.lines.size(); ++r) {
-    for (size_t c = 0; c < q.width; ++c) fields[c].value = q.values[r * q.width + c];
-    std::string reason = insert_one(*q.shape, fields);
-    if (!reason.empty() && on_reject_) on_reject_(q.lines[r], reason);
+  // Power-of-two runs: 64 rows, then 32, 16... for what is left.
+  for (size_t first = 0, n = q.lines.size(); first < n;) {
+    size_t run = kChunkRows;
+    while (run > n - first) run /= 2;
+    if (run > 1 && insert_rows(*q.shape, first, run)) {
+      first += run;
+      continue;
+    }
+    for (size_t r = first; r < first + run; ++r) {
+      for (size_t c = 0; c < q.width; ++c) fields[c].value = q.values[r * q.width + c];
+      std::string reason = insert_one(*q.shape, fields);
+      if (!reason.empty() && on_reject_) on_reject_(q.lines[r], reason);
+    }
+    first += run;
   }
   q.clear();
 }
 
-// The whole queue in one statement, inside a savepoint so that a failing row
-// leaves none of the others (not every SQLite error undoes its statement).
-// False when a row failed: nothing was written, the caller goes row by row.
-bool TableWriter::insert_chunk(Shape& s) {
+// Rows [first, first+count) of the queue in one statement, inside a
+// savepoint so that a failing row leaves none of the others (not every SQLite
+// error undoes its statement). False when a row failed: nothing was written,
+// the caller goes row by row.
+bool TableWriter::insert_rows(Shape& s, size_t first, size_t count) {
   const Queue& q = flushing_;
-  if (!s.insert_chunk) s.insert_chunk = Stmt(db_, insert_sql(s.names, kChunkRows));
-  sqlite3_stmt* st = s.insert_chunk.get();
-  for (size_t i = 0; i < q.values.size(); ++i)
-    if (bind_value(st, int(i + 1), q.values[i]) != SQLITE_OK) return false;
+  Stmt& stmt = s.multi[std::countr_zero(count)];
+  if (!stmt) stmt = Stmt(db_, insert_sql(s.names, count));
+  sqlite3_stmt* st = stmt.get();
+  const su::Value* v = q.values.data() + first * q.width;
+  for (size_t i = 0; i < count * q.width; ++i)
+    if (bind_value(st, int(i + 1), v[i]) != SQLITE_OK) return false;
   savepoint_.run();
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc == SQLITE_DONE) {
     release_.run();
-    rows_ += kChunkRows;
+    rows_ += count;
     return true;
   }
   if (!db_.in_transaction()) db_.fail();  // SQLite rolled the transaction back

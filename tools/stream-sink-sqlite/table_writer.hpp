@@ -88,7 +88,7 @@ class TableWriter {
   std::string insert_sql(const std::vector<std::string>& names, size_t rows) const;
   std::string bind(Shape& s, std::span<const Field> fields);
   std::string insert_one(Shape& s, std::span<const Field> fields);
-  bool insert_chunk(Shape& s);
+  bool insert_rows(Shape& s, size_t first, size_t count);
   void reject(const su::Line& line, std::string_view reason);
 
   // Rows queued by add(), all of one shape: kChunkRows at most. Values are
