@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "handler.hpp"
 #include "record.hpp"
 #include "su/error.hpp"
 #include "su/json.hpp"
@@ -123,7 +124,6 @@ class Progress {
       : processing_(processing_time), idle_(idle_ns), engine_(engine) {}
 
   bool processing_time() const { return processing_; }
-  int64_t record_time() const { return clock_ns(CLOCK_REALTIME); }
 
   // A line arrived: the idle timer starts again from the next tick.
   void on_input() { input_seen_ = true; }
@@ -167,8 +167,6 @@ class Progress {
   bool input_seen_ = false;
 };
 
-bool is_blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
-
 int run(const Options& o) {
   su::WindowOptions wo;
   wo.spec = window_spec(o);
@@ -188,29 +186,14 @@ int run(const Options& o) {
   su::WindowEngine engine(wo, out);
   Progress progress(o.time.empty() && wo.spec.uses_time(), idle, engine);
 
-  su::Line line;
+  window_tool::Handler handler({reader, engine, out, diag, wo.control, progress.processing_time(), o.common.max_line});
+  su::Block block;
   for (;;) {
-    su::ReadStatus st = in.next(line, progress.tick());
+    su::ReadStatus st = in.next_block(block, progress.tick());
     if (st == su::ReadStatus::Timeout) continue;
     if (st != su::ReadStatus::Line) break;  // end of input or a stop signal
     progress.on_input();
-    if (line.too_long) {
-      diag.reject(line, "line longer than --max-line (" + o.common.max_line + ")");
-      continue;
-    }
-    if (is_blank(line.text)) continue;
-    if (su::is_control_line(line.text)) {  // not ours to act on: pass it through
-      if (wo.control) {
-        out.write(line.text);
-        out.put('\n');
-        out.end_record();
-      }
-      continue;
-    }
-    int64_t t = progress.processing_time() ? progress.record_time() : 0;
-    std::string reason = reader.read(line, &t);
-    if (reason.empty()) reason = engine.add(line.text, t, reader.key());
-    if (!reason.empty()) diag.reject(line, reason);
+    handler.block(block);
   }
   engine.close_all();
   out.flush();

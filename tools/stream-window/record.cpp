@@ -44,11 +44,22 @@ RecordReader::RecordReader(std::string time_field, std::vector<std::string> by, 
 std::string RecordReader::read(const su::Line& line, int64_t* time) {
   std::string err = json_.parse(line, doc_);
   if (!err.empty()) return err;
+  return read_object(line, doc_, time);
+}
+
+std::string RecordReader::read(const su::Line& line, simdjson::ondemand::document& doc, int64_t* time) {
+  simdjson::ondemand::json_type t;
+  if (auto e = doc.type().get(t)) return su::json_error_message(e);
+  if (t != simdjson::ondemand::json_type::object) return "not a JSON object";
+  return read_object(line, doc, time);
+}
+
+std::string RecordReader::read_object(const su::Line& line, simdjson::ondemand::document& doc, int64_t* time) {
   if (trim(line.text).back() != '}') return "invalid JSON: trailing content after the object";
   simdjson::ondemand::object obj;
-  if (auto e = doc_.get_object().get(obj)) return su::json_error_message(e);
+  if (auto e = doc.get_object().get(obj)) return su::json_error_message(e);
   if (!time_field_.empty()) {
-    err = read_time(obj, time);
+    std::string err = read_time(obj, time);
     if (!err.empty()) return err;
   }
   if (!by_.empty()) return read_key(obj);

@@ -20,9 +20,12 @@ class RecordReader {
   // field is read) and key() (the --by members as `"f":value,...`); else
   // returns the reason to reject the line.
   std::string read(const su::Line& line, int64_t* time);
+  // The same for a line already parsed (su::JsonBlockReader).
+  std::string read(const su::Line& line, simdjson::ondemand::document& doc, int64_t* time);
   std::string_view key() const { return key_; }
 
  private:
+  std::string read_object(const su::Line& line, simdjson::ondemand::document& doc, int64_t* time);
   std::string read_time(simdjson::ondemand::object& obj, int64_t* time);
   std::string read_key(simdjson::ondemand::object& obj);
 

@@ -1,0 +1,144 @@
+// su::JsonBlockReader: a block of NDJSON lines through one iterate_many, each
+// document mapped to its line, and the exact line where per-line handling
+// must take over when a line is not one document of its own.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "su/input.hpp"
+#include "su/json_block.hpp"
+
+namespace {
+struct Result {
+  std::vector<uint64_t> handled;   // line numbers handled in block mode
+  std::vector<std::string> texts;  // their text
+  uint64_t rest_first = 0, rest_lines = 0;
+  std::string rest_text;
+};
+
+// Runs the reader as a tool does: reads each document (here: must be an
+// object), and counts a line as handled only once previous_ok() confirms it.
+Result run(const std::string& text, uint64_t first_line = 1) {
+  std::string buf = text;
+  buf.append(su::kInputPadding + 64, '\0');
+  su::Block b;
+  b.text = std::string_view(buf.data(), text.size());
+  b.source = "test";
+  b.first_line = first_line;
+  b.lines = 1;
+  for (char c : text) b.lines += c == '\n';
+  b.capacity = buf.size();
+  su::JsonBlockReader r;
+  r.start(b);
+  Result res;
+  for (bool more = r.next(); more;) {
+    su::Line l = r.line();
+    simdjson::ondemand::json_type t;
+    if (r.doc().type().get(t) || t != simdjson::ondemand::json_type::object) {
+      r.stop_here();
+      break;
+    }
+    more = r.next();
+    if (!r.previous_ok()) break;
+    res.handled.push_back(l.number);
+    res.texts.emplace_back(l.text);
+  }
+  res.rest_first = r.rest().first_line;
+  res.rest_lines = r.rest().lines;
+  res.rest_text = std::string(r.rest().text);
+  return res;
+}
+using V = std::vector<uint64_t>;
+}  // namespace
+
+TEST_CASE("json_block: one object per line is handled whole") {
+  Result r = run("{\"a\":1}\n{\"a\":2}\n{\"a\":3}", 41);
+  CHECK(r.handled == V{41, 42, 43});
+  CHECK(r.texts[2] == "{\"a\":3}");
+  CHECK(r.rest_lines == 0);
+}
+
+TEST_CASE("json_block: a block of one line") {
+  Result r = run("{\"a\":1}");
+  CHECK(r.handled == V{1});
+  CHECK(r.rest_lines == 0);
+}
+
+TEST_CASE("json_block: blank lines are skipped, line numbers stay exact") {
+  Result r = run("\n  \n{\"a\":1}\n\r\n\t\n{\"a\":2}\n\n");
+  CHECK(r.handled == V{3, 6});
+  CHECK(r.rest_lines == 0);
+}
+
+TEST_CASE("json_block: CRLF line ends and leading white space") {
+  Result r = run("{\"a\":1}\r\n  {\"a\":2}\r\n{\"a\":3}\r");
+  CHECK(r.handled == V{1, 2, 3});
+  CHECK(r.texts[0] == "{\"a\":1}");
+  CHECK(r.texts[1] == "  {\"a\":2}");
+  CHECK(r.texts[2] == "{\"a\":3}");
+}
+
+TEST_CASE("json_block: a bad line in the middle: the rest starts there") {
+  // Line 2 does not close: its document would run into line 3.
+  Result r = run("{\"a\":1}\n{\"a\":{\"b\":2}\n,\"c\":3}\n{\"a\":4}");
+  CHECK(r.handled == V{1});
+  CHECK(r.rest_first == 2);
+  CHECK(r.rest_lines == 3);
+  CHECK(r.rest_text == "{\"a\":{\"b\":2}\n,\"c\":3}\n{\"a\":4}");
+}
+
+TEST_CASE("json_block: two objects on one line are not taken apart") {
+  Result r = run("{\"a\":1}\n{\"a\":2}{\"a\":3}\n{\"a\":4}");
+  CHECK(r.handled == V{1});
+  CHECK(r.rest_first == 2);
+  CHECK(r.rest_lines == 2);
+}
+
+TEST_CASE("json_block: trailing content after an object on its line") {
+  Result r = run("{\"a\":1}\n{\"a\":2} x\n{\"a\":3}");
+  CHECK(r.handled == V{1});
+  CHECK(r.rest_first == 2);
+}
+
+TEST_CASE("json_block: the last line incomplete") {
+  // simdjson leaves the truncated document out, so the line before it cannot
+  // be confirmed either: it goes to the per-line path too (safe, rare).
+  Result r = run("{\"a\":1}\n{\"a\":2}\n{\"a\":");
+  CHECK(r.handled == V{1});
+  CHECK(r.rest_first == 2);
+  CHECK(r.rest_lines == 2);
+}
+
+TEST_CASE("json_block: a non-object stops where the caller stops") {
+  Result r = run("{\"a\":1}\n[1,2]\n{\"a\":3}");
+  CHECK(r.handled == V{1});
+  CHECK(r.rest_first == 2);
+  CHECK(r.rest_lines == 2);
+}
+
+TEST_CASE("json_block: an unclosed string does not swallow the next line") {
+  // Stage 1 reports the unclosed string for the block: all of it per line.
+  Result r = run("{\"a\":1}\n{\"a\":\"x}\n{\"a\":\"y\"}\n{\"a\":4}");
+  CHECK(r.handled.empty());
+  CHECK(r.rest_first == 1);
+  CHECK(r.rest_lines == 4);
+}
+
+TEST_CASE("json_block: a control record is a line like any other (the caller decides)") {
+  Result r = run("{\"a\":1}\n{\"_control\":\"close\",\"window\":1}\n{\"a\":3}");
+  CHECK(r.handled == V{1, 2, 3});
+  CHECK(r.texts[1] == "{\"_control\":\"close\",\"window\":1}");
+}
+
+TEST_CASE("json_block: invalid UTF-8 anywhere leaves the whole block to the per-line path") {
+  Result r = run("{\"a\":1}\n{\"a\":\"\xff\"}\n{\"a\":3}", 7);
+  CHECK(r.handled.empty());
+  CHECK(r.rest_first == 7);
+  CHECK(r.rest_lines == 3);
+}
+
+TEST_CASE("json_block: only blank lines") {
+  Result r = run("\n \n");
+  CHECK(r.handled.empty());
+}

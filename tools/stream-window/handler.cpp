@@ -1,0 +1,65 @@
+// Line and block handling of stream-window (see handler.hpp).
+#include "handler.hpp"
+
+#include <time.h>
+
+#include "su/json.hpp"
+
+namespace window_tool {
+namespace {
+bool is_blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
+}  // namespace
+
+int64_t Handler::record_time() const {
+  if (!c_.processing_time) return 0;
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * su::kNsPerSec + ts.tv_nsec;
+}
+
+void Handler::pass_through(std::string_view text) {
+  if (!c_.control) return;
+  c_.out.write(text);
+  c_.out.put('\n');
+  c_.out.end_record();
+}
+
+void Handler::line(const su::Line& line) {
+  if (line.too_long) return c_.diag.reject(line, "line longer than --max-line (" + c_.max_line + ")");
+  if (is_blank(line.text)) return;
+  if (su::is_control_line(line.text)) return pass_through(line.text);  // not ours to act on
+  int64_t t = record_time();
+  std::string reason = c_.reader.read(line, &t);
+  if (reason.empty()) reason = c_.engine.add(line.text, t, c_.reader.key());
+  if (!reason.empty()) c_.diag.reject(line, reason);
+}
+
+void Handler::block(const su::Block& b) {
+  if (b.lines > 1 && !b.too_long) {
+    // Each line's document is read first, and acted on only once the next
+    // document shows that the line held exactly one (JsonBlockReader).
+    blocks_.start(b);
+    for (bool more = blocks_.next(); more;) {
+      const su::Line l = blocks_.line();
+      const bool control = su::is_control_line(l.text);
+      int64_t t = record_time();
+      if (!control && !c_.reader.read(l, blocks_.doc(), &t).empty()) {
+        blocks_.stop_here();  // the per-line path rejects it, with its own message
+        break;
+      }
+      more = blocks_.next();
+      if (!blocks_.previous_ok()) break;
+      if (control) {
+        pass_through(l.text);
+        continue;
+      }
+      std::string reason = c_.engine.add(l.text, t, c_.reader.key());
+      if (!reason.empty()) c_.diag.reject(l, reason);
+    }
+    su::for_each_line(blocks_.rest(), [this](const su::Line& l) { line(l); });
+    return;
+  }
+  su::for_each_line(b, [this](const su::Line& l) { line(l); });
+}
+
+}  // namespace window_tool
