@@ -20,8 +20,9 @@ constexpr std::array<std::string_view, 7> kColumnType = {
 constexpr size_t kMaxShapes = 256;
 
 // Rows per multi-row INSERT: one statement run costs about as much as the
-// rows it inserts (cursor open, rowid seek, halt); 64 rows share it.
-constexpr size_t kChunkRows = 64;  // a power of two, at most 2^6
+// rows it inserts (cursor open, rowid seek, halt); 256 rows share it
+// (callgrind: 64 rows -22% instructions, 256 rows 1% more).
+constexpr size_t kChunkRows = 256;  // a power of two, at most 2^8
 // Texts of the queued rows: room kept between flushes.
 constexpr size_t kQueueText = size_t(64) << 10;
 
@@ -76,7 +77,7 @@ struct TableWriter::Shape {
   std::vector<std::string> names;  // the record's field names, in order
   std::vector<size_t> key_pos;     // where the --upsert keys are among them
   Stmt insert;
-  std::array<Stmt, 7> multi;  // [k]: 2^k rows at once (up to kChunkRows), made on first use
+  std::array<Stmt, 9> multi;  // [k]: 2^k rows at once (up to kChunkRows), made on first use
 };
 
 TableWriter::TableWriter(Db& db, WriterOptions o)
@@ -188,10 +189,12 @@ void TableWriter::flush_rows() {
   queue_.clear();
   Queue& q = flushing_;
   std::vector<Field> fields(q.width);
-  // Power-of-two runs: 64 rows, then 32, 16... for what is left.
+  // Power-of-two runs: kChunkRows rows, then half as many... for what is
+  // left; fewer for wide rows (a statement has at most so many parameters).
+  size_t max_params = size_t(sqlite3_limit(db_.get(), SQLITE_LIMIT_VARIABLE_NUMBER, -1));
   for (size_t first = 0, n = q.lines.size(); first < n;) {
     size_t run = kChunkRows;
-    while (run > n - first) run /= 2;
+    while (run > 1 && (run > n - first || run * q.width > max_params)) run /= 2;
     if (run > 1 && insert_rows(*q.shape, first, run)) {
       first += run;
       continue;
