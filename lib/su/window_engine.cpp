@@ -80,14 +80,14 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
       last_ = &open_window(w);
       last_start_ = start;
     }
-    emit(raw, last_->tags);
+    emit(raw, *last_);
     return {};
   }
   hopping_windows(t, size, o_.spec.every, hops_);
   bool any = false;
   for (const TimeWindow& w : hops_) {
     if (closed(w.end)) continue;  // written to the windows still open only
-    emit(raw, open_window(w).tags);
+    emit(raw, open_window(w));
     any = true;
   }
   return any ? std::string() : late_reason(t, hops_.back());
@@ -98,6 +98,7 @@ WindowEngine::Open& WindowEngine::open_window(const TimeWindow& w) {
   if (fresh) {
     it->second.end = w.end;
     it->second.tags = time_tags(w.start, w.end);
+    it->second.suffix = "," + it->second.tags + "}\n";
   }
   return it->second;
 }
@@ -236,6 +237,19 @@ void WindowEngine::emit(std::string_view raw, std::string_view tags) {
   std::string& b = out_.buf();
   append_members_to_object(b, raw, tags);
   b.push_back('\n');
+  out_.end_record();
+}
+
+// The common case in two appends: an object that ends in "...member}" (no
+// white space before its last brace, not empty); anything else as above.
+void WindowEngine::emit(std::string_view raw, const Open& w) {
+  const size_t n = raw.size();
+  if (n < 2 || raw[n - 1] != '}') return emit(raw, w.tags);
+  const char before = raw[n - 2];
+  if (before == '{' || before == ' ' || before == '\t' || before == '\r' || before == '\n') return emit(raw, w.tags);
+  std::string& b = out_.buf();
+  b.append(raw.data(), n - 1);
+  b.append(w.suffix);
   out_.end_record();
 }
 

@@ -55,7 +55,8 @@ class WindowEngine {
  private:
   struct Open {  // a tumbling or hopping window
     int64_t end = 0;
-    std::string tags;  // "window_start":...,"window_end":...
+    std::string tags;    // "window_start":...,"window_end":...
+    std::string suffix;  // ,TAGS}\n: what a record ending in a member gets
   };
   // Hash and equality that look up std::string keys by std::string_view.
   struct KeyHash {
@@ -86,6 +87,7 @@ class WindowEngine {
   void close_session(uint64_t id);
   void close_count(CountKey& k, int64_t window);
   void emit(std::string_view raw, std::string_view tags);
+  void emit(std::string_view raw, const Open& w);
   void emit_close(std::string_view tags, std::string_view key);
   std::string time_tags(int64_t start, int64_t end) const;
   std::string late_reason(int64_t t, const TimeWindow& w) const;

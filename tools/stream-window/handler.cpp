@@ -8,6 +8,12 @@
 namespace window_tool {
 namespace {
 bool is_blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
+
+// su::is_control_line, answered at once for the usual `{"name"` start.
+bool is_control(std::string_view t) {
+  if (t.size() > 2 && t[0] == '{' && t[1] == '"' && t[2] != '_') return false;
+  return su::is_control_line(t);
+}
 }  // namespace
 
 int64_t Handler::record_time() const {
@@ -27,7 +33,7 @@ void Handler::pass_through(std::string_view text) {
 void Handler::line(const su::Line& line) {
   if (line.too_long) return c_.diag.reject(line, "line longer than --max-line (" + c_.max_line + ")");
   if (is_blank(line.text)) return;
-  if (su::is_control_line(line.text)) return pass_through(line.text);  // not ours to act on
+  if (is_control(line.text)) return pass_through(line.text);  // not ours to act on
   int64_t t = record_time();
   std::string reason = c_.reader.read(line, &t);
   if (reason.empty()) reason = c_.engine.add(line.text, t, c_.reader.key());
@@ -41,7 +47,7 @@ void Handler::block(const su::Block& b) {
     blocks_.start(b);
     for (bool more = blocks_.next(); more;) {
       const su::Line l = blocks_.line();
-      const bool control = su::is_control_line(l.text);
+      const bool control = is_control(l.text);
       int64_t t = record_time();
       if (!control && !c_.reader.read(l, blocks_.doc(), &t).empty()) {
         blocks_.stop_here();  // the per-line path rejects it, with its own message
