@@ -468,6 +468,9 @@ std::optional<int64_t> TimeParser::parse_rfc3339_cached(std::string_view s) {
       p += 3;
       int64_t nanos = 0;
       bool ok = second <= 60;
+      if (end - p == 5 && *p == '.' && is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3]) && p[4] == 'Z' && ok)
+        return (head_local_s_ + second) * kNsPerSec + (p[1] - '0') * 100'000'000 + (p[2] - '0') * 10'000'000 +
+               (p[3] - '0') * 1'000'000;  // milliseconds, the usual case
       if (*p == '.' || *p == ',') {
         const char* digits = ++p;
         int k = 0;
