@@ -1,8 +1,6 @@
 // Time and key fields of a record through simdjson On-Demand.
 #include "record.hpp"
 
-#include <cstring>
-
 #include "su/output.hpp"
 
 namespace window_tool {
@@ -77,13 +75,8 @@ std::string RecordReader::read_time(simdjson::ondemand::object& obj, int64_t* ti
   if (auto te = v.type().get(t)) return su::json_error_message(te);
   std::optional<int64_t> parsed;
   if (t == simdjson::ondemand::json_type::string) {
-    // A string without escapes is its raw token, read in place (no copy).
-    std::string_view s = trim(v.raw_json_token());
-    if (s.size() >= 2 && s.back() == '"' && std::memchr(s.data(), '\\', s.size()) == nullptr) {
-      s = s.substr(1, s.size() - 2);
-    } else if (auto se = v.get_string().get(s)) {
-      return su::json_error_message(se);
-    }
+    std::string_view s;
+    if (auto se = v.get_string().get(s)) return su::json_error_message(se);
     if ((parsed = parser_.parse(s))) return *time = *parsed, std::string();
     return "time field '" + time_field_ + "': cannot read \"" + std::string(s) + "\" as a time";
   }
