@@ -42,16 +42,27 @@ void JsonBlockReader::start(const Block& b) {
   uint64_t number = next_number_;
   const char* first = skip_blank(next_, end_, line_start, number);
   if (!block_parsing_enabled() || b.too_long || b.lines == 0 ||
-      b.capacity < b.text.size() + simdjson::SIMDJSON_PADDING || first == end_)
+      b.capacity < b.text.size() + simdjson::SIMDJSON_PADDING || first == end_ || !start_chunk(first))
     return stop_at(next_, next_number_);
-  // One batch for the whole block (no stage 1 thread); the size only grows,
-  // so the parser allocates rarely.
-  size_t len = size_t(end_ - first);
-  while (batch_ < len) batch_ *= 2;
-  if (parser_.iterate_many(first, len, batch_).get(stream_)) return stop_at(next_, next_number_);
-  base_ = first;
-  it_ = stream_.begin();
   active_ = true;
+}
+
+bool JsonBlockReader::start_chunk(const char* first) {
+  // Whole lines up to about kChunk bytes: stage 1's index of them stays in
+  // the cache until the documents are read. One batch per chunk (no stage 1
+  // thread); the batch size only grows, so the parser allocates rarely.
+  const char* chunk_end = end_;
+  if (size_t(end_ - first) > kChunk) {
+    const void* nl = std::memchr(first + kChunk, '\n', size_t(end_ - first) - kChunk);
+    if (nl) chunk_end = static_cast<const char*>(nl) + 1;
+  }
+  size_t len = size_t(chunk_end - first);
+  while (batch_ < len) batch_ *= 2;
+  if (parser_.iterate_many(first, len, batch_).get(stream_)) return false;
+  base_ = first;
+  chunk_end_ = chunk_end;
+  it_ = stream_.begin();
+  return true;
 }
 
 bool JsonBlockReader::next() {
@@ -70,12 +81,18 @@ bool JsonBlockReader::next() {
     return false;
   };
   if (!(it_ != stream_.end())) {
-    // The stream ended: the last line is its own only if nothing follows it.
-    if (expect != end_ || stream_.truncated_bytes() != 0) return fail();
-    previous_ok_ = pending_;
-    active_ = pending_ = false;
-    stop_at(end_, block_.first_line + block_.lines);
-    return false;
+    // The chunk ended: its last line is its own only if nothing follows it
+    // in the chunk; then the next chunk starts at the next non-blank line.
+    if (expect < chunk_end_ || stream_.truncated_bytes() != 0) return fail();
+    if (expect != end_) {
+      if (!start_chunk(expect)) return fail();
+      if (!(it_ != stream_.end())) return fail();
+    } else {
+      previous_ok_ = pending_;
+      active_ = pending_ = false;
+      stop_at(end_, block_.first_line + block_.lines);
+      return false;
+    }
   }
   simdjson::ondemand::document_reference ref;
   if ((*it_).get(ref) || base_ + it_.current_index() != expect) return fail();

@@ -57,6 +57,8 @@ class JsonBlockReader {
   const Block& rest() const { return rest_; }
 
  private:
+  static constexpr size_t kChunk = size_t(64) << 10;
+  bool start_chunk(const char* first);
   void stop_at(const char* line_start, uint64_t number);
 
   simdjson::ondemand::parser parser_;
@@ -68,6 +70,7 @@ class JsonBlockReader {
   Block rest_;
   Line line_;
   const char* base_ = nullptr;  // where the stream's text starts
+  const char* chunk_end_ = nullptr;  // where it ends (after a '\n', or end_)
   const char* end_ = nullptr;   // end of the block's text
   const char* next_ = nullptr;  // after the current line's '\n'
   uint64_t next_number_ = 0;    // number of the line at next_

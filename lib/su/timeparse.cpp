@@ -453,34 +453,42 @@ std::optional<int64_t> parse_strftime(std::string_view s, std::string_view f, co
   return to_instant(st.c, tz);
 }
 
+bool TimeParser::same_minute_rfc3339(std::string_view s, int64_t& out) const {
+  constexpr size_t kHead = sizeof minute_head_;
+  if (s.size() < kHead || !head_valid_ || std::memcmp(s.data(), minute_head_, kHead) != 0) return false;
+  // The usual tail, ":SS" with a fraction and "Z", read straight; anything
+  // else goes through parse_rfc3339_cached's scanner (same result, more checks).
+  const char* p = s.data() + kHead;
+  const char* end = s.data() + s.size();
+  if (end - p >= 4 && p[0] == ':' && is_digit(p[1]) && is_digit(p[2])) {
+    const int second = (p[1] - '0') * 10 + (p[2] - '0');
+    p += 3;
+    int64_t nanos = 0;
+    bool ok = second <= 60;
+    if (end - p == 5 && *p == '.' && is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3]) && p[4] == 'Z' && ok)
+      return out = (head_local_s_ + second) * kNsPerSec + (p[1] - '0') * 100'000'000 + (p[2] - '0') * 10'000'000 +
+                   (p[3] - '0') * 1'000'000, true;  // milliseconds, the usual case
+    if (*p == '.' || *p == ',') {
+      const char* digits = ++p;
+      int k = 0;
+      for (; p < end && is_digit(*p); ++p)
+        if (k < 9) nanos = nanos * 10 + (*p - '0'), ++k;
+      for (; k < 9; ++k) nanos *= 10;
+      ok = ok && p > digits;
+    }
+    if (ok && p + 1 == end && (*p == 'Z' || *p == 'z')) return out = (head_local_s_ + second) * kNsPerSec + nanos, true;
+  }
+  return false;
+}
+
 std::optional<int64_t> TimeParser::parse_rfc3339_cached(std::string_view s) {
   // Records come in time order, mostly: the date, hour and minute of the
   // last timestamp are remembered, and a timestamp that starts with the same
   // 16 bytes ("2026-11-21T10:00") only has its seconds, fraction and zone read.
   constexpr size_t kHead = sizeof minute_head_;
   if (s.size() >= kHead && head_valid_ && std::memcmp(s.data(), minute_head_, kHead) == 0) {
-    // The usual tail, ":SS" with a fraction and "Z", read straight; anything
-    // else goes through the scanner below (same result, more checks).
-    const char* p = s.data() + kHead;
-    const char* end = s.data() + s.size();
-    if (end - p >= 4 && p[0] == ':' && is_digit(p[1]) && is_digit(p[2])) {
-      const int second = (p[1] - '0') * 10 + (p[2] - '0');
-      p += 3;
-      int64_t nanos = 0;
-      bool ok = second <= 60;
-      if (end - p == 5 && *p == '.' && is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3]) && p[4] == 'Z' && ok)
-        return (head_local_s_ + second) * kNsPerSec + (p[1] - '0') * 100'000'000 + (p[2] - '0') * 10'000'000 +
-               (p[3] - '0') * 1'000'000;  // milliseconds, the usual case
-      if (*p == '.' || *p == ',') {
-        const char* digits = ++p;
-        int k = 0;
-        for (; p < end && is_digit(*p); ++p)
-          if (k < 9) nanos = nanos * 10 + (*p - '0'), ++k;
-        for (; k < 9; ++k) nanos *= 10;
-        ok = ok && p > digits;
-      }
-      if (ok && p + 1 == end && (*p == 'Z' || *p == 'z')) return (head_local_s_ + second) * kNsPerSec + nanos;
-    }
+    int64_t t;
+    if (same_minute_rfc3339(s, t)) return t;
     Scan sc{s, kHead};
     int second = 0, offset = 0;
     int64_t nanos = 0;
@@ -540,7 +548,7 @@ std::optional<int64_t> TimeParser::parse_as(TimeFormat f, std::string_view text)
   return std::nullopt;
 }
 
-std::optional<int64_t> TimeParser::parse(std::string_view text) {
+std::optional<int64_t> TimeParser::parse_any(std::string_view text) {
   if (cached_ == TimeFormat::Strftime) return parse_as(cached_, text);
   if (auto t = cached_ == TimeFormat::Rfc3339 ? parse_rfc3339_cached(text) : parse_as(cached_, text)) return t;
   // Detection order: cheap and unambiguous first.

@@ -79,7 +79,11 @@ const char* time_format_name(TimeFormat f);
 class TimeParser {
  public:
   explicit TimeParser(TimeZone tz = {}, std::string strftime = {});
-  std::optional<int64_t> parse(std::string_view text);
+  std::optional<int64_t> parse(std::string_view text) {
+    int64_t t;
+    if (cached_ == TimeFormat::Rfc3339 && same_minute_rfc3339(text, t)) return t;  // the usual case
+    return parse_any(text);
+  }
   std::optional<int64_t> parse(int64_t number) { return epoch_to_instant(number); }
   std::optional<int64_t> parse(double number) { return epoch_to_instant(number); }
   TimeFormat detected() const { return cached_; }
@@ -88,7 +92,11 @@ class TimeParser {
 
  private:
   std::optional<int64_t> parse_as(TimeFormat f, std::string_view text);
+  std::optional<int64_t> parse_any(std::string_view text);
   std::optional<int64_t> parse_rfc3339_cached(std::string_view text);
+  // ":SS.fff...Z" after the cached minute; false for anything else (a plain
+  // bool: an optional returned through memory stalls on store forwarding).
+  bool same_minute_rfc3339(std::string_view text, int64_t& out) const;
   TimeZone tz_;
   std::string strftime_;
   TimeFormat cached_ = TimeFormat::None;

@@ -142,3 +142,48 @@ TEST_CASE("json_block: only blank lines") {
   Result r = run("\n \n");
   CHECK(r.handled.empty());
 }
+
+namespace {
+// n lines of exactly 64 bytes with '\n' ({"a":N} padded with spaces), with
+// some lines replaced.
+std::string lines64(int n, const std::vector<std::pair<int, std::string>>& replace = {}) {
+  std::string out;
+  for (int i = 1; i <= n; ++i) {
+    std::string l = "{\"a\":" + std::to_string(i) + "}";
+    for (const auto& [at, text] : replace)
+      if (at == i) l = text;
+    l.resize(63, ' ');
+    out += l;
+    if (i < n) out += '\n';
+  }
+  return out;
+}
+V one_to(uint64_t n) {
+  V v;
+  for (uint64_t i = 1; i <= n; ++i) v.push_back(i);
+  return v;
+}
+}  // namespace
+
+TEST_CASE("json_block: a block larger than a chunk is handled whole, chunk after chunk") {
+  Result r = run(lines64(3000));
+  CHECK(r.handled == one_to(3000));
+  CHECK(r.rest_lines == 0);
+}
+
+TEST_CASE("json_block: blank lines across a chunk boundary") {
+  // Byte 65536 starts line 1025: the first chunk ends after it.
+  Result r = run(lines64(3000, {{1024, ""}, {1025, ""}, {1026, "   "}}));
+  V want;
+  for (uint64_t i = 1; i <= 3000; ++i)
+    if (i < 1024 || i > 1026) want.push_back(i);
+  CHECK(r.handled == want);
+  CHECK(r.rest_lines == 0);
+}
+
+TEST_CASE("json_block: an object split over the chunk boundary goes to the per-line path") {
+  Result r = run(lines64(3000, {{1025, "{\"a\":"}, {1026, "1}"}}));
+  REQUIRE(r.rest_first <= 1025);
+  CHECK(r.handled == one_to(r.rest_first - 1));
+  CHECK(r.rest_lines == 3000 - r.rest_first + 1);
+}
