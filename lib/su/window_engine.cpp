@@ -73,6 +73,11 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
   move_time(t);
   const int64_t size = o_.spec.size;
   if (o_.spec.kind == WindowKind::Tumbling) {
+    // The window of the last record (no division; unsigned: no overflow).
+    if (last_ && t >= last_start_ && uint64_t(t) - uint64_t(last_start_) < uint64_t(size)) {
+      emit(raw, *last_);
+      return {};
+    }
     int64_t start = floor_div(t, size) * size;
     if (start != last_start_ || !last_) {
       TimeWindow w{start, start + size};
