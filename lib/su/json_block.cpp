@@ -75,8 +75,10 @@ bool JsonBlockReader::next() {
   const char* expect = skip_blank(next_, end_, line_start, number);
   auto fail = [&] {
     active_ = false;
-    if (pending_) stop_at(line_.text.data(), line_.number);
-    else stop_at(line_start, number);
+    if (pending_)
+      stop_at(line_.text.data(), line_.number);
+    else
+      stop_at(line_start, number);
     pending_ = false;
     return false;
   };

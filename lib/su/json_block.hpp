@@ -69,13 +69,13 @@ class JsonBlockReader {
   Block block_;
   Block rest_;
   Line line_;
-  const char* base_ = nullptr;  // where the stream's text starts
+  const char* base_ = nullptr;       // where the stream's text starts
   const char* chunk_end_ = nullptr;  // where it ends (after a '\n', or end_)
-  const char* end_ = nullptr;   // end of the block's text
-  const char* next_ = nullptr;  // after the current line's '\n'
-  uint64_t next_number_ = 0;    // number of the line at next_
-  bool active_ = false;         // documents may follow
-  bool pending_ = false;        // line_ is a document not yet confirmed
+  const char* end_ = nullptr;        // end of the block's text
+  const char* next_ = nullptr;       // after the current line's '\n'
+  uint64_t next_number_ = 0;         // number of the line at next_
+  bool active_ = false;              // documents may follow
+  bool pending_ = false;             // line_ is a document not yet confirmed
   bool previous_ok_ = false;
 };
 

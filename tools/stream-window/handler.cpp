@@ -7,8 +7,6 @@
 
 namespace window_tool {
 namespace {
-bool is_blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
-
 // su::is_control_line, answered at once for the usual `{"name"` start.
 bool is_control(std::string_view t) {
   if (t.size() > 2 && t[0] == '{' && t[1] == '"' && t[2] != '_') return false;
@@ -32,7 +30,7 @@ void Handler::pass_through(std::string_view text) {
 
 void Handler::line(const su::Line& line) {
   if (line.too_long) return c_.diag.reject(line, "line longer than --max-line (" + c_.max_line + ")");
-  if (is_blank(line.text)) return;
+  if (su::is_blank(line.text)) return;
   if (is_control(line.text)) return pass_through(line.text);  // not ours to act on
   int64_t t = record_time();
   std::string reason = c_.reader.read(line, &t);
