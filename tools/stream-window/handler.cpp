@@ -31,9 +31,15 @@ void Handler::pass_through(std::string_view text) {
 void Handler::line(const su::Line& line) {
   if (line.too_long) return c_.diag.reject(line, "line longer than --max-line (" + c_.max_line + ")");
   if (su::is_blank(line.text)) return;
+  // Lines reach this path one at a time (live input), or after the block path
+  // found something odd: two objects on a line, an object cut short. Only
+  // the time and --by fields are read below, so check the whole line here,
+  // as its raw bytes are passed on.
+  std::string reason = validator_.validate(line.text);
+  if (!reason.empty()) return c_.diag.reject(line, reason);
   if (is_control(line.text)) return pass_through(line.text);  // not ours to act on
   int64_t t = record_time();
-  std::string reason = c_.reader.read(line, &t);
+  reason = c_.reader.read(line, &t);
   if (reason.empty()) reason = c_.engine.add(line.text, t, c_.reader.key());
   if (!reason.empty()) c_.diag.reject(line, reason);
 }

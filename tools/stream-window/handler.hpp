@@ -36,6 +36,7 @@ class Handler {
 
   Context c_;
   su::JsonBlockReader blocks_;
+  su::JsonLineParser validator_;  // the per-line path checks the whole line
 };
 
 }  // namespace window_tool
