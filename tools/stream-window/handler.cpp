@@ -29,8 +29,7 @@ void Handler::pass_through(std::string_view text) {
 }
 
 void Handler::line(const su::Line& line) {
-  if (line.too_long) return c_.diag.reject(line, "line longer than --max-line (" + c_.max_line + ")");
-  if (su::is_blank(line.text)) return;
+  if (c_.diag.skip_blank_or_too_long(line)) return;
   // Lines reach this path one at a time (live input), or after the block path
   // found something odd: two objects on a line, an object cut short. Only
   // the time and --by fields are read below, so check the whole line here,

@@ -22,7 +22,6 @@ class Handler {
     su::Diagnostics& diag;
     bool control;          // pass control records through
     bool processing_time;  // a record's time is the wall clock when it is read
-    std::string max_line;  // --max-line as given, for the reject reason
   };
   explicit Handler(Context c) : c_(std::move(c)) {}
 

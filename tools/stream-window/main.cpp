@@ -186,7 +186,7 @@ int run(const Options& o) {
   su::WindowEngine engine(wo, out);
   Progress progress(o.time.empty() && wo.spec.uses_time(), idle, engine);
 
-  window_tool::Handler handler({reader, engine, out, diag, wo.control, progress.processing_time(), o.common.max_line});
+  window_tool::Handler handler({reader, engine, out, diag, wo.control, progress.processing_time()});
   su::Block block;
   for (;;) {
     su::ReadStatus st = in.next_block(block, progress.tick());
