@@ -80,13 +80,35 @@ std::string FieldReader::take(simdjson::ondemand::value v, Slot& s) {
 std::string FieldReader::read(const Line& line) {
   std::string err = parser_.parse(line, doc_);
   if (!err.empty()) return err;
+  return read(doc_);
+}
+
+void FieldReader::own(std::string_view line) {
+  auto inside = [line](std::string_view v) {
+    return v.empty() || (v.data() >= line.data() && v.data() + v.size() <= line.data() + line.size());
+  };
+  for (auto& s : slots_) {
+    if (!s.present) continue;
+    if (!inside(s.text) && s.text.data() != s.scratch.data()) {
+      s.owned_text.assign(s.text);
+      s.text = s.owned_text;
+    }
+    if ((s.value.kind == Value::Kind::String || s.value.kind == Value::Kind::Json) && !inside(s.value.s)) {
+      s.owned_value.assign(s.value.s);
+      s.value.s = s.owned_value;
+    }
+  }
+}
+
+std::string FieldReader::read(simdjson::ondemand::document& doc) {
+  std::string err;
   for (auto& s : slots_) {
     s.present = false;
     s.text = {};
     s.value = Value::missing();
   }
   simdjson::ondemand::object obj;
-  if (auto e = doc_.get_object().get(obj)) return json_error_message(e);
+  if (auto e = doc.get_object().get(obj)) return json_error_message(e);
   const size_t n = names_.size();
   for (auto member : obj) {
     simdjson::ondemand::field f;

@@ -26,6 +26,13 @@ class FieldReader {
   // Parses line; on success every wanted field is present or not. Returns a
   // reject reason, or empty. Values are valid until the next read.
   std::string read(const Line& line);
+  // The same for a document already parsed (a line of a block, see
+  // su::JsonBlockReader); its string buffer may be reused by the next document:
+  // call own() before moving on.
+  std::string read(simdjson::ondemand::document& doc);
+  // Copies every text and value that does not point into `line` (strings
+  // unescaped into the parser's buffer) into the reader's own storage.
+  void own(std::string_view line);
   bool present(size_t i) const { return slots_[i].present; }
   // Canonical JSON text of field i: the token as written, except that strings
   // with escapes are re-escaped minimally, and objects and arrays are their raw
@@ -46,6 +53,7 @@ class FieldReader {
     std::string_view text;
     Value value;
     std::string scratch;
+    std::string owned_text, owned_value;
   };
   std::string take(simdjson::ondemand::value v, Slot& s);
 
