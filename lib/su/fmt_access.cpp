@@ -73,14 +73,10 @@ class Access final : public LineFormat {
   }
 
  private:
+  // "-" is null in every field of an access log.
   static void add(std::vector<ParsedField>& out, std::string_view name, std::string_view text, bool infer,
                   bool null = false) {
-    ParsedField f;
-    f.name = name;
-    f.text = text;
-    f.infer = infer;
-    f.null = null || text == "-";
-    out.push_back(f);
+    add_field(out, name, text, infer, null || text == "-");
   }
 
   std::string expected(const char* what) const {
@@ -189,9 +185,17 @@ bool sniff(bool combined, std::string_view line) {
 
 }  // namespace
 
-std::unique_ptr<LineFormat> make_clf() { return std::make_unique<Access>(false); }
-std::unique_ptr<LineFormat> make_combined() { return std::make_unique<Access>(true); }
-bool sniff_clf(std::string_view line) { return sniff(false, line); }
-bool sniff_combined(std::string_view line) { return sniff(true, line); }
+std::unique_ptr<LineFormat> make_clf() {
+  return std::make_unique<Access>(false);
+}
+std::unique_ptr<LineFormat> make_combined() {
+  return std::make_unique<Access>(true);
+}
+bool sniff_clf(std::string_view line) {
+  return sniff(false, line);
+}
+bool sniff_combined(std::string_view line) {
+  return sniff(true, line);
+}
 
 }  // namespace su

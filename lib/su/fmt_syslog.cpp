@@ -32,10 +32,11 @@
 namespace su {
 namespace {
 
-constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 class Syslog final : public LineFormat {
  public:
@@ -66,20 +67,10 @@ class Syslog final : public LineFormat {
     has_pri_ = true;
     i_ = d + 1;
     size_t n = std::to_chars(num_, num_ + 3, v / 8).ptr - num_;
-    add(out, "facility", std::string_view(num_, n), true);
+    add_field(out, "facility", std::string_view(num_, n), true);
     num_[3] = char('0' + v % 8);
-    add(out, "severity", std::string_view(num_ + 3, 1), true);
+    add_field(out, "severity", std::string_view(num_ + 3, 1), true);
     return {};
-  }
-
-  static void add(std::vector<ParsedField>& out, std::string_view name, std::string_view text, bool infer,
-                  bool null = false) {
-    ParsedField f;
-    f.name = name;
-    f.text = text;
-    f.infer = infer;
-    f.null = null;
-    out.push_back(f);
   }
 
   std::string expected(const char* what) const {
@@ -136,8 +127,8 @@ class Syslog final : public LineFormat {
     std::string_view time, host;
     if (!timestamp(time)) return expected("a time ('Oct 11 22:14:15' or RFC 3339)");
     if (!space() || (host = token()).empty()) return expected("the host");
-    add(out, "time", time, false);
-    add(out, "host", host, false);
+    add_field(out, "time", time, false);
+    add_field(out, "host", host, false);
     space();
     // TAG: `app[pid]:`, `app:` or `app[pid]`, followed by a space or the end.
     std::string_view app, pid, message = s_.substr(i_);
@@ -162,20 +153,20 @@ class Syslog final : public LineFormat {
       pid = p;
       message = s_.substr(after == n ? n : after + 1);
     }
-    add(out, "app", app, false, app.empty());
-    add(out, "pid", pid, true, pid.empty());
-    add(out, "message", message, false);
+    add_field(out, "app", app, false, app.empty());
+    add_field(out, "pid", pid, true, pid.empty());
+    add_field(out, "message", message, false);
     return {};
   }
 
   std::string rfc5424(std::vector<ParsedField>& out, size_t version_end) {
-    add(out, "version", s_.substr(i_, version_end - i_), true);
+    add_field(out, "version", s_.substr(i_, version_end - i_), true);
     i_ = version_end;
     static constexpr const char* kHeader[] = {"time", "host", "app", "pid", "msgid"};
     for (const char* name : kHeader) {
       std::string_view t;
       if (!space() || (t = token()).empty()) return expected(name);
-      add(out, name, t, std::strcmp(name, "pid") == 0, t == "-");
+      add_field(out, name, t, std::strcmp(name, "pid") == 0, t == "-");
     }
     if (!space() || i_ >= s_.size()) return expected("structured data ('-' or '[...]')");
     const size_t sd_start = i_;
@@ -183,20 +174,21 @@ class Syslog final : public LineFormat {
       ++i_;
     } else {
       while (i_ < s_.size() && s_[i_] == '[') {
-        if (!sd_element()) return "syslog: unterminated structured data starting at column " + std::to_string(sd_start + 1);
+        if (!sd_element())
+          return "syslog: unterminated structured data starting at column " + std::to_string(sd_start + 1);
       }
       if (i_ == sd_start) return expected("structured data ('-' or '[...]')");
     }
     std::string_view sd = s_.substr(sd_start, i_ - sd_start);
-    add(out, "structured_data", sd, false, sd == "-");
+    add_field(out, "structured_data", sd, false, sd == "-");
     if (i_ == s_.size()) {
-      add(out, "message", {}, false, true);
+      add_field(out, "message", {}, false, true);
       return {};
     }
     if (s_[i_] != ' ') return expected("a space after the structured data");
     std::string_view msg = s_.substr(i_ + 1);
     if (msg.substr(0, 3) == "\xEF\xBB\xBF") msg.remove_prefix(3);
-    add(out, "message", msg, false);
+    add_field(out, "message", msg, false);
     return {};
   }
 
@@ -206,8 +198,10 @@ class Syslog final : public LineFormat {
     for (++i_; i_ < s_.size(); ++i_) {
       char c = s_[i_];
       if (quoted) {
-        if (c == '\\') ++i_;
-        else if (c == '"') quoted = false;
+        if (c == '\\')
+          ++i_;
+        else if (c == '"')
+          quoted = false;
       } else if (c == '"') {
         quoted = true;
       } else if (c == ']') {
@@ -226,7 +220,9 @@ class Syslog final : public LineFormat {
 
 }  // namespace
 
-std::unique_ptr<LineFormat> make_syslog() { return std::make_unique<Syslog>(); }
+std::unique_ptr<LineFormat> make_syslog() {
+  return std::make_unique<Syslog>();
+}
 
 // A line that parses, with a <PRI> or with an `app:` / `app[pid]:` tag (a
 // bare "time host text" line is too weak a sign).

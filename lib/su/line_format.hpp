@@ -14,10 +14,21 @@ namespace su {
 struct ParsedField {
   std::string_view name;
   std::string_view text;
-  bool infer = true;   // false: always a string (e.g. a quoted logfmt value)
-  bool null = false;   // the value is JSON null (e.g. "-" in an access log)
-  bool raw = false;    // text is already JSON (a number, bool, object...)
+  bool infer = true;  // false: always a string (e.g. a quoted logfmt value)
+  bool null = false;  // the value is JSON null (e.g. "-" in an access log)
+  bool raw = false;   // text is already JSON (a number, bool, object...)
 };
+
+// Appends one field: the step every format takes for each part it finds.
+inline void add_field(std::vector<ParsedField>& out, std::string_view name, std::string_view text, bool infer,
+                      bool null = false) {
+  ParsedField f;
+  f.name = name;
+  f.text = text;
+  f.infer = infer;
+  f.null = null;
+  out.push_back(f);
+}
 
 class LineFormat {
  public:
