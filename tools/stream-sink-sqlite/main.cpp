@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline.hpp"
 #include "sink.hpp"
 #include "sqlite_db.hpp"
 #include "su/error.hpp"
@@ -94,19 +95,22 @@ int run(Options& o) {
   sink::Db db(o.db, busy_timeout_ms(o.busy_timeout), o.durable);
   test_hooks(db);
   sink::TableWriter writer(db, o.writer);
+  // Parsing here, SQLite on a second thread, which alone writes and rejects.
+  sink::Pipeline rows(writer, diag, o.common.strict && o.tee);
   // CONTRACT 6: commit and flush before waiting for input.
   in.on_before_block([&] {
-    writer.commit();
+    rows.sync();
     out.flush();
-    diag.flush();
   });
   sink::SinkOptions so{o.tee, o.common.control_enabled(), o.common.max_line};
-  sink::Sink sink(so, writer, out, diag);
+  sink::Sink sink(so, rows, out);
   try {
     bool done = pump(in, sink);
+    rows.finish();
     writer.finish(done);
     out.flush();
   } catch (...) {
+    rows.stop();       // the SQLite thread writes what it was given, and ends
     writer.salvage();  // CONTRACT 6: what was processed before an error stays
     diag.flush();
     throw;

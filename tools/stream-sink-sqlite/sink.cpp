@@ -1,5 +1,6 @@
-// Line handling of the sink: parse with simdjson On-Demand straight into
-// bindable values, no copies; control records commit; --tee passes lines on.
+// Line handling of the sink: parse with simdjson On-Demand into bindable
+// values for the SQLite thread (pipeline.hpp); control records commit; --tee
+// passes lines on.
 // A block of lines goes through one iterate_many pass (one stage 1 for all
 // of them instead of one per line); any line it cannot vouch for, and every
 // line after it, takes the per-line path, so rejects name their exact line.
@@ -36,10 +37,7 @@ constexpr size_t kManyBatch = size_t(1) << 20;
 
 }  // namespace
 
-Sink::Sink(const SinkOptions& o, TableWriter& writer, su::Output& out, su::Diagnostics& diag)
-    : o_(o), writer_(writer), out_(out), diag_(diag) {
-  writer_.on_reject([this](const su::Line& l, std::string_view reason) { diag_.reject(l, reason); });
-}
+Sink::Sink(const SinkOptions& o, Pipeline& rows, su::Output& out) : o_(o), rows_(rows), out_(out) {}
 
 void Sink::block(const su::Block& b) {
   uint64_t done = 0;
@@ -50,7 +48,7 @@ void Sink::block(const su::Block& b) {
       if (l.number >= b.first_line + done) line(l);
     });
   }
-  writer_.flush_rows();  // the queued rows point at this block's lines
+  rows_.end_block();
 }
 
 uint64_t Sink::fast_block(const su::Block& b) {
@@ -100,7 +98,7 @@ void Sink::line(const su::Line& l) {
 
 void Sink::record(const su::Line& l) {
   if (o_.tee) tee(l.text);
-  writer_.add(fields_, l);
+  rows_.add(fields_, l);
 }
 
 std::string Sink::parse(const su::Line& l) {
@@ -119,12 +117,11 @@ void Sink::control(const su::Line& l) {
   if (!err.empty()) return reject(l, err);
   if (o_.tee && o_.tee_control) tee(l.text);
   std::string_view kind;
-  if (rec["_control"].get_string().get(kind) == simdjson::SUCCESS && kind == "close") writer_.commit();
+  if (rec["_control"].get_string().get(kind) == simdjson::SUCCESS && kind == "close") rows_.commit();
 }
 
 void Sink::reject(const su::Line& l, std::string_view reason) {
-  writer_.flush_rows();  // rejects in line order
-  diag_.reject(l, reason);
+  rows_.reject(l, reason);
 }
 
 void Sink::tee(std::string_view text) {

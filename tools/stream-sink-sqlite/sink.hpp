@@ -8,6 +8,7 @@
 #include "su/json.hpp"
 #include "su/output.hpp"
 #include "su/tool.hpp"
+#include "pipeline.hpp"
 #include "table_writer.hpp"
 
 namespace sink {
@@ -20,10 +21,11 @@ struct SinkOptions {
 
 class Sink {
  public:
-  Sink(const SinkOptions& o, TableWriter& writer, su::Output& out, su::Diagnostics& diag);
-  // One line; its text must stay valid until the writer's next flush_rows().
+  // Rows, rejects and commits go to `rows` (copied), in line order.
+  Sink(const SinkOptions& o, Pipeline& rows, su::Output& out);
+  // One line.
   void line(const su::Line& l);
-  // The lines of a block; the block's rows are written before it returns.
+  // The lines of a block.
   void block(const su::Block& b);
 
  private:
@@ -38,9 +40,8 @@ class Sink {
   void tee(std::string_view text);
 
   const SinkOptions& o_;
-  TableWriter& writer_;
+  Pipeline& rows_;
   su::Output& out_;
-  su::Diagnostics& diag_;
   su::JsonLineParser json_;
   simdjson::ondemand::parser many_;
   simdjson::ondemand::document doc_;

@@ -153,7 +153,7 @@ void TableWriter::reject(const su::Line& line, std::string_view reason) {
   if (on_reject_) on_reject_(line, reason);
 }
 
-void TableWriter::add(std::span<const Field> fields, const su::Line& line) {
+void TableWriter::add(std::span<const Field> fields, const su::Line& line, bool stable_texts) {
   if (!in_txn_) begin();
   std::string reason;
   Shape* s = shape_for(fields, &reason);
@@ -162,7 +162,8 @@ void TableWriter::add(std::span<const Field> fields, const su::Line& line) {
     if (fields[k].value.is_null_or_missing())
       return reject(line, "--upsert key field " + quoted_for_message(fields[k].name) + " is null");
   size_t text = 0;
-  for (const Field& f : fields) text += f.value.s.size();
+  if (!stable_texts)
+    for (const Field& f : fields) text += f.value.s.size();
   if (s != queue_.shape || queue_.text.size() + text > queue_.text.capacity()) {
     flush_rows();
     if (text > queue_.text.capacity()) queue_.text.reserve(text);  // no queued row points into it
@@ -171,7 +172,7 @@ void TableWriter::add(std::span<const Field> fields, const su::Line& line) {
   }
   for (const Field& f : fields) {
     su::Value& v = queue_.values.emplace_back(f.value);
-    if (!v.s.empty()) {
+    if (!stable_texts && !v.s.empty()) {
       size_t at = queue_.text.size();
       queue_.text.append(v.s);
       v.s = std::string_view(queue_.text.data() + at, v.s.size());

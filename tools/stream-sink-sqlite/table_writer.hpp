@@ -57,7 +57,9 @@ class TableWriter {
   // the next flush_rows()) and writes the queue, kChunkRows rows per INSERT
   // statement, when it is full, when the column set changes and at commit().
   // Rejects go to on_reject in line order. Throws su::Fatal on database errors.
-  void add(std::span<const Field> fields, const su::Line& line);
+  // With stable_texts, the texts are not copied: they (like `line`) must stay
+  // valid until the next flush_rows().
+  void add(std::span<const Field> fields, const su::Line& line, bool stable_texts = false);
   // Writes the queued rows.
   void flush_rows();
   // Commits the open transaction (queued rows first), if any.
