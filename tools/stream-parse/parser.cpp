@@ -108,8 +108,7 @@ bool Parser::fast_block(const su::Block& b) {
 }
 
 std::string Parser::ndjson(const su::Line& l) {
-  simdjson::dom::element obj;
-  std::string err = json_.validate(l.text, &obj);
+  std::string err = json_.validate(l.text);
   if (!err.empty()) return err;
   if (su::is_control_line(l.text)) {
     if (control_) minify(l.text);
@@ -119,21 +118,49 @@ std::string Parser::ndjson(const su::Line& l) {
     minify(l.text);
     return {};
   }
+  // Selecting or typing fields: walk the (valid) object with On-Demand, so
+  // that numbers and nested values keep their text as written (compacted),
+  // as they do when the whole line is copied.
   fields_.clear();
   strings_.clear();
-  simdjson::dom::object o;
-  if (obj.get_object().get(o) != simdjson::SUCCESS) return "not a JSON object";
-  for (auto [key, value] : o) {
+  simdjson::ondemand::document doc;
+  err = json_.parse(l, doc);
+  if (!err.empty()) return err;
+  simdjson::ondemand::object o;
+  if (doc.get_object().get(o)) return "not a JSON object";
+  for (auto member : o) {
+    simdjson::ondemand::field field;
+    if (auto e = std::move(member).get(field)) return su::json_error_message(e);
     su::ParsedField f;
-    f.name = key;
-    if (value.is_string()) {
-      f.text = value.get_string().value_unsafe();
-      f.infer = false;
-    } else {
-      strings_.push_back(simdjson::minify(value));
-      f.text = strings_.back();
+    if (auto e = field.unescaped_key().get(f.name)) return su::json_error_message(e);
+    simdjson::ondemand::value v = field.value();
+    simdjson::ondemand::json_type t;
+    if (auto e = v.type().get(t)) return su::json_error_message(e);
+    f.infer = false;  // typed by the JSON itself
+    std::string_view raw;
+    simdjson::error_code e = simdjson::SUCCESS;
+    switch (t) {
+      case simdjson::ondemand::json_type::string: e = v.get_string().get(f.text); break;
+      case simdjson::ondemand::json_type::object: {
+        simdjson::ondemand::object inner;
+        if (!(e = v.get_object().get(inner))) e = inner.raw_json().get(raw);
+        break;
+      }
+      case simdjson::ondemand::json_type::array: {
+        simdjson::ondemand::array inner;
+        if (!(e = v.get_array().get(inner))) e = inner.raw_json().get(raw);
+        break;
+      }
+      default: raw = v.raw_json_token(); break;
+    }
+    if (e) return su::json_error_message(e);
+    if (t != simdjson::ondemand::json_type::string) {
+      std::string& text = strings_.emplace_back(raw.size(), '\0');
+      size_t len = 0;
+      if (simdjson::minify(raw.data(), raw.size(), text.data(), len)) return "invalid JSON";
+      text.resize(len);  // drops white space (after a token, or inside a nested value)
+      f.text = text;
       f.raw = true;
-      f.infer = false;  // typed by the JSON itself
     }
     fields_.push_back(f);
   }

@@ -3,6 +3,7 @@
 #pragma once
 #include <simdjson.h>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,7 +79,7 @@ class Parser {
   std::vector<std::string> names_;
   std::vector<su::CsvField> cells_;
   std::vector<su::ParsedField> fields_;
-  std::vector<std::string> strings_;
+  std::deque<std::string> strings_;  // stable: fields_ hold views into these
   std::unique_ptr<su::LineFormat> line_format_;
   su::JsonLineParser json_;
   simdjson::dom::parser stream_parser_;
