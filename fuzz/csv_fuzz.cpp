@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "su/csv.hpp"
+#include "su/formats/csv.hpp"
 
 namespace {
 void require(bool ok) {

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "su/json.hpp"
-#include "su/output.hpp"
+#include "su/json/json.hpp"
+#include "su/core/json_write.hpp"
 
 namespace {
 void require(bool ok) {

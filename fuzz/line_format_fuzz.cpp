@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "su/json.hpp"
-#include "su/line_format.hpp"
-#include "su/output.hpp"
+#include "su/json/json.hpp"
+#include "su/formats/line_format.hpp"
+#include "su/core/json_write.hpp"
 
 namespace {
 void require(bool ok) {

@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include "su/error.hpp"
+#include "su/core/error.hpp"
 #include "su/signals.hpp"
-#include "su/units.hpp"
+#include "su/core/units.hpp"
 
 namespace su {
 

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "su/agg.hpp"
-#include "su/agg_group.hpp"
-#include "su/agg_record.hpp"
-#include "su/error.hpp"
+#include "su/agg/functions.hpp"
+#include "su/agg/group.hpp"
+#include "su/json/field_reader.hpp"
+#include "su/core/error.hpp"
 
 using su::Value;
 using namespace su::agg;
@@ -119,7 +119,7 @@ TEST_CASE("distinct and mode compare canonical JSON values") {
 TEST_CASE("group table: first-seen order, close by match, slots reused") {
   std::vector<Spec> specs = {parse_spec("count"), parse_spec("sum:v")};
   GroupTable t({"window", "k"}, specs, false);
-  su::Output out(-1);
+  su::RecordBuffer out;
   auto add = [&](std::string_view key, int64_t v) {
     std::byte* b = t.group(key);
     t.add(b, 0, Value::missing());
@@ -148,7 +148,7 @@ TEST_CASE("group table: first-seen order, close by match, slots reused") {
 
 TEST_CASE("group table: a state smaller than max_align_t (count alone)") {
   GroupTable t({"k"}, {parse_spec("count")}, false);
-  su::Output out(-1);
+  su::RecordBuffer out;
   for (int i = 0; i < 3000; ++i) t.add(t.group(std::to_string(i % 1500)), 0, Value::missing());
   CHECK(t.size() == 1500);
   t.close_all(out);

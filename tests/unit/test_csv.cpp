@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "su/csv.hpp"
+#include "su/formats/csv.hpp"
 
 namespace {
 

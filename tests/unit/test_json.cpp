@@ -5,7 +5,7 @@
 #include <string>
 
 #include "su/input.hpp"
-#include "su/json.hpp"
+#include "su/json/json.hpp"
 
 TEST_CASE("is_control_line: first member _control, white space allowed") {
   CHECK(su::is_control_line("{\"_control\":\"flush\"}"));

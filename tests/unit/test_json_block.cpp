@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "su/input.hpp"
-#include "su/json_block.hpp"
+#include "su/json/block.hpp"
 
 namespace {
 struct Result {

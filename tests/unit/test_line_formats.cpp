@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "su/error.hpp"
-#include "su/line_format.hpp"
+#include "su/core/error.hpp"
+#include "su/formats/line_format.hpp"
 
 namespace {
 

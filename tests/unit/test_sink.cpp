@@ -8,7 +8,7 @@
 
 #include "stream-sink-sqlite/sqlite_db.hpp"
 #include "stream-sink-sqlite/table_writer.hpp"
-#include "su/error.hpp"
+#include "su/core/error.hpp"
 
 namespace {
 

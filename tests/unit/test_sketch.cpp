@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "su/sketch.hpp"
+#include "su/agg/sketch.hpp"
 
 namespace {
 struct Lcg {  // deterministic uniform numbers in (0, 1)

@@ -1,7 +1,7 @@
 // Timestamp recognition (every format of CONTRACT 4) and RFC 3339 output.
 #include <doctest/doctest.h>
 
-#include "su/timeparse.hpp"
+#include "su/time/timeparse.hpp"
 
 namespace {
 constexpr int64_t S = su::kNsPerSec;

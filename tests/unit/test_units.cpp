@@ -1,8 +1,8 @@
 // Durations and sizes as the tools' options take them.
 #include <doctest/doctest.h>
 
-#include "su/error.hpp"
-#include "su/units.hpp"
+#include "su/core/error.hpp"
+#include "su/core/units.hpp"
 
 TEST_CASE("durations: single units, sums and fractions") {
   CHECK(su::parse_duration("250ms") == 250'000'000);

@@ -1,10 +1,15 @@
 // Text-to-value inference: JSON number syntax only, int64 bounds, doubles.
 #include <doctest/doctest.h>
 
+#include <fast_float/fast_float.h>
+
+#include <charconv>
 #include <cmath>
 #include <string>
 
-#include "su/value.hpp"
+#include "su/core/json_write.hpp"
+#include "su/core/value.hpp"
+#include "su/formats/record_writer.hpp"
 
 namespace {
 bool number(std::string_view s) {
@@ -98,8 +103,7 @@ TEST_CASE("append_value: each kind as JSON") {
 
 // stream-parse's RecordWriter copies number texts it knows to be canonical
 // instead of converting them; it must write exactly what the conversion
-// (fast_float + append_double) writes. Compiled in from the tool's source.
-#include "stream-parse/fields.cpp"
+// (fast_float + append_double) writes.
 
 TEST_CASE("stream-parse number fast path: same text as the conversion") {
   su::FieldRules rules;

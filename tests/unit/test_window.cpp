@@ -1,37 +1,25 @@
 // Window assigners and the windowing engine: tags, close records, lateness.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <string>
 
-#include "su/error.hpp"
-#include "su/window.hpp"
-#include "su/window_engine.hpp"
+#include "su/core/error.hpp"
+#include "su/window/window.hpp"
+#include "su/window/engine.hpp"
 
 namespace {
 constexpr int64_t S = su::kNsPerSec;
 constexpr int64_t M = 60 * S;
 constexpr int64_t kBase = int64_t(1795255200) * S;  // 2026-11-21T10:00:00Z
 
-// Runs an engine writing into a pipe-less Output and collects what it wrote.
+// Runs an engine writing into an in-memory buffer (no pipe, no fd).
 struct Harness {
-  int fds[2];
-  su::Output* out;
-  su::WindowEngine* engine;
-  explicit Harness(su::WindowOptions o) {
-    REQUIRE(::pipe(fds) == 0);
-    out = new su::Output(fds[1], size_t(1) << 30);  // one block: nothing is written until text()
-    engine = new su::WindowEngine(o, *out);
-  }
-  ~Harness() {
-    delete engine;
-    delete out;
-    ::close(fds[0]);
-  }
+  su::RecordBuffer out;
+  su::WindowEngine engine;
+  explicit Harness(su::WindowOptions o) : engine(o, out) {}
   std::string text() {
-    std::string s = out->buf();
-    out->buf().clear();
+    std::string s = out.buf();
+    out.buf().clear();
     return s;
   }
 };
@@ -99,16 +87,16 @@ TEST_CASE("sessions: join, extend backwards, bridge two sessions") {
 
 TEST_CASE("engine: tumbling tags, close after the last record, late record") {
   Harness h(opts(su::WindowKind::Tumbling, M));
-  CHECK(h.engine->add(R"({"a":1})", kBase + 5 * S, "").empty());
-  CHECK(h.engine->add(R"({"a":2})", kBase + 61 * S, "").empty());
+  CHECK(h.engine.add(R"({"a":1})", kBase + 5 * S, "").empty());
+  CHECK(h.engine.add(R"({"a":2})", kBase + 61 * S, "").empty());
   CHECK(h.text() ==
         "{\"a\":1,\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:01:00Z\"}\n"
         "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:01:00Z\"}\n"
         "{\"a\":2,\"window_start\":\"2026-11-21T10:01:00Z\",\"window_end\":\"2026-11-21T10:02:00Z\"}\n");
-  std::string late = h.engine->add(R"({"a":3})", kBase + 10 * S, "");
+  std::string late = h.engine.add(R"({"a":3})", kBase + 10 * S, "");
   CHECK(late.rfind("late: time 2026-11-21T10:00:10Z is in window [2026-11-21T10:00:00Z", 0) == 0);
   CHECK(h.text().empty());
-  h.engine->close_all();
+  h.engine.close_all();
   CHECK(h.text() ==
         "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:01:00Z\",\"window_end\":\"2026-11-21T10:02:00Z\"}\n");
 }
@@ -117,12 +105,12 @@ TEST_CASE("engine: grace keeps a window open for out-of-order records") {
   auto o = opts(su::WindowKind::Tumbling, M);
   o.grace = 10 * S;
   Harness h(o);
-  CHECK(h.engine->add(R"({"a":1})", kBase + 50 * S, "").empty());
-  CHECK(h.engine->add(R"({"a":2})", kBase + 65 * S, "").empty());
-  CHECK(h.engine->add(R"({"a":3})", kBase + 55 * S, "").empty());  // within grace
-  CHECK(h.engine->next_close() == kBase + M + 10 * S);
-  CHECK(h.engine->add(R"({"a":4})", kBase + 70 * S, "").empty());  // closes [10:00, 10:01)
-  CHECK_FALSE(h.engine->add(R"({"a":5})", kBase + 59 * S, "").empty());
+  CHECK(h.engine.add(R"({"a":1})", kBase + 50 * S, "").empty());
+  CHECK(h.engine.add(R"({"a":2})", kBase + 65 * S, "").empty());
+  CHECK(h.engine.add(R"({"a":3})", kBase + 55 * S, "").empty());  // within grace
+  CHECK(h.engine.next_close() == kBase + M + 10 * S);
+  CHECK(h.engine.add(R"({"a":4})", kBase + 70 * S, "").empty());  // closes [10:00, 10:01)
+  CHECK_FALSE(h.engine.add(R"({"a":5})", kBase + 59 * S, "").empty());
   std::string s = h.text();
   CHECK(s.find("\"a\":3,\"window_start\":\"2026-11-21T10:00:00Z\"") != std::string::npos);
   CHECK(s.find("close") > s.find("\"a\":3"));
@@ -131,29 +119,29 @@ TEST_CASE("engine: grace keeps a window open for out-of-order records") {
 
 TEST_CASE("engine: advancing the stream's time closes due windows (idle, wall clock)") {
   Harness h(opts(su::WindowKind::Tumbling, M));
-  h.engine->add(R"({"a":1})", kBase + 5 * S, "");
+  h.engine.add(R"({"a":1})", kBase + 5 * S, "");
   h.text();
-  h.engine->advance(kBase + 59 * S);
+  h.engine.advance(kBase + 59 * S);
   CHECK(h.text().empty());
-  h.engine->advance(kBase + M);
+  h.engine.advance(kBase + M);
   CHECK(h.text().find("\"_control\":\"close\"") != std::string::npos);
-  CHECK_FALSE(h.engine->next_close());
+  CHECK_FALSE(h.engine.next_close());
 }
 
 TEST_CASE("engine: hopping writes a copy per window, and to the open windows only") {
   Harness h(opts(su::WindowKind::Hopping, 2 * M, M));
-  h.engine->add(R"({"k":"x"})", kBase + 90 * S, "");
+  h.engine.add(R"({"k":"x"})", kBase + 90 * S, "");
   std::string s = h.text();
   CHECK(s.find("\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:02:00Z\"") !=
         std::string::npos);
   CHECK(s.find("\"window_start\":\"2026-11-21T10:01:00Z\",\"window_end\":\"2026-11-21T10:03:00Z\"") !=
         std::string::npos);
-  h.engine->add(R"({"k":"y"})", kBase + 150 * S, "");
+  h.engine.add(R"({"k":"y"})", kBase + 150 * S, "");
   s = h.text();
   CHECK(s.find(R"({"_control":"close","window_start":"2026-11-21T10:00:00Z","window_end":"2026-11-21T10:02:00Z"})") !=
         std::string::npos);
   // A record whose older window closed but whose newer one is open goes to the open one only.
-  CHECK(h.engine->add(R"({"k":"z"})", kBase + 100 * S, "").empty());
+  CHECK(h.engine.add(R"({"k":"z"})", kBase + 100 * S, "").empty());
   s = h.text();
   CHECK(s.find("10:01:00Z\",\"window_end\":\"2026-11-21T10:03:00Z") != std::string::npos);
   CHECK(s.find("10:00:00Z") == std::string::npos);
@@ -161,44 +149,44 @@ TEST_CASE("engine: hopping writes a copy per window, and to the open windows onl
 
 TEST_CASE("engine: many sessions of one key in a row, closing in order") {
   Harness h(opts(su::WindowKind::Session, 0, 0, 10 * S));
-  for (int i = 0; i < 50; ++i) h.engine->add("{\"i\":" + std::to_string(i) + "}", kBase + i * 20 * S, R"("k":1)");
-  h.engine->close_all();
+  for (int i = 0; i < 50; ++i) h.engine.add("{\"i\":" + std::to_string(i) + "}", kBase + i * 20 * S, R"("k":1)");
+  h.engine.close_all();
   std::string s = h.text();
   size_t closes = 0, last = 0;
   for (size_t p = s.find("_control"); p != std::string::npos; p = s.find("_control", p + 1)) ++closes, last = p;
   CHECK(closes == 50);
   CHECK(s.find("\"i\":49,") < last);
-  CHECK_FALSE(h.engine->next_close());
+  CHECK_FALSE(h.engine.next_close());
 }
 
 TEST_CASE("engine: sessions per key are held and written when they close") {
   Harness h(opts(su::WindowKind::Session, 0, 0, 30 * S));
-  h.engine->add(R"({"u":"a","n":1})", kBase, R"("u":"a")");
-  h.engine->add(R"({"u":"b","n":2})", kBase + 10 * S, R"("u":"b")");
-  h.engine->add(R"({"u":"a","n":3})", kBase + 20 * S, R"("u":"a")");
+  h.engine.add(R"({"u":"a","n":1})", kBase, R"("u":"a")");
+  h.engine.add(R"({"u":"b","n":2})", kBase + 10 * S, R"("u":"b")");
+  h.engine.add(R"({"u":"a","n":3})", kBase + 20 * S, R"("u":"a")");
   CHECK(h.text().empty());  // held: their tags need the session's end
-  CHECK(h.engine->buffered_bytes() > 0);
-  h.engine->add(R"({"u":"c","n":4})", kBase + 45 * S, R"("u":"c")");  // closes b's session (ends 10:00:40)
+  CHECK(h.engine.buffered_bytes() > 0);
+  h.engine.add(R"({"u":"c","n":4})", kBase + 45 * S, R"("u":"c")");  // closes b's session (ends 10:00:40)
   CHECK(h.text() ==
         "{\"u\":\"b\",\"n\":2,\"window_start\":\"2026-11-21T10:00:10Z\",\"window_end\":\"2026-11-21T10:00:40Z\"}\n"
         "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:00:10Z\",\"window_end\":\"2026-11-21T10:00:40Z\","
         "\"u\":\"b\"}\n");
-  h.engine->close_all();
+  h.engine.close_all();
   std::string s = h.text();
   CHECK(s.find(R"({"u":"a","n":1,"window_start":"2026-11-21T10:00:00Z","window_end":"2026-11-21T10:00:50Z"})") == 0);
   CHECK(s.find(R"("n":3)") < s.find(R"("u":"a"})"));
   CHECK(s.find(R"("u":"c"})") > s.find(R"("u":"a"})"));  // closes in order of session end
-  CHECK(h.engine->buffered_bytes() == 0);
+  CHECK(h.engine.buffered_bytes() == 0);
 }
 
 TEST_CASE("engine: a record bridging two sessions merges them") {
   auto o = opts(su::WindowKind::Session, 0, 0, 10 * S);
   o.grace = 60 * S;
   Harness g(o);
-  g.engine->add(R"({"n":1})", kBase, "");
-  g.engine->add(R"({"n":2})", kBase + 15 * S, "");
-  g.engine->add(R"({"n":3})", kBase + 8 * S, "");  // bridges [0,10) and [15,25)
-  g.engine->close_all();
+  g.engine.add(R"({"n":1})", kBase, "");
+  g.engine.add(R"({"n":2})", kBase + 15 * S, "");
+  g.engine.add(R"({"n":3})", kBase + 8 * S, "");  // bridges [0,10) and [15,25)
+  g.engine.close_all();
   std::string s = g.text();
   CHECK(s.find("\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:00:25Z\"") !=
         std::string::npos);
@@ -211,35 +199,35 @@ TEST_CASE("engine: --max-buffer is a fatal error when sessions hold too much") {
   auto o = opts(su::WindowKind::Session, 0, 0, 30 * S);
   o.max_buffer = 20;
   Harness h(o);
-  h.engine->add(R"({"n":1})", kBase, "");
-  CHECK_THROWS_AS(h.engine->add(R"({"n":2,"pad":"xxxxxxxx"})", kBase + S, ""), su::Fatal);
+  h.engine.add(R"({"n":1})", kBase, "");
+  CHECK_THROWS_AS(h.engine.add(R"({"n":2,"pad":"xxxxxxxx"})", kBase + S, ""), su::Fatal);
 }
 
 TEST_CASE("engine: count windows per key, tumbling and sliding") {
   Harness h(opts(su::WindowKind::Count, 2, 2));
-  h.engine->add(R"({"s":"a"})", 0, R"("s":"a")");
-  h.engine->add(R"({"s":"b"})", 0, R"("s":"b")");
-  h.engine->add(R"({"s":"a"})", 0, R"("s":"a")");
+  h.engine.add(R"({"s":"a"})", 0, R"("s":"a")");
+  h.engine.add(R"({"s":"b"})", 0, R"("s":"b")");
+  h.engine.add(R"({"s":"a"})", 0, R"("s":"a")");
   CHECK(h.text() ==
         "{\"s\":\"a\",\"window\":1}\n{\"s\":\"b\",\"window\":1}\n{\"s\":\"a\",\"window\":1}\n"
         "{\"_control\":\"close\",\"window\":1,\"s\":\"a\"}\n");
-  h.engine->close_all();
+  h.engine.close_all();
   CHECK(h.text() == "{\"_control\":\"close\",\"window\":1,\"s\":\"b\"}\n");
 
   Harness m(opts(su::WindowKind::Count, 3, 1));
-  for (int i = 1; i <= 4; ++i) m.engine->add("{\"i\":" + std::to_string(i) + "}", 0, "");
+  for (int i = 1; i <= 4; ++i) m.engine.add("{\"i\":" + std::to_string(i) + "}", 0, "");
   CHECK(m.text() ==
         "{\"i\":1,\"window\":1}\n{\"_control\":\"close\",\"window\":1}\n"
         "{\"i\":1,\"window\":2}\n{\"i\":2,\"window\":2}\n{\"_control\":\"close\",\"window\":2}\n"
         "{\"i\":1,\"window\":3}\n{\"i\":2,\"window\":3}\n{\"i\":3,\"window\":3}\n{\"_control\":\"close\",\"window\":3}\n"
         "{\"i\":2,\"window\":4}\n{\"i\":3,\"window\":4}\n{\"i\":4,\"window\":4}\n{\"_control\":\"close\",\"window\":4}\n");
-  m.engine->close_all();
+  m.engine.close_all();
   CHECK(m.text().empty());  // every record closed a window: nothing pending
 
   Harness p(opts(su::WindowKind::Count, 4, 2));
-  for (int i = 1; i <= 5; ++i) p.engine->add("{\"i\":" + std::to_string(i) + "}", 0, "");
+  for (int i = 1; i <= 5; ++i) p.engine.add("{\"i\":" + std::to_string(i) + "}", 0, "");
   p.text();
-  p.engine->close_all();  // window 3 = records 3..6, of which 3..5 arrived
+  p.engine.close_all();  // window 3 = records 3..6, of which 3..5 arrived
   CHECK(p.text() == "{\"i\":3,\"window\":3}\n{\"i\":4,\"window\":3}\n{\"i\":5,\"window\":3}\n"
                     "{\"_control\":\"close\",\"window\":3}\n");
 }
@@ -249,7 +237,7 @@ TEST_CASE("engine: no close records when control records are off; epoch tags") {
   o.control = false;
   o.time_output = su::TimeOutput::EpochMs;
   Harness h(o);
-  h.engine->add(R"({"a":1})", kBase + S, "");
-  h.engine->close_all();
+  h.engine.add(R"({"a":1})", kBase + S, "");
+  h.engine.close_all();
   CHECK(h.text() == "{\"a\":1,\"window_start\":1795255200000,\"window_end\":1795255260000}\n");
 }

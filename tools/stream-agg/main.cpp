@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "runner.hpp"
-#include "su/agg.hpp"
+#include "su/agg/functions.hpp"
 #include "su/tool.hpp"
 
 int main(int argc, char** argv) {

@@ -7,12 +7,12 @@
 #include <chrono>
 #include <optional>
 
-#include "su/agg_group.hpp"
-#include "su/agg_record.hpp"
-#include "su/error.hpp"
-#include "su/json.hpp"
-#include "su/json_block.hpp"
-#include "su/units.hpp"
+#include "su/agg/group.hpp"
+#include "su/json/field_reader.hpp"
+#include "su/core/error.hpp"
+#include "su/json/json.hpp"
+#include "su/json/block.hpp"
+#include "su/core/units.hpp"
 
 namespace stream_agg {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "su/agg.hpp"
+#include "su/agg/functions.hpp"
 #include "su/tool.hpp"
 
 namespace stream_agg {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "su/error.hpp"
+#include "su/core/error.hpp"
 
 namespace su::parse {
 

@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "fields.hpp"
-#include "su/csv.hpp"
-#include "su/error.hpp"
+#include "su/formats/record_writer.hpp"
+#include "su/formats/csv.hpp"
+#include "su/core/error.hpp"
 #include "su/input.hpp"
-#include "su/json.hpp"
-#include "su/line_format.hpp"
+#include "su/json/json.hpp"
+#include "su/formats/line_format.hpp"
 #include "su/tool.hpp"
 
 namespace su::parse {

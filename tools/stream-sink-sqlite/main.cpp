@@ -12,10 +12,10 @@
 #include "pipeline.hpp"
 #include "sink.hpp"
 #include "sqlite_db.hpp"
-#include "su/error.hpp"
+#include "su/core/error.hpp"
 #include "su/signals.hpp"
 #include "su/tool.hpp"
-#include "su/units.hpp"
+#include "su/core/units.hpp"
 #include "table_writer.hpp"
 
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "su/json.hpp"
+#include "su/json/json.hpp"
 #include "su/output.hpp"
 #include "su/tool.hpp"
 #include "pipeline.hpp"

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <cstring>
 
-#include "su/error.hpp"
+#include "su/core/error.hpp"
 #include "su/signals.hpp"
-#include "su/units.hpp"
+#include "su/core/units.hpp"
 
 namespace sink {
 

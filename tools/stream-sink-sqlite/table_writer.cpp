@@ -4,7 +4,7 @@
 #include <array>
 #include <bit>
 
-#include "su/error.hpp"
+#include "su/core/error.hpp"
 
 namespace sink {
 namespace {

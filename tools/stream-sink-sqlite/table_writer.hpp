@@ -16,7 +16,7 @@
 
 #include "sqlite_db.hpp"
 #include "su/input.hpp"
-#include "su/value.hpp"
+#include "su/core/value.hpp"
 
 namespace sink {
 

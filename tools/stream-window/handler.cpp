@@ -3,7 +3,7 @@
 
 #include <time.h>
 
-#include "su/json.hpp"
+#include "su/json/json.hpp"
 
 namespace window_tool {
 namespace {

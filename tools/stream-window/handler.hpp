@@ -6,10 +6,10 @@
 #include <string>
 
 #include "record.hpp"
-#include "su/json_block.hpp"
+#include "su/json/block.hpp"
 #include "su/output.hpp"
 #include "su/tool.hpp"
-#include "su/window_engine.hpp"
+#include "su/window/engine.hpp"
 
 namespace window_tool {
 

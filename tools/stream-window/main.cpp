@@ -13,12 +13,12 @@
 
 #include "handler.hpp"
 #include "record.hpp"
-#include "su/error.hpp"
-#include "su/json.hpp"
+#include "su/core/error.hpp"
+#include "su/json/json.hpp"
 #include "su/signals.hpp"
 #include "su/tool.hpp"
-#include "su/units.hpp"
-#include "su/window_engine.hpp"
+#include "su/core/units.hpp"
+#include "su/window/engine.hpp"
 
 namespace {
 

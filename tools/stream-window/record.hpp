@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "su/json.hpp"
-#include "su/timeparse.hpp"
+#include "su/json/json.hpp"
+#include "su/time/timeparse.hpp"
 
 namespace window_tool {
 

@@ -1,0 +1,31 @@
+// Buffered NDJSON output to a file descriptor: large blocks under load, flushed on demand (before a
+// tool blocks on input), EPIPE reported as su::BrokenPipe.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "su/core/buffer.hpp"
+#include "su/core/json_write.hpp"
+
+namespace su {
+
+// A RecordBuffer written to a file descriptor.
+class Output : public RecordBuffer {
+ public:
+  explicit Output(int fd = 1, size_t block = size_t(256) << 10);
+  ~Output() override;
+
+  // Writes everything held. Throws BrokenPipe / Fatal. A no-op when closed.
+  void flush() override;
+  int fd() const { return fd_; }
+  // Opens a file for writing (truncating); throws Fatal on failure.
+  static int open_file(const std::string& path);
+  void close_fd();
+
+ private:
+  int fd_;
+};
+
+}  // namespace su

@@ -1,0 +1,103 @@
+// Aggregate functions of stream-agg: one table of {name, help, factory} drives
+// SPEC parsing, dispatch, --help and the docs. A Function is made once per
+// SPEC; its per-group state lives in a block owned by the group table.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "su/core/value.hpp"
+
+namespace su::agg {
+
+// One aggregate over one field. State is raw memory of state_size() bytes
+// (aligned to state_align()) that init() constructs and destroy() ends.
+class Function {
+ public:
+  virtual ~Function() = default;
+  virtual size_t state_size() const = 0;
+  virtual size_t state_align() const = 0;
+  virtual void init(void* state) const = 0;
+  virtual void destroy(void* state) const = 0;
+  // v is the field's value in one record (Missing when absent; for `count`
+  // without a field, always Missing).
+  virtual void add(void* state, const Value& v) = 0;
+  // Appends the result as a JSON value (null when there is none). May reorder
+  // the state's internals (e.g. the values of a median) but not change them.
+  virtual void write(void* state, std::string& out) const = 0;
+  // Values of a type this function cannot use (e.g. a string given to mean):
+  // skipped and counted here.
+  uint64_t skipped() const { return skipped_; }
+
+ protected:
+  uint64_t skipped_ = 0;
+};
+
+// A parsed SPEC: FUNC[:FIELD][=NAME].
+struct Spec {
+  std::string text;    // as given
+  std::string func;    // e.g. "p99.9"
+  std::string field;   // empty for `count`
+  std::string name;    // output field name
+  double param = 0;    // the percentile of pNN
+  // The same percentile as an exact fraction: "p99.9" is 999/10.
+  int64_t param_num = 0, param_den = 1;
+};
+
+struct FunctionInfo {
+  std::string_view name;  // "pNN" stands for any percentile p0 .. p100
+  std::string_view help;
+  bool needs_field;
+  std::unique_ptr<Function> (*make)(const Spec& spec, bool approx);
+};
+
+// Every function, in the order of the docs.
+std::span<const FunctionInfo> function_table();
+// Parses SPEC; throws su::UsageError with a one-line reason.
+Spec parse_spec(std::string_view text);
+std::unique_ptr<Function> make_function(const Spec& spec, bool approx);
+// Is func the name of a function (count, mean, p99.9, ...)?
+bool is_function(std::string_view func);
+// "  count     records in the group\n  sum ..." for --help.
+std::string functions_help();
+
+// ---- helpers shared by the function implementations -----------------------
+
+// The number a value stands for: numbers, and strings in JSON number syntax.
+// False for null, missing, booleans, other strings, objects and arrays.
+bool as_number(const Value& v, Value& num);
+// The value as JSON text in a canonical form, so that equal values have equal
+// text: integral doubles within int64 are written as integers.
+void append_canonical(std::string& out, const Value& v);
+
+// Adapts a struct with `using State`, add(State&, const Value&) and
+// write(State&, std::string&) to the Function interface.
+template <class Impl>
+class Adapter final : public Function {
+ public:
+  template <class... A>
+  explicit Adapter(A&&... a) : impl_{std::forward<A>(a)...} {}
+  using State = typename Impl::State;
+  size_t state_size() const override { return sizeof(State); }
+  size_t state_align() const override { return alignof(State); }
+  void init(void* s) const override { new (s) State(); }
+  void destroy(void* s) const override { static_cast<State*>(s)->~State(); }
+  void add(void* s, const Value& v) override {
+    if (!impl_.add(*static_cast<State*>(s), v)) ++skipped_;
+  }
+  void write(void* s, std::string& out) const override { impl_.write(*static_cast<State*>(s), out); }
+
+ private:
+  Impl impl_;
+};
+
+// Factories of the functions that keep every value (agg_values.cpp).
+std::unique_ptr<Function> make_percentile(const Spec& spec, bool approx);
+std::unique_ptr<Function> make_distinct(const Spec& spec, bool approx);
+std::unique_ptr<Function> make_mode(const Spec& spec, bool approx);
+
+}  // namespace su::agg

@@ -1,0 +1,188 @@
+// Group table: hash map from key text to a state block taken from a pool of
+// fixed-size slots, first-seen order, result records, closing by key match.
+#include "su/agg/group.hpp"
+
+#include <algorithm>
+
+#include "su/core/error.hpp"
+#include "su/core/hash.hpp"
+
+namespace su::agg {
+namespace {
+constexpr size_t kAlign = alignof(std::max_align_t);
+
+std::string quoted_name(std::string_view name) {
+  std::string s;
+  append_json_string(s, name);
+  s.push_back(':');
+  return s;
+}
+}  // namespace
+
+GroupTable::GroupTable(std::vector<std::string> key_fields, const std::vector<Spec>& specs, bool approx)
+    : key_fields_(std::move(key_fields)) {
+  for (const auto& k : key_fields_) key_names_.push_back(quoted_name(k));
+  for (const auto& s : specs) {
+    Column c;
+    c.spec = s;
+    c.fn = make_function(s, approx);
+    if (c.fn->state_align() > kAlign) throw Fatal("aggregate state alignment not supported");
+    stride_ = (stride_ + c.fn->state_align() - 1) / c.fn->state_align() * c.fn->state_align();
+    c.offset = stride_;
+    stride_ += c.fn->state_size();
+    column_names_.push_back(quoted_name(s.name));
+    columns_.push_back(std::move(c));
+  }
+  stride_ = std::max<size_t>((stride_ + kAlign - 1) / kAlign * kAlign, kAlign);
+  slots_.assign(64, Slot{});
+  mask_ = slots_.size() - 1;
+}
+
+GroupTable::~GroupTable() {
+  for (uint32_t e : order_) release(e);
+}
+
+uint32_t GroupTable::allocate() {
+  if (!free_entries_.empty()) {
+    uint32_t e = free_entries_.back();
+    free_entries_.pop_back();
+    return e;
+  }
+  const uint32_t e = uint32_t(entries_.size());
+  entries_.emplace_back();
+  if (e / kChunk >= chunks_.size()) {
+    auto* p = static_cast<std::byte*>(::operator new(stride_ * kChunk, std::align_val_t(kAlign)));
+    chunks_.emplace_back(p, [](std::byte* q) { ::operator delete(q, std::align_val_t(kAlign)); });
+  }
+  return e;
+}
+
+size_t GroupTable::find_slot(std::string_view key, uint64_t h) const {
+  const uint32_t tag = uint32_t(h >> 32);
+  for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+    const Slot& s = slots_[i];
+    if (s.entry == 0) return i;
+    if (s.tag == tag && entries_[s.entry - 1].key == key) return i;
+  }
+}
+
+void GroupTable::grow() {
+  std::vector<Slot> old(slots_.size() * 2);
+  old.swap(slots_);
+  mask_ = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.entry == 0) continue;
+    size_t i = entries_[s.entry - 1].hash & mask_;
+    while (slots_[i].entry) i = (i + 1) & mask_;
+    slots_[i] = s;
+  }
+}
+
+std::byte* GroupTable::group(std::string_view key) {
+  const uint64_t h = hash_bytes(key);
+  size_t i = find_slot(key, h);
+  if (slots_[i].entry) return block(slots_[i].entry - 1);
+  if ((live_ + 1) * 4 > slots_.size() * 3) {
+    grow();
+    i = find_slot(key, h);
+  }
+  const uint32_t e = allocate();
+  Entry& en = entries_[e];
+  en.key.assign(key);
+  en.hash = h;
+  std::byte* b = block(e);
+  for (auto& c : columns_) c.fn->init(b + c.offset);
+  slots_[i] = Slot{uint32_t(h >> 32), e + 1};
+  ++live_;
+  order_.push_back(e);
+  return b;
+}
+
+// Backward-shift deletion keeps every probe chain unbroken.
+void GroupTable::erase(uint32_t e) {
+  const Entry& en = entries_[e];
+  size_t i = find_slot(en.key, en.hash);
+  for (size_t j = (i + 1) & mask_; slots_[j].entry; j = (j + 1) & mask_) {
+    size_t ideal = entries_[slots_[j].entry - 1].hash & mask_;
+    if (((j - ideal) & mask_) >= ((j - i) & mask_)) {
+      slots_[i] = slots_[j];
+      i = j;
+    }
+  }
+  slots_[i] = Slot{};
+  --live_;
+}
+
+void GroupTable::write(uint32_t entry, RecordBuffer& out) {
+  std::string& b = out.buf();
+  b.push_back('{');
+  bool first = true;
+  std::string_view key = entries_[entry].key;
+  std::byte* state = block(entry);
+  for (size_t i = 0; i < key_fields_.size(); ++i) {
+    size_t nl = key.find('\n');
+    std::string_view part = key.substr(0, nl);
+    key = nl == std::string_view::npos ? std::string_view() : key.substr(nl + 1);
+    if (part.empty()) continue;
+    if (!first) b.push_back(',');
+    first = false;
+    b.append(key_names_[i]);
+    b.append(part);
+  }
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    if (!first) b.push_back(',');
+    first = false;
+    b.append(column_names_[c]);
+    columns_[c].fn->write(state + columns_[c].offset, b);
+  }
+  b.append("}\n");
+  out.end_record();
+}
+
+void GroupTable::release(uint32_t e) {
+  std::byte* b = block(e);
+  for (auto& c : columns_) c.fn->destroy(b + c.offset);
+  entries_[e].key.clear();
+  entries_[e].key.shrink_to_fit();
+  free_entries_.push_back(e);
+}
+
+void GroupTable::write_all(RecordBuffer& out) {
+  for (uint32_t e : order_) write(e, out);
+}
+
+void GroupTable::close_all(RecordBuffer& out) {
+  for (uint32_t e : order_) {
+    write(e, out);
+    release(e);
+  }
+  order_.clear();
+  std::fill(slots_.begin(), slots_.end(), Slot{});
+  live_ = 0;
+}
+
+size_t GroupTable::close_matching(const std::vector<std::optional<std::string>>& want, RecordBuffer& out) {
+  size_t closed = 0, kept = 0;
+  for (uint32_t e : order_) {
+    std::string_view key = entries_[e].key;
+    bool match = true;
+    for (size_t i = 0; i < key_fields_.size() && match; ++i) {
+      size_t nl = key.find('\n');
+      std::string_view part = key.substr(0, nl);
+      key = nl == std::string_view::npos ? std::string_view() : key.substr(nl + 1);
+      if (i < want.size() && want[i] && part != *want[i]) match = false;
+    }
+    if (!match) {
+      order_[kept++] = e;
+      continue;
+    }
+    write(e, out);
+    erase(e);
+    release(e);
+    ++closed;
+  }
+  order_.resize(kept);
+  return closed;
+}
+
+}  // namespace su::agg

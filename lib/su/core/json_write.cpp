@@ -1,0 +1,127 @@
+// JSON text writers (see json_write.hpp).
+#include "su/core/json_write.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include <simdjson.h>
+
+namespace su {
+
+namespace {
+// 0: copy as is; 1: needs an escape.
+constexpr std::array<uint8_t, 256> make_escape_table() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  return t;
+}
+constexpr auto kEscape = make_escape_table();
+const char kHex[] = "0123456789abcdef";
+
+void append_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"': out.append("\\\""); return;
+    case '\\': out.append("\\\\"); return;
+    case '\n': out.append("\\n"); return;
+    case '\r': out.append("\\r"); return;
+    case '\t': out.append("\\t"); return;
+    case '\b': out.append("\\b"); return;
+    case '\f': out.append("\\f"); return;
+    default: {
+      char e[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      out.append(e, 6);
+    }
+  }
+}
+
+// Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid.
+size_t utf8_seq_len(const unsigned char* p, size_t n) {
+  unsigned char c = p[0];
+  if (c < 0x80) return 1;
+  size_t len;
+  uint32_t cp;
+  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+  else return 0;
+  if (n < len) return 0;
+  for (size_t i = 1; i < len; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  int valid = -1;  // checked at the first non-ASCII byte only: ASCII text is the common case
+  size_t run = 0;  // start of the pending run of plain bytes
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (kEscape[c]) {
+      out.append(s.data() + run, i - run);
+      append_escape(out, c);
+      run = ++i;
+    } else if (c >= 0x80 && (valid < 0 ? (valid = simdjson::validate_utf8(s.data() + i, n - i)) : valid) == 0) {
+      size_t len = utf8_seq_len(p + i, n - i);
+      if (len == 0) {
+        out.append(s.data() + run, i - run);
+        char e[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(e, 6);
+        run = ++i;
+      } else {
+        i += len;
+      }
+    } else {
+      ++i;
+    }
+  }
+  out.append(s.data() + run, n - run);
+  out.push_back('"');
+}
+
+void append_int(std::string& out, int64_t v) {
+  char tmp[24];
+  auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
+  out.append(tmp, size_t(r.ptr - tmp));
+}
+
+void append_double(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out.append("null");
+    return;
+  }
+  char tmp[32];
+  auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
+  out.append(tmp, size_t(r.ptr - tmp));
+}
+
+bool append_members_to_object(std::string& out, std::string_view raw, std::string_view members) {
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r')) raw.remove_suffix(1);
+  if (raw.empty() || raw.back() != '}') return false;
+  std::string_view head = raw.substr(0, raw.size() - 1);
+  out.append(head);
+  if (members.empty()) {
+    out.push_back('}');
+    return true;
+  }
+  // Is the object empty? Look back past white space for '{'.
+  size_t k = head.size();
+  while (k > 0 && (head[k - 1] == ' ' || head[k - 1] == '\t' || head[k - 1] == '\n' || head[k - 1] == '\r')) --k;
+  if (!(k > 0 && head[k - 1] == '{')) out.push_back(',');
+  out.append(members);
+  out.push_back('}');
+  return true;
+}
+
+}  // namespace su

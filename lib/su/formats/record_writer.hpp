@@ -1,0 +1,48 @@
+// Writes one record from named text fields: value inference, --types,
+// --fields selection. Shared by every input format of stream-parse.
+#pragma once
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "su/formats/line_format.hpp"
+
+namespace su {
+
+enum class FieldType { Infer, Int, Float, String, Bool };
+
+struct FieldRules {
+  bool infer = true;                                 // --no-infer turns it off
+  std::unordered_map<std::string, FieldType> types;  // --types
+  std::vector<std::string> keep;                     // --fields (empty: all)
+  // Parses "a:int,b:float"; throws UsageError.
+  void parse_types(const std::string& spec);
+};
+
+class RecordWriter {
+ public:
+  explicit RecordWriter(FieldRules rules);
+  // Appends `{...}\n` to out. Returns an empty string or a reject reason
+  // (a value that does not fit its --types type); out is unchanged then.
+  std::string write(std::string& out, const std::vector<ParsedField>& fields);
+
+ private:
+  // Per field position: the name last seen there, its JSON key text
+  // (`"name":`), and its --fields/--types rules, computed once per name.
+  struct Key {
+    bool valid = false;
+    std::string name;
+    std::string json;
+    bool keep = true;
+    FieldType type = FieldType::Infer;
+  };
+  const Key& key_for(size_t i, std::string_view name);
+  std::string append_value(std::string& out, const ParsedField& f, FieldType ft) const;
+
+  FieldRules rules_;
+  std::vector<Key> keys_;
+  std::vector<const Key*> slots_;  // this record's keys, by field position
+};
+
+}  // namespace su

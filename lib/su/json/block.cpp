@@ -1,0 +1,131 @@
+// Block-at-a-time NDJSON through simdjson iterate_many (see block.hpp).
+#include "su/json/block.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+namespace su {
+namespace {
+bool block_parsing_enabled() {
+  static const bool on = [] {
+    const char* e = std::getenv("STREAM_UTILS_JSON_BLOCK");
+    return !(e && std::string_view(e) == "0");
+  }();
+  return on;
+}
+
+// Skips white space and blank lines from p: returns the first other byte (or
+// end); line_start and number follow the line it is on.
+const char* skip_blank(const char* p, const char* end, const char*& line_start, uint64_t& number) {
+  for (; p < end; ++p) {
+    char c = *p;
+    if (c == '\n') {
+      line_start = p + 1;
+      ++number;
+    } else if (c != ' ' && c != '\t' && c != '\r') {
+      break;
+    }
+  }
+  return p;
+}
+}  // namespace
+
+void JsonBlockReader::start(const Block& b) {
+  block_ = b;
+  active_ = pending_ = previous_ok_ = false;
+  doc_ = nullptr;
+  end_ = b.text.data() + b.text.size();
+  next_ = b.text.data();
+  next_number_ = b.first_line;
+  const char* line_start = next_;
+  uint64_t number = next_number_;
+  const char* first = skip_blank(next_, end_, line_start, number);
+  if (!block_parsing_enabled() || b.too_long || b.lines == 0 ||
+      b.capacity < b.text.size() + simdjson::SIMDJSON_PADDING || first == end_ || !start_chunk(first))
+    return stop_at(next_, next_number_);
+  active_ = true;
+}
+
+bool JsonBlockReader::start_chunk(const char* first) {
+  // Whole lines up to about kChunk bytes: stage 1's index of them stays in
+  // the cache until the documents are read. One batch per chunk (no stage 1
+  // thread); the batch size only grows, so the parser allocates rarely.
+  const char* chunk_end = end_;
+  if (size_t(end_ - first) > kChunk) {
+    const void* nl = std::memchr(first + kChunk, '\n', size_t(end_ - first) - kChunk);
+    if (nl) chunk_end = static_cast<const char*>(nl) + 1;
+  }
+  size_t len = size_t(chunk_end - first);
+  while (batch_ < len) batch_ *= 2;
+  if (parser_.iterate_many(first, len, batch_).get(stream_)) return false;
+  base_ = first;
+  chunk_end_ = chunk_end;
+  it_ = stream_.begin();
+  return true;
+}
+
+bool JsonBlockReader::next() {
+  previous_ok_ = false;
+  if (!active_) return false;
+  if (pending_) ++it_;
+  // The next document must start at the first byte of the next non-blank line.
+  const char* line_start = next_;
+  uint64_t number = next_number_;
+  const char* expect = skip_blank(next_, end_, line_start, number);
+  auto fail = [&] {
+    active_ = false;
+    if (pending_)
+      stop_at(line_.text.data(), line_.number);
+    else
+      stop_at(line_start, number);
+    pending_ = false;
+    return false;
+  };
+  if (!(it_ != stream_.end())) {
+    // The chunk ended: its last line is its own only if nothing follows it
+    // in the chunk; then the next chunk starts at the next non-blank line.
+    if (expect < chunk_end_ || stream_.truncated_bytes() != 0) return fail();
+    if (expect != end_) {
+      if (!start_chunk(expect)) return fail();
+      if (!(it_ != stream_.end())) return fail();
+    } else {
+      previous_ok_ = pending_;
+      active_ = pending_ = false;
+      stop_at(end_, block_.first_line + block_.lines);
+      return false;
+    }
+  }
+  simdjson::ondemand::document_reference ref;
+  if ((*it_).get(ref) || base_ + it_.current_index() != expect) return fail();
+  previous_ok_ = pending_;
+  doc_ = &static_cast<simdjson::ondemand::document&>(ref);
+  const void* nl = std::memchr(expect, '\n', size_t(end_ - expect));
+  const char* line_end = nl ? static_cast<const char*>(nl) : end_;
+  line_.text = std::string_view(line_start, size_t(line_end - line_start));
+  if (line_.text.back() == '\r') line_.text.remove_suffix(1);
+  line_.source = block_.source;
+  line_.number = number;
+  line_.capacity = block_.capacity - size_t(line_start - block_.text.data());
+  line_.too_long = false;
+  next_ = nl ? line_end + 1 : end_;
+  next_number_ = number + 1;
+  pending_ = true;
+  return true;
+}
+
+void JsonBlockReader::stop_here() {
+  if (pending_) stop_at(line_.text.data(), line_.number);
+  active_ = pending_ = previous_ok_ = false;
+}
+
+void JsonBlockReader::stop_at(const char* line_start, uint64_t number) {
+  rest_.text = std::string_view(line_start, size_t(end_ - line_start));
+  rest_.source = block_.source;
+  rest_.first_line = number;
+  rest_.lines = block_.first_line + block_.lines - number;
+  rest_.capacity = block_.capacity - size_t(line_start - block_.text.data());
+  rest_.too_long = block_.too_long;
+}
+
+}  // namespace su

@@ -1,0 +1,82 @@
+// NDJSON a block of lines at a time: one simdjson On-Demand stage 1 over the
+// whole block (parser.iterate_many) instead of one setup per line, each
+// document mapped back to its line. Where the block does not split into one
+// document per line, the reader stops and hands back the lines left, for the
+// tool's per-line path (which then gives exactly what it always gave).
+#pragma once
+#include <simdjson.h>
+
+#include "su/core/line.hpp"
+
+namespace su {
+
+// Usage (see tools/stream-window/handler.cpp):
+//
+//   r.start(block);
+//   for (bool more = r.next(); more;) {
+//     Line l = r.line();            // read what you need from r.doc() now:
+//     auto result = read(l, r.doc());  // the document ends at the next next()
+//     more = r.next();
+//     if (!r.previous_ok()) break;  // l was not a document of its own
+//     apply(l, result);
+//   }
+//   for_each_line(r.rest(), per_line);  // lines left (none when all went well)
+//
+// A line counts as handled only once the next document (or the end of the
+// block) is seen to start exactly where the next non-blank line starts: then
+// the line's document had the same bytes, and so the same structure, as it
+// would have parsed alone. Blank lines are skipped; lines with leading white
+// space and CRLF endings are fine.
+class JsonBlockReader {
+ public:
+  JsonBlockReader() = default;
+  JsonBlockReader(const JsonBlockReader&) = delete;
+  JsonBlockReader& operator=(const JsonBlockReader&) = delete;
+
+  // Starts on a block of whole lines (Block::too_long blocks are left alone).
+  // The environment variable STREAM_UTILS_JSON_BLOCK=0 turns block parsing
+  // off (every block is left to the per-line path), for tests.
+  void start(const Block& b);
+
+  // Moves to the next line's document: true with line() and doc() set; false
+  // when there is none, or none that can be handled here (rest() says which
+  // lines are left). Either way previous_ok() then tells whether the line of
+  // the previous document is confirmed as handled.
+  bool next();
+  bool previous_ok() const { return previous_ok_; }
+
+  const Line& line() const { return line_; }
+  simdjson::ondemand::document& doc() { return *doc_; }
+
+  // The caller gives up on the current line (e.g. it would reject it: the
+  // per-line path does that with its own message): rest() starts there.
+  void stop_here();
+
+  // The lines not handled, from the first one not confirmed to the end of the
+  // block; lines == 0 when every line was handled.
+  const Block& rest() const { return rest_; }
+
+ private:
+  static constexpr size_t kChunk = size_t(64) << 10;
+  bool start_chunk(const char* first);
+  void stop_at(const char* line_start, uint64_t number);
+
+  simdjson::ondemand::parser parser_;
+  simdjson::ondemand::document_stream stream_;
+  simdjson::ondemand::document_stream::iterator it_;
+  simdjson::ondemand::document* doc_ = nullptr;
+  size_t batch_ = size_t(1) << 20;
+  Block block_;
+  Block rest_;
+  Line line_;
+  const char* base_ = nullptr;       // where the stream's text starts
+  const char* chunk_end_ = nullptr;  // where it ends (after a '\n', or end_)
+  const char* end_ = nullptr;        // end of the block's text
+  const char* next_ = nullptr;       // after the current line's '\n'
+  uint64_t next_number_ = 0;         // number of the line at next_
+  bool active_ = false;              // documents may follow
+  bool pending_ = false;             // line_ is a document not yet confirmed
+  bool previous_ok_ = false;
+};
+
+}  // namespace su

@@ -1,0 +1,147 @@
+// One pass over an NDJSON object, picking out the wanted fields.
+#include "su/json/field_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "su/core/json_write.hpp"
+
+namespace su::agg {
+
+namespace {
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+}  // namespace
+
+FieldReader::FieldReader(std::vector<std::string> names) : slots_(names.size()) {
+  for (const auto& n : names) {
+    Name nm;
+    std::string e;
+    append_json_string(e, n);  // "name" escaped, with its quotes
+    nm.escaped = e.substr(1, e.size() - 2);
+    std::string head = e.substr(1);
+    size_t k = std::min<size_t>(head.size(), 8);
+    std::memcpy(&nm.prefix, head.data(), k);
+    nm.mask = k == 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * k)) - 1;
+    nm.short_name = head.size() <= 8;
+    names_.push_back(nm);
+  }
+}
+
+// raw points just after the key's opening quote, inside the padded line.
+bool FieldReader::matches(const Name& n, const char* raw) const {
+  uint64_t head;
+  std::memcpy(&head, raw, 8);
+  if ((head & n.mask) != n.prefix) return false;
+  if (n.short_name) return true;
+  const size_t len = n.escaped.size();
+  return std::memcmp(raw + 8, n.escaped.data() + 8, len - 8) == 0 && raw[len] == '"';
+}
+
+std::string FieldReader::take(simdjson::ondemand::value v, Slot& s) {
+  using simdjson::ondemand::json_type;
+  json_type t;
+  if (auto e = v.type().get(t)) return json_error_message(e);
+  std::string_view raw;
+  if (t != json_type::object && t != json_type::array) raw = trim_right(v.raw_json_token());
+  if (!s.need_value && t == json_type::string && raw.find('\\') == std::string_view::npos) {
+    // A key part only: the token is its text (stage 1 checked UTF-8 and quotes).
+    s.value = Value::missing();
+    s.text = raw;
+    s.present = true;
+    return {};
+  }
+  if (t == json_type::number) {
+    // The token is already isolated: parse it directly (JSON syntax checked).
+    if (auto n = parse_number(raw)) {
+      s.value = *n;
+      s.text = raw;
+      s.present = true;
+      return {};
+    }
+  }
+  if (auto e = to_value(v, s.value)) return json_error_message(e);
+  if (t == json_type::object || t == json_type::array) {
+    s.text = s.value.s;
+  } else if (t == json_type::string && raw.find('\\') != std::string_view::npos) {
+    s.scratch.clear();
+    append_json_string(s.scratch, s.value.s);
+    s.text = s.scratch;
+  } else {
+    s.text = raw;
+  }
+  s.present = true;
+  return {};
+}
+
+std::string FieldReader::read(const Line& line) {
+  std::string err = parser_.parse(line, doc_);
+  if (!err.empty()) return err;
+  return read(doc_);
+}
+
+void FieldReader::own(std::string_view line) {
+  auto inside = [line](std::string_view v) {
+    return v.empty() || (v.data() >= line.data() && v.data() + v.size() <= line.data() + line.size());
+  };
+  for (auto& s : slots_) {
+    if (!s.present) continue;
+    if (!inside(s.text) && s.text.data() != s.scratch.data()) {
+      s.owned_text.assign(s.text);
+      s.text = s.owned_text;
+    }
+    if ((s.value.kind == Value::Kind::String || s.value.kind == Value::Kind::Json) && !inside(s.value.s)) {
+      s.owned_value.assign(s.value.s);
+      s.value.s = s.owned_value;
+    }
+  }
+}
+
+std::string FieldReader::read(simdjson::ondemand::document& doc) {
+  std::string err;
+  for (auto& s : slots_) {
+    s.present = false;
+    s.text = {};
+    s.value = Value::missing();
+  }
+  simdjson::ondemand::object obj;
+  if (auto e = doc.get_object().get(obj)) return json_error_message(e);
+  const size_t n = names_.size();
+  for (auto member : obj) {
+    simdjson::ondemand::field f;
+    if (auto e = std::move(member).get(f)) return json_error_message(e);
+    const char* raw = f.key().raw();
+    for (size_t i = 0; i < n; ++i) {
+      if (!matches(names_[i], raw)) continue;
+      err = take(f.value(), slots_[i]);
+      if (!err.empty()) return err;
+      break;
+    }
+  }
+  return {};
+}
+
+std::string FieldReader::members(const Line& line, std::vector<std::pair<std::string, std::string>>& out) {
+  out.clear();
+  std::string err = parser_.parse(line, doc_);
+  if (!err.empty()) return err;
+  simdjson::ondemand::object obj;
+  if (auto e = doc_.get_object().get(obj)) return json_error_message(e);
+  Slot s;
+  for (auto member : obj) {
+    simdjson::ondemand::field f;
+    if (auto e = std::move(member).get(f)) return json_error_message(e);
+    std::string_view name;
+    if (auto e = f.unescaped_key().get(name)) return json_error_message(e);
+    std::string key(name);
+    err = take(f.value(), s);
+    if (!err.empty()) return err;
+    out.emplace_back(std::move(key), std::string(s.text));
+  }
+  return {};
+}
+
+}  // namespace su::agg

@@ -1,0 +1,74 @@
+// Reads the fields stream-agg needs from one NDJSON line: iterates the object
+// once with simdjson On-Demand, matching each key against a small table of
+// wanted names, and keeps each wanted field's value and its canonical JSON
+// text (the text group keys are made of).
+#pragma once
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "su/core/line.hpp"
+#include "su/json/json.hpp"
+#include "su/core/value.hpp"
+
+namespace su::agg {
+
+class FieldReader {
+ public:
+  explicit FieldReader(std::vector<std::string> names);
+  // Field i is only a key part, read by no aggregate: a string without escapes
+  // is then taken as it is written, not unescaped.
+  void set_key_only(size_t i) { slots_[i].need_value = false; }
+
+  // Parses line; on success every wanted field is present or not. Returns a
+  // reject reason, or empty. Values are valid until the next read.
+  std::string read(const Line& line);
+  // The same for a document already parsed (a line of a block, see
+  // su::JsonBlockReader); its string buffer may be reused by the next document:
+  // call own() before moving on.
+  std::string read(simdjson::ondemand::document& doc);
+  // Copies every text and value that does not point into `line` (strings
+  // unescaped into the parser's buffer) into the reader's own storage.
+  void own(std::string_view line);
+  bool present(size_t i) const { return slots_[i].present; }
+  // Canonical JSON text of field i: the token as written, except that strings
+  // with escapes are re-escaped minimally, and objects and arrays are their raw
+  // text. Empty when absent.
+  std::string_view text(size_t i) const { return slots_[i].text; }
+  // Missing when absent.
+  const Value& value(size_t i) const { return slots_[i].value; }
+  size_t size() const { return slots_.size(); }
+
+  // Every member of the object on the line (for control records): names and
+  // canonical JSON texts. Returns a reject reason, or empty.
+  std::string members(const Line& line, std::vector<std::pair<std::string, std::string>>& out);
+
+ private:
+  struct Slot {
+    bool need_value = true;
+    bool present = false;
+    std::string_view text;
+    Value value;
+    std::string scratch;
+    std::string owned_text, owned_value;
+  };
+  std::string take(simdjson::ondemand::value v, Slot& s);
+
+  JsonLineParser parser_;
+  simdjson::ondemand::document doc_;
+  // Each name as written between quotes, with its first 8 bytes (closing
+  // quote included when it fits) for a one-load first check.
+  struct Name {
+    std::string escaped;
+    uint64_t prefix = 0, mask = 0;
+    bool short_name = false;  // the prefix decides alone
+  };
+  bool matches(const Name& n, const char* raw) const;
+  std::vector<Name> names_;
+  std::vector<Slot> slots_;
+};
+
+}  // namespace su::agg

@@ -1,0 +1,297 @@
+// Window state, tagging and close records (see engine.hpp).
+#include "su/window/engine.hpp"
+
+#include <algorithm>
+
+#include "su/core/error.hpp"
+#include "su/core/calendar.hpp"
+#include "su/core/units.hpp"
+
+namespace su {
+
+WindowEngine::WindowEngine(WindowOptions o, RecordBuffer& out) : o_(o), out_(out), grace_(o.grace) {}
+
+std::string WindowEngine::add(std::string_view raw, int64_t t, std::string_view key) {
+  switch (o_.spec.kind) {
+    case WindowKind::Tumbling:
+    case WindowKind::Hopping: return add_time_window(raw, t);
+    case WindowKind::Session: return add_session(raw, t, key);
+    case WindowKind::Count: add_count(raw, key); return {};
+  }
+  return {};
+}
+
+void WindowEngine::move_time(int64_t t) {
+  if (!started_ || t > now_) {
+    now_ = t;
+    started_ = true;
+    close_due();
+  }
+}
+
+void WindowEngine::advance(int64_t t) {
+  if (o_.spec.uses_time()) move_time(t);
+}
+
+void WindowEngine::close_due() {
+  while (!open_.empty() && closed(open_.begin()->second.end)) close_time_window(open_.begin());
+  while (!session_due_.empty() && closed(session_due_.begin()->first)) close_session(session_due_.begin()->second);
+}
+
+std::optional<int64_t> WindowEngine::next_close() const {
+  std::optional<int64_t> at;
+  if (!open_.empty()) at = open_.begin()->second.end + grace_;
+  if (!session_due_.empty()) {
+    int64_t s = session_due_.begin()->first + grace_;
+    if (!at || s < *at) at = s;
+  }
+  return at;
+}
+
+std::optional<int64_t> WindowEngine::last_close() const {
+  std::optional<int64_t> at;
+  if (!open_.empty()) at = open_.rbegin()->second.end + grace_;
+  if (!session_due_.empty()) {
+    int64_t s = session_due_.rbegin()->first + grace_;
+    if (!at || s > *at) at = s;
+  }
+  return at;
+}
+
+void WindowEngine::close_all() {
+  while (!open_.empty()) close_time_window(open_.begin());
+  while (!session_due_.empty()) close_session(session_due_.begin()->second);
+  for (CountKey& k : count_keys_) {
+    const int64_t slide = o_.spec.every;
+    if (k.n % uint64_t(slide) == 0) continue;  // nothing since the last close
+    close_count(k, int64_t(k.n / uint64_t(slide)) + 1);
+  }
+}
+
+// ---- tumbling and hopping ----
+
+std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
+  move_time(t);
+  const int64_t size = o_.spec.size;
+  if (o_.spec.kind == WindowKind::Tumbling) {
+    // The window of the last record (no division; unsigned: no overflow).
+    if (last_ && t >= last_start_ && uint64_t(t) - uint64_t(last_start_) < uint64_t(size)) {
+      emit(raw, *last_);
+      return {};
+    }
+    int64_t start = floor_div(t, size) * size;
+    if (start != last_start_ || !last_) {
+      TimeWindow w{start, start + size};
+      if (closed(w.end)) return late_reason(t, w);
+      last_ = &open_window(w);
+      last_start_ = start;
+    }
+    emit(raw, *last_);
+    return {};
+  }
+  hopping_windows(t, size, o_.spec.every, hops_);
+  bool any = false;
+  for (const TimeWindow& w : hops_) {
+    if (closed(w.end)) continue;  // written to the windows still open only
+    emit(raw, open_window(w));
+    any = true;
+  }
+  return any ? std::string() : late_reason(t, hops_.back());
+}
+
+WindowEngine::Open& WindowEngine::open_window(const TimeWindow& w) {
+  auto [it, fresh] = open_.try_emplace(w.start);
+  if (fresh) {
+    it->second.end = w.end;
+    it->second.tags = time_tags(w.start, w.end);
+    it->second.suffix = "," + it->second.tags + "}\n";
+  }
+  return it->second;
+}
+
+void WindowEngine::close_time_window(std::map<int64_t, Open>::iterator it) {
+  if (&it->second == last_) last_ = nullptr;
+  emit_close(it->second.tags, {});
+  open_.erase(it);
+}
+
+// ---- sessions ----
+
+std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::string_view key) {
+  move_time(t);
+  const int64_t gap = o_.spec.gap;
+  auto kit = sessions_of_key_.find(key);
+  if (kit == sessions_of_key_.end()) kit = sessions_of_key_.emplace(std::string(key), std::vector<uint64_t>()).first;
+  std::vector<uint64_t>& ids = kit->second;
+  joinable_.clear();
+  for (uint64_t id : ids) {
+    const Session& s = sessions_.find(id)->second;
+    joinable_.push_back({s.start, s.end});
+  }
+  TimeWindow w = session_join(joinable_, t, gap, merged_);
+  if (merged_.empty() && closed(w.end)) {
+    if (ids.empty()) sessions_of_key_.erase(kit);
+    return late_reason(t, w);
+  }
+  uint64_t id;
+  if (merged_.empty()) {
+    id = next_session_++;
+    Session& s = sessions_[id];
+    s.key.assign(key);
+    ids.push_back(id);
+  } else {
+    // Keep the first (oldest) session; fold the others into it.
+    id = ids[merged_[0]];
+    Session& s = sessions_[id];
+    for (size_t m = merged_.size(); m-- > 1;) {
+      uint64_t other = ids[merged_[m]];
+      Session& o = sessions_[other];
+      s.records += o.records;
+      session_due_.erase({o.end, other});
+      sessions_.erase(other);
+      ids.erase(ids.begin() + std::ptrdiff_t(merged_[m]));
+    }
+  }
+  Session& s = sessions_[id];
+  s.start = w.start;
+  if (merged_.empty()) {
+    session_due_.insert({w.end, id});
+  } else if (s.end != w.end) {
+    auto node = session_due_.extract({s.end, id});  // re-keyed in place: no allocation
+    node.value().first = w.end;
+    session_due_.insert(std::move(node));
+  }
+  s.end = w.end;
+  s.records.append(raw);
+  s.records.push_back('\n');
+  hold(raw.size() + 1);
+  return {};
+}
+
+void WindowEngine::close_session(uint64_t id) {
+  auto it = sessions_.find(id);
+  Session& s = it->second;
+  std::string tags = time_tags(s.start, s.end);
+  std::string_view rest = s.records;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    emit(rest.substr(0, nl), tags);
+    rest.remove_prefix(nl + 1);
+  }
+  emit_close(tags, s.key);
+  buffered_ -= s.records.size();
+  session_due_.erase({s.end, id});
+  auto kit = sessions_of_key_.find(s.key);
+  std::vector<uint64_t>& ids = kit->second;
+  ids.erase(std::find(ids.begin(), ids.end(), id));
+  if (ids.empty()) sessions_of_key_.erase(kit);
+  sessions_.erase(it);
+}
+
+// ---- count windows ----
+
+void WindowEngine::add_count(std::string_view raw, std::string_view key) {
+  size_t idx;
+  if (count_keys_.size() == 1 && count_keys_[0].key == key) {
+    idx = 0;
+  } else {
+    auto it = count_index_.find(key);
+    if (it == count_index_.end()) {
+      it = count_index_.emplace(std::string(key), count_keys_.size()).first;
+      count_keys_.push_back({std::string(key), 0, {}});
+    }
+    idx = it->second;
+  }
+  CountKey& k = count_keys_[idx];
+  const int64_t size = o_.spec.size, slide = o_.spec.every;
+  ++k.n;
+  if (slide == size) {  // tumbling: write at once, no buffering
+    int64_t w = count_windows(k.n, size, slide).first;
+    scratch_.assign("\"window\":");
+    append_int(scratch_, w);
+    emit(raw, scratch_);
+    if (int64_t c = count_window_closing(k.n, slide)) close_count(k, c);
+    return;
+  }
+  k.last.emplace_back(raw);
+  hold(raw.size());
+  if (k.last.size() > size_t(size)) {
+    buffered_ -= k.last.front().size();
+    k.last.pop_front();
+  }
+  if (int64_t c = count_window_closing(k.n, slide)) close_count(k, c);
+}
+
+void WindowEngine::close_count(CountKey& k, int64_t window) {
+  std::string tags = "\"window\":";
+  append_int(tags, window);
+  const int64_t size = o_.spec.size, slide = o_.spec.every;
+  if (slide != size) {
+    // Window `window` holds records window*slide - size + 1 .. window*slide;
+    // the buffer holds the last ones up to record n.
+    int64_t first_held = int64_t(k.n) - int64_t(k.last.size()) + 1;
+    int64_t first_wanted = window * slide - size + 1;
+    size_t skip = size_t(std::max<int64_t>(0, first_wanted - first_held));
+    for (size_t i = skip; i < k.last.size(); ++i) emit(k.last[i], tags);
+  }
+  emit_close(tags, k.key);
+}
+
+// ---- output ----
+
+void WindowEngine::emit(std::string_view raw, std::string_view tags) {
+  std::string& b = out_.buf();
+  append_members_to_object(b, raw, tags);
+  b.push_back('\n');
+  out_.end_record();
+}
+
+// The common case in two appends: an object that ends in "...member}" (no
+// white space before its last brace, not empty); anything else as above.
+void WindowEngine::emit(std::string_view raw, const Open& w) {
+  const size_t n = raw.size();
+  if (n < 2 || raw[n - 1] != '}') return emit(raw, w.tags);
+  const char before = raw[n - 2];
+  if (before == '{' || before == ' ' || before == '\t' || before == '\r' || before == '\n') return emit(raw, w.tags);
+  std::string& b = out_.buf();
+  b.append(raw.data(), n - 1);
+  b.append(w.suffix);
+  out_.end_record();
+}
+
+void WindowEngine::emit_close(std::string_view tags, std::string_view key) {
+  if (!o_.control) return;
+  std::string& b = out_.buf();
+  b.append("{\"_control\":\"close\",");
+  b.append(tags);
+  if (!key.empty()) {
+    b.push_back(',');
+    b.append(key);
+  }
+  b.append("}\n");
+  out_.end_record();
+}
+
+std::string WindowEngine::time_tags(int64_t start, int64_t end) const {
+  std::string t = "\"window_start\":";
+  append_time_value(t, start, o_.time_output);
+  t.append(",\"window_end\":");
+  append_time_value(t, end, o_.time_output);
+  return t;
+}
+
+std::string WindowEngine::late_reason(int64_t t, const TimeWindow& w) const {
+  std::string r = "late: time " + format_rfc3339(t) + " is in window [" + format_rfc3339(w.start) + ", " +
+                  format_rfc3339(w.end) + "), closed at stream time " + format_rfc3339(now_);
+  if (grace_ > 0) r += " (grace " + format_duration(grace_) + ")";
+  return r;
+}
+
+void WindowEngine::hold(uint64_t bytes) {
+  buffered_ += bytes;
+  if (buffered_ > o_.max_buffer)
+    throw Fatal("records held in open windows exceed --max-buffer (" + std::to_string(o_.max_buffer) +
+                " bytes); raise --max-buffer or use a shorter --session gap or smaller --count");
+}
+
+}  // namespace su

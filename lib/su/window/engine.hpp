@@ -1,0 +1,121 @@
+// The windowing engine of stream-window: keeps the open windows per key,
+// writes each record with its window tags appended to its raw bytes, tracks
+// the stream's time (event time: the latest record time, moved on by the tool
+// when input is idle; processing time: the wall clock) and writes a close
+// record after the last record of each window.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "su/core/buffer.hpp"
+#include "su/core/json_write.hpp"
+#include "su/time/timeparse.hpp"
+#include "su/window/window.hpp"
+
+namespace su {
+
+struct WindowOptions {
+  WindowSpec spec;
+  int64_t grace = 0;                     // ns: a window closes at stream time >= end + grace
+  TimeOutput time_output = TimeOutput::Iso;
+  bool control = true;                   // write close records
+  uint64_t max_buffer = uint64_t(1) << 30;  // bytes of records held (sessions, sliding count windows)
+};
+
+class WindowEngine {
+ public:
+  WindowEngine(WindowOptions o, RecordBuffer& out);
+
+  // A data record: `raw` is its JSON object text (ending in '}'), `time` its
+  // time (ignored by count windows), `key` the --by members as JSON text
+  // (`"sensor":"s1"`, empty without --by; sessions and count windows are kept
+  // per key, tumbling and hopping windows are the same for every key).
+  // Returns empty, or the reason to reject it ("late: ..."). Throws
+  // su::Fatal when --max-buffer is exceeded.
+  std::string add(std::string_view raw, int64_t time, std::string_view key);
+  // The stream's time moves on to t (idle input, wall clock): closes what is due.
+  void advance(int64_t t);
+  // Closes every open window (end of input, a stop signal).
+  void close_all();
+  // The stream time at which the next window closes (its end + grace).
+  std::optional<int64_t> next_close() const;
+  // The stream time at which the last open window closes (idle input: every
+  // open window is taken as complete).
+  std::optional<int64_t> last_close() const;
+  bool started() const { return started_; }
+  int64_t now() const { return now_; }
+  uint64_t buffered_bytes() const { return buffered_; }
+
+ private:
+  struct Open {  // a tumbling or hopping window
+    int64_t end = 0;
+    std::string tags;    // "window_start":...,"window_end":...
+    std::string suffix;  // ,TAGS}\n: what a record ending in a member gets
+  };
+  // Hash and equality that look up std::string keys by std::string_view.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  template <class V>
+  using KeyMap = std::unordered_map<std::string, V, KeyHash, std::equal_to<>>;
+  struct Session {
+    int64_t start = 0, end = 0;
+    std::string key;
+    std::string records;  // raw records, each followed by '\n'
+  };
+  struct CountKey {
+    std::string key;
+    uint64_t n = 0;
+    std::deque<std::string> last;  // sliding windows: the last `size` records
+  };
+
+  bool closed(int64_t end) const { return started_ && end <= now_ - grace_; }
+  void move_time(int64_t t);
+  void close_due();
+  std::string add_time_window(std::string_view raw, int64_t t);
+  std::string add_session(std::string_view raw, int64_t t, std::string_view key);
+  void add_count(std::string_view raw, std::string_view key);
+  Open& open_window(const TimeWindow& w);
+  void close_time_window(std::map<int64_t, Open>::iterator it);
+  void close_session(uint64_t id);
+  void close_count(CountKey& k, int64_t window);
+  void emit(std::string_view raw, std::string_view tags);
+  void emit(std::string_view raw, const Open& w);
+  void emit_close(std::string_view tags, std::string_view key);
+  std::string time_tags(int64_t start, int64_t end) const;
+  std::string late_reason(int64_t t, const TimeWindow& w) const;
+  void hold(uint64_t bytes);
+
+  WindowOptions o_;
+  RecordBuffer& out_;
+  int64_t grace_;
+  bool started_ = false;
+  int64_t now_ = INT64_MIN;
+  uint64_t buffered_ = 0;
+
+  std::map<int64_t, Open> open_;  // tumbling/hopping, by start (= by end)
+  int64_t last_start_ = INT64_MIN;
+  Open* last_ = nullptr;
+  std::vector<TimeWindow> hops_;
+
+  std::unordered_map<uint64_t, Session> sessions_;  // by id
+  KeyMap<std::vector<uint64_t>> sessions_of_key_;
+  std::set<std::pair<int64_t, uint64_t>> session_due_;  // (end, id), soonest first
+  uint64_t next_session_ = 0;
+  std::vector<TimeWindow> joinable_;
+  std::vector<size_t> merged_;
+
+  std::vector<CountKey> count_keys_;  // in order of first record
+  KeyMap<size_t> count_index_;
+  std::string scratch_;
+};
+
+}  // namespace su
