@@ -68,7 +68,7 @@ void Diagnostics::reject(std::string_view source, uint64_t line, std::string_vie
 
 bool Diagnostics::skip_blank_or_too_long(const Line& line) {
   if (line.too_long) {
-    reject(line, "line longer than --max-line (" + max_line_ + ")");
+    reject(line, too_long_reason());
     return true;
   }
   return is_blank(line.text);

@@ -57,6 +57,8 @@ class Diagnostics {
   // What every tool does first with a line: a blank one is skipped, an
   // over-long one rejected. True when the line was one of those (done with).
   bool skip_blank_or_too_long(const Line& line);
+  // The reject reason of a line longer than --max-line.
+  std::string too_long_reason() const { return "line longer than --max-line (" + max_line_ + ")"; }
   const std::string& tool() const { return tool_; }
 
  private:

@@ -13,6 +13,7 @@
 
 using su::Value;
 using namespace su::agg;
+using su::FieldReader;
 
 namespace {
 // Runs one SPEC over values and returns the JSON result.

@@ -5,17 +5,18 @@
 #include <string>
 
 #include "su/input.hpp"
+#include "su/json/control.hpp"
 #include "su/json/json.hpp"
 
 TEST_CASE("is_control_line: first member _control, white space allowed") {
-  CHECK(su::is_control_line("{\"_control\":\"flush\"}"));
-  CHECK(su::is_control_line("  {  \"_control\" : 1}"));
-  CHECK(su::is_control_line("\t{\r\n\"_control\":{}}"));
-  CHECK_FALSE(su::is_control_line("{\"a\":1,\"_control\":1}"));
-  CHECK_FALSE(su::is_control_line("{\"_controller\":1}"));
-  CHECK_FALSE(su::is_control_line("[\"_control\"]"));
-  CHECK_FALSE(su::is_control_line(""));
-  CHECK_FALSE(su::is_control_line("{"));
+  CHECK(su::control::is_control_line("{\"_control\":\"flush\"}"));
+  CHECK(su::control::is_control_line("  {  \"_control\" : 1}"));
+  CHECK(su::control::is_control_line("\t{\r\n\"_control\":{}}"));
+  CHECK_FALSE(su::control::is_control_line("{\"a\":1,\"_control\":1}"));
+  CHECK_FALSE(su::control::is_control_line("{\"_controller\":1}"));
+  CHECK_FALSE(su::control::is_control_line("[\"_control\"]"));
+  CHECK_FALSE(su::control::is_control_line(""));
+  CHECK_FALSE(su::control::is_control_line("{"));
 }
 
 TEST_CASE("JsonLineParser::parse: objects pass, other documents are rejected") {

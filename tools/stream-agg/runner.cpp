@@ -8,10 +8,8 @@
 #include <optional>
 
 #include "su/agg/group.hpp"
-#include "su/json/field_reader.hpp"
 #include "su/core/error.hpp"
-#include "su/json/json.hpp"
-#include "su/json/block.hpp"
+#include "su/record_loop.hpp"
 #include "su/core/units.hpp"
 
 namespace stream_agg {
@@ -24,148 +22,6 @@ bool exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
 }
-
-// Wires the field reader to the group table: which wanted field feeds each key
-// part and each column.
-class Aggregator {
- public:
-  Aggregator(const Options& o, su::Output& out, su::Diagnostics& diag)
-      : o_(o), out_(out), diag_(diag), control_(o.common.control_enabled()),
-        table_(key_fields(o), o.specs, o.approx), reader_(wanted()) {
-    for (size_t i = 0; i < reader_.size(); ++i)
-      if (std::find(column_slot_.begin(), column_slot_.end(), i) == column_slot_.end()) reader_.set_key_only(i);
-  }
-
-  // One line on its own: live input, or a line the block path could not
-  // vouch for (two objects on it, an object cut short). Only the wanted
-  // fields are read, so the whole line is checked first.
-  void line(const su::Line& l) {
-    if (diag_.skip_blank_or_too_long(l)) return;
-    std::string err = validator_.validate(l.text);
-    if (!err.empty()) return diag_.reject(l, err);
-    if (su::is_control_line(l.text)) return control(l);
-    err = reader_.read(l);
-    if (!err.empty()) return diag_.reject(l, err);
-    add();
-  }
-
-  // Every line of a block, in order: one simdjson stage 1 for the block; the
-  // lines it cannot vouch for go through line(), with exact line numbers.
-  void block(const su::Block& b) {
-    if (b.lines > 1 && !b.too_long) {
-      blocks_.start(b);
-      for (bool more = blocks_.next(); more;) {
-        const su::Line l = blocks_.line();
-        const bool is_control = su::is_control_line(l.text);
-        if (!is_control) {
-          if (!reader_.read(blocks_.doc()).empty()) {
-            blocks_.stop_here();  // line() rejects it, with its own message
-            break;
-          }
-          reader_.own(l.text);  // the next document may reuse the string buffer
-        }
-        more = blocks_.next();
-        if (!blocks_.previous_ok()) break;
-        if (is_control) control(l);
-        else add();
-      }
-      su::for_each_line(blocks_.rest(), [this](const su::Line& l) { line(l); });
-      return;
-    }
-    su::for_each_line(b, [this](const su::Line& l) { line(l); });
-  }
-
-  // Adds the record just read to its group.
-  void add() {
-    key_.clear();
-    const size_t tags = window_tags().size();
-    for (size_t i = 0; i < key_slot_.size(); ++i) {
-      if (i) key_.push_back('\n');
-      size_t s = key_slot_[i];
-      if (reader_.present(s)) key_.append(reader_.text(s));
-      else if (i >= tags) key_.append("null");  // a missing --by field groups as null
-    }
-    std::byte* block = table_.group(key_);
-    for (size_t c = 0; c < column_slot_.size(); ++c)
-      table_.add(block, c, column_slot_[c] == kNone ? missing_ : reader_.value(column_slot_[c]));
-  }
-
-  void snapshot() {
-    table_.write_all(out_);
-    out_.flush();
-  }
-  void finish() { table_.close_all(out_); }
-
-  // The stderr summary of values skipped by type: one line per field (and
-  // count), naming the functions that skipped them.
-  void report_skipped() {
-    std::vector<std::pair<std::string, std::string>> lines;  // "FIELD: N values", functions
-    for (const auto& c : table_.columns()) {
-      if (!c.fn->skipped()) continue;
-      std::string head = c.spec.field + ": " + std::to_string(c.fn->skipped()) +
-                         (c.fn->skipped() == 1 ? " value" : " values") + " of the wrong type skipped by ";
-      auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.first == head; });
-      if (it == lines.end()) lines.emplace_back(head, c.spec.func);
-      else it->second += ", " + c.spec.func;
-    }
-    for (const auto& [head, funcs] : lines) diag_.warn(head + funcs);
-  }
-
- private:
-  static std::vector<std::string> key_fields(const Options& o) {
-    std::vector<std::string> k = window_tags();
-    k.insert(k.end(), o.by.begin(), o.by.end());
-    return k;
-  }
-
-  // The distinct fields to read, and where each key part and column finds its value.
-  std::vector<std::string> wanted() {
-    std::vector<std::string> names;
-    auto slot = [&](const std::string& f) {
-      auto it = std::find(names.begin(), names.end(), f);
-      if (it != names.end()) return size_t(it - names.begin());
-      names.push_back(f);
-      return names.size() - 1;
-    };
-    for (const auto& k : key_fields(o_)) key_slot_.push_back(slot(k));
-    for (const auto& s : o_.specs) column_slot_.push_back(s.field.empty() ? kNone : slot(s.field));
-    return names;
-  }
-
-  // close: emit and free the groups it names, then forward it. Any other
-  // control record is passed through.
-  void control(const su::Line& l) {
-    std::string err = reader_.members(l, members_);
-    if (!err.empty()) return diag_.reject(l, err);
-    if (!members_.empty() && members_[0].second == "\"close\"") {
-      const auto& keys = table_.key_fields();
-      std::vector<std::optional<std::string>> want(keys.size());
-      for (size_t m = 1; m < members_.size(); ++m) {
-        auto it = std::find(keys.begin(), keys.end(), members_[m].first);
-        if (it != keys.end()) want[size_t(it - keys.begin())] = members_[m].second;
-      }
-      table_.close_matching(want, out_);
-    }
-    if (control_) {
-      out_.write(l.text);
-      out_.put('\n');
-    }
-    out_.flush();  // a closed window's results go out at once
-  }
-
-  const Options& o_;
-  su::Output& out_;
-  su::Diagnostics& diag_;
-  bool control_;
-  su::agg::GroupTable table_;
-  std::vector<size_t> key_slot_, column_slot_;
-  su::agg::FieldReader reader_;
-  su::JsonBlockReader blocks_;
-  su::JsonLineParser validator_;
-  std::string key_;
-  su::Value missing_;
-  std::vector<std::pair<std::string, std::string>> members_;
-};
 
 // --every: a snapshot each period of wall-clock time, also while input is idle.
 class Ticker {
@@ -192,6 +48,126 @@ class Ticker {
   Clock::time_point next_, now_;
 };
 
+// Wires the field reader to the group table: which wanted field feeds each key
+// part and each column.
+class Aggregator : public su::RecordHandler {
+ public:
+  Aggregator(const Options& o, su::Output& out, su::Diagnostics& diag)
+      : o_(o), out_(out), diag_(diag), table_(key_fields(o), o.specs, o.approx), reader_(wanted()),
+        ticker_(o.every_ns) {
+    for (size_t i = 0; i < reader_.size(); ++i)
+      if (std::find(column_slot_.begin(), column_slot_.end(), i) == column_slot_.end()) reader_.set_key_only(i);
+  }
+
+  std::string read(const su::Line& l, simdjson::ondemand::document& doc) override {
+    std::string err = reader_.read(doc);
+    if (err.empty()) reader_.own(l.text);  // the next document may reuse the string buffer
+    return err;
+  }
+
+  std::string apply(const su::Line&) override {
+    add();
+    return {};
+  }
+
+  // --every: a snapshot each period of wall-clock time, also while input is idle.
+  int timeout_ms() override {
+    if (ticker_.due()) {
+      table_.write_all(out_);
+      out_.flush();
+    }
+    return ticker_.timeout_ms();
+  }
+
+  // End of input or a stop signal: every group still open is emitted.
+  void finish(bool) override {
+    table_.close_all(out_);
+    out_.flush();
+    report_skipped();
+  }
+
+  // A fatal error or --strict: what was read before it is not lost.
+  void abort() noexcept override {
+    try {
+      table_.close_all(out_);
+    } catch (...) {
+    }
+  }
+
+  // close: emit and free the groups it names (then the loop forwards it).
+  void control(const su::Line&, const su::control::Record& c) override {
+    if (c.kind != su::control::Kind::Close) return;
+    const auto& keys = table_.key_fields();
+    std::vector<std::optional<std::string>> want(keys.size());
+    for (const auto& [name, value] : c.members) {
+      auto it = std::find(keys.begin(), keys.end(), name);
+      if (it != keys.end()) want[size_t(it - keys.begin())] = value;
+    }
+    table_.close_matching(want, out_);
+  }
+
+  // Adds the record just read to its group.
+  void add() {
+    key_.clear();
+    const size_t tags = su::control::window_tags().size();
+    for (size_t i = 0; i < key_slot_.size(); ++i) {
+      if (i) key_.push_back('\n');
+      size_t s = key_slot_[i];
+      if (reader_.present(s)) key_.append(reader_.text(s));
+      else if (i >= tags) key_.append("null");  // a missing --by field groups as null
+    }
+    std::byte* block = table_.group(key_);
+    for (size_t c = 0; c < column_slot_.size(); ++c)
+      table_.add(block, c, column_slot_[c] == kNone ? missing_ : reader_.value(column_slot_[c]));
+  }
+
+  // The stderr summary of values skipped by type: one line per field (and
+  // count), naming the functions that skipped them.
+  void report_skipped() {
+    std::vector<std::pair<std::string, std::string>> lines;  // "FIELD: N values", functions
+    for (const auto& c : table_.columns()) {
+      if (!c.fn->skipped()) continue;
+      std::string head = c.spec.field + ": " + std::to_string(c.fn->skipped()) +
+                         (c.fn->skipped() == 1 ? " value" : " values") + " of the wrong type skipped by ";
+      auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.first == head; });
+      if (it == lines.end()) lines.emplace_back(head, c.spec.func);
+      else it->second += ", " + c.spec.func;
+    }
+    for (const auto& [head, funcs] : lines) diag_.warn(head + funcs);
+  }
+
+ private:
+  static std::vector<std::string> key_fields(const Options& o) {
+    std::vector<std::string> k = su::control::window_tags();
+    k.insert(k.end(), o.by.begin(), o.by.end());
+    return k;
+  }
+
+  // The distinct fields to read, and where each key part and column finds its value.
+  std::vector<std::string> wanted() {
+    std::vector<std::string> names;
+    auto slot = [&](const std::string& f) {
+      auto it = std::find(names.begin(), names.end(), f);
+      if (it != names.end()) return size_t(it - names.begin());
+      names.push_back(f);
+      return names.size() - 1;
+    };
+    for (const auto& k : key_fields(o_)) key_slot_.push_back(slot(k));
+    for (const auto& s : o_.specs) column_slot_.push_back(s.field.empty() ? kNone : slot(s.field));
+    return names;
+  }
+
+  const Options& o_;
+  su::Output& out_;
+  su::Diagnostics& diag_;
+  su::agg::GroupTable table_;
+  std::vector<size_t> key_slot_, column_slot_;
+  su::FieldReader reader_;
+  Ticker ticker_;
+  std::string key_;
+  su::Value missing_;
+};
+
 }  // namespace
 
 void resolve_arguments(Options& o) {
@@ -216,7 +192,7 @@ void resolve_arguments(Options& o) {
   if (o.specs.empty()) throw su::UsageError("no aggregate given (e.g. count, mean:FIELD)");
   o.common.inputs = files;
   std::vector<std::string> names;
-  for (const auto& t : window_tags()) names.push_back(t);
+  for (const auto& t : su::control::window_tags()) names.push_back(t);
   std::vector<std::string> by;
   for (const auto& b : o.by) {
     if (b.empty()) throw su::UsageError("--by: empty field name");
@@ -240,31 +216,10 @@ int run(Options& o) {
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-agg", o.common);
-  su::flush_before_block(in, out, diag);
   Aggregator agg(o, out, diag);
-  Ticker ticker(o.every_ns);
-  su::Block block;
-  try {
-    for (;;) {
-      if (ticker.due()) agg.snapshot();
-      su::ReadStatus st = in.next_block(block, ticker.timeout_ms());
-      if (st == su::ReadStatus::Line) agg.block(block);
-      else if (st != su::ReadStatus::Timeout) break;  // end of input, or a stop signal
-    }
-  } catch (const su::Fatal&) {
-    agg.finish();  // what was read before the error is not lost
-    out.flush();
-    throw;
-  } catch (const su::StrictStop&) {
-    agg.finish();
-    out.flush();
-    throw;
-  }
-  agg.finish();
-  out.flush();
-  agg.report_skipped();
-  diag.finish();
-  return diag.exit_status();
+  su::LoopOptions lo;
+  lo.forward_control = o.common.control_enabled();
+  return su::RecordLoop(in, out, diag, agg, lo).run();
 }
 
 }  // namespace stream_agg

@@ -21,12 +21,6 @@ struct Options {
   int64_t every_ns = 0;
 };
 
-// The window tags that join every group key when a record has them.
-inline const std::vector<std::string>& window_tags() {
-  static const std::vector<std::string> tags = {"window_start", "window_end", "window"};
-  return tags;
-}
-
 // Splits args into SPECs and files, checks --by and the output names.
 // Throws su::UsageError.
 void resolve_arguments(Options& o);

@@ -46,24 +46,30 @@ int run(Options& o) {
   su::Diagnostics diag("stream-parse", o.common);
   su::flush_before_block(in, out, diag);
   Parser parser(o, out, diag);
-  bool chosen = false;
+  su::Line first;  // with --format auto: the first non-blank line decides
+  bool have_first = false;
   if (o.format != "auto") {
     parser.set_format(o.format, in);
-    chosen = true;
+  } else {
+    while (!have_first && in.next(first) == su::ReadStatus::Line) have_first = !su::is_blank(first.text);
+    if (!have_first) {
+      out.flush();
+      diag.finish();
+      return diag.exit_status();
+    }
+    parser.set_format(su::parse::sniff(first.text), in);
   }
+  if (parser.ndjson()) {
+    su::LoopOptions lo;
+    lo.forward_control = false;  // the parser writes control records, compacted
+    lo.validate_blocks = true;   // records are copied on: every byte checked
+    su::RecordLoop loop(in, out, diag, parser, lo);
+    if (have_first) loop.line(first);
+    return loop.run();
+  }
+  if (have_first) parser.line(first);
   su::Line line;
-  while (!chosen && in.next(line) == su::ReadStatus::Line) {
-    if (su::is_blank(line.text)) continue;
-    parser.set_format(su::parse::sniff(line.text), in);
-    chosen = true;
-    parser.line(line);
-  }
-  if (chosen && parser.block_mode()) {
-    su::Block block;
-    while (in.next_block(block) == su::ReadStatus::Line) parser.block(block);
-  } else if (chosen) {
-    while (in.next(line) == su::ReadStatus::Line) parser.line(line);
-  }
+  while (in.next(line) == su::ReadStatus::Line) parser.line(line);
   out.flush();
   diag.finish();
   return diag.exit_status();

@@ -47,16 +47,11 @@ void Parser::set_format(const std::string& name, su::InputReader& in) {
   }
 }
 
-void Parser::block(const su::Block& b) {
-  if (b.lines > 1 && fast_block(b)) return;
-  su::for_each_line(b, [this](const su::Line& l) { line(l); });
-}
-
 void Parser::line(const su::Line& l) {
   if (diag_.skip_blank_or_too_long(l)) return;
   std::string reason;
   switch (kind_) {
-    case Kind::Ndjson: reason = ndjson(l); break;
+    case Kind::Ndjson: break;  // the record loop's
     case Kind::Csv: reason = csv(l); break;
     case Kind::Line:
       reason = line_format_->parse(l.text, fields_);
@@ -81,20 +76,9 @@ su::FieldRules Parser::rules(const Options& o) {
   return r;
 }
 
-bool Parser::fast_block(const su::Block& b) {
+bool Parser::take_block(const su::Block& b) {
+  if (selecting()) return false;
   std::string_view t = b.text;
-  simdjson::dom::document_stream stream;
-  size_t batch = std::max<size_t>(t.size(), size_t(1) << 20);
-  if (stream_parser_.parse_many(t.data(), t.size(), batch).get(stream)) return false;
-  uint64_t docs = 0;
-  for (auto it = stream.begin(); it != stream.end(); ++it) {
-    simdjson::dom::element el;
-    simdjson::dom::object obj;
-    if ((*it).get(el) || el.get_object().get(obj)) return false;
-    if (obj.begin() != obj.end() && obj.begin().key() == "_control") return false;  // control records: per line
-    ++docs;
-  }
-  if (docs != b.lines || stream.truncated_bytes() != 0) return false;  // blank lines, or two objects on a line
   std::string& out = out_.buf();
   auto has = [&t](char c) { return std::memchr(t.data(), c, t.size()) != nullptr; };  // SIMD in glibc
   if (!has(' ') && !has('\t') && !has('\r')) {
@@ -107,25 +91,27 @@ bool Parser::fast_block(const su::Block& b) {
   return true;
 }
 
-std::string Parser::ndjson(const su::Line& l) {
-  std::string err = json_.validate(l.text);
-  if (!err.empty()) return err;
-  if (su::is_control_line(l.text)) {
-    if (control_) minify(l.text);
-    return {};
-  }
-  if (o_.fields.empty() && o_.types.empty()) {
-    minify(l.text);
-    return {};
-  }
+void Parser::control(const su::Line& l, const su::control::Record&) {
+  if (!control_) return;
+  minify(l.text);
+  out_.end_record();
+}
+
+std::string Parser::apply(const su::Line& l) {
+  std::string reason;
+  if (selecting()) reason = writer_.write(out_.buf(), fields_);
+  else minify(l.text);
+  if (reason.empty()) out_.end_record();
+  return reason;
+}
+
+std::string Parser::read(const su::Line&, simdjson::ondemand::document& doc) {
+  if (!selecting()) return {};
   // Selecting or typing fields: walk the (valid) object with On-Demand, so
   // that numbers and nested values keep their text as written (compacted),
   // as they do when the whole line is copied.
   fields_.clear();
   strings_.clear();
-  simdjson::ondemand::document doc;
-  err = json_.parse(l, doc);
-  if (!err.empty()) return err;
   simdjson::ondemand::object o;
   if (doc.get_object().get(o)) return "not a JSON object";
   for (auto member : o) {
@@ -164,7 +150,7 @@ std::string Parser::ndjson(const su::Line& l) {
     }
     fields_.push_back(f);
   }
-  return writer_.write(out_.buf(), fields_);
+  return {};
 }
 
 void Parser::minify(std::string_view text) {

@@ -14,6 +14,7 @@
 #include "su/core/error.hpp"
 #include "su/input.hpp"
 #include "su/json/json.hpp"
+#include "su/record_loop.hpp"
 #include "su/formats/line_format.hpp"
 #include "su/tool.hpp"
 
@@ -36,29 +37,30 @@ char delimiter_char(const std::string& d, char fallback);
 // The format the first non-blank line looks like.
 std::string sniff(std::string_view line);
 
-class Parser {
+// NDJSON goes through the shared record loop (this class is its handler);
+// CSV, TSV and the line formats are read line by line (line()).
+class Parser : public su::RecordHandler {
  public:
   Parser(const Options& o, su::Output& out, su::Diagnostics& diag)
       : o_(o), out_(out), diag_(diag), writer_(rules(o)), control_(o.common.control_enabled()) {}
 
   void set_format(const std::string& name, su::InputReader& in);
 
-  // NDJSON with nothing to select or convert: validate a whole block of lines
-  // with one parse_many pass and copy it out when it is already compact.
-  bool block_mode() const { return kind_ == Kind::Ndjson && o_.fields.empty() && o_.types.empty(); }
+  bool ndjson() const { return kind_ == Kind::Ndjson; }
 
-  void block(const su::Block& b);
-
+  // A CSV record or a line of a line format.
   void line(const su::Line& l);
+
+  // NDJSON (su::RecordHandler): a whole validated block is copied out when
+  // nothing is selected or converted; else each record's fields are read.
+  bool take_block(const su::Block& b) override;
+  std::string read(const su::Line& l, simdjson::ondemand::document& doc) override;
+  std::string apply(const su::Line& l) override;
+  void control(const su::Line& l, const su::control::Record&) override;
 
  private:
   static su::FieldRules rules(const Options& o);
-  // True when the block was valid NDJSON objects, one per line, and was
-  // written out; false to fall back to line-by-line handling.
-  bool fast_block(const su::Block& b);
-
-
-  std::string ndjson(const su::Line& l);
+  bool selecting() const { return !o_.fields.empty() || !o_.types.empty(); }
 
   void minify(std::string_view text);
 
@@ -81,8 +83,6 @@ class Parser {
   std::vector<su::ParsedField> fields_;
   std::deque<std::string> strings_;  // stable: fields_ hold views into these
   std::unique_ptr<su::LineFormat> line_format_;
-  su::JsonLineParser json_;
-  simdjson::dom::parser stream_parser_;
 };
 
 }  // namespace su::parse

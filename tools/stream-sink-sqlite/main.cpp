@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <climits>
 #include <cstdlib>
 #include <string>
@@ -13,7 +12,6 @@
 #include "sink.hpp"
 #include "sqlite_db.hpp"
 #include "su/core/error.hpp"
-#include "su/signals.hpp"
 #include "su/tool.hpp"
 #include "su/core/units.hpp"
 #include "table_writer.hpp"
@@ -29,10 +27,8 @@ struct Options {
   bool tee = false;
 };
 
-// While idle, wake up this often to notice a stop signal.
-constexpr int kPollMs = 500;
 // After SIGINT/SIGTERM, keep reading until upstream finishes, at most this long.
-constexpr auto kDrainTime = std::chrono::seconds(3);
+constexpr int kDrainMs = 3000;
 
 int busy_timeout_ms(const std::string& text) {
   int64_t ns = su::duration_arg("--busy-timeout", text);
@@ -56,36 +52,6 @@ void test_hooks(sink::Db& db) {
   db.exec("PRAGMA max_page_count=" + std::string(p));
 }
 
-// Reads lines until end of input. After a stop signal: until upstream
-// finishes or kDrainTime has passed; a second signal stops at once.
-// Returns true when the input was read to its end.
-bool pump(su::InputReader& in, sink::Sink& sink) {
-  using clock = std::chrono::steady_clock;
-  clock::time_point deadline{};
-  bool stopping = false;
-  su::Block block;
-  for (;;) {
-    int timeout = kPollMs;
-    if (su::stop_requested()) {
-      if (su::stop_count() >= 2) return false;
-      auto now = clock::now();
-      if (!stopping) {
-        stopping = true;
-        deadline = now + kDrainTime;
-      }
-      if (now >= deadline) return false;
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-      timeout = int(std::min<int64_t>(left, kPollMs));
-    }
-    switch (in.next_block(block, timeout)) {
-      case su::ReadStatus::Line: sink.block(block); break;
-      case su::ReadStatus::Eof: return !stopping;
-      case su::ReadStatus::Timeout:
-      case su::ReadStatus::Interrupted: break;
-    }
-  }
-}
-
 int run(Options& o) {
   check(o);
   su::InputReader in({}, o.common.max_line_bytes());
@@ -97,26 +63,11 @@ int run(Options& o) {
   sink::TableWriter writer(db, o.writer);
   // Parsing here, SQLite on a second thread, which alone writes and rejects.
   sink::Pipeline rows(writer, diag, o.common.strict && o.tee);
-  // CONTRACT 6: commit and flush before waiting for input.
-  in.on_before_block([&] {
-    rows.sync();
-    out.flush();
-  });
-  sink::SinkOptions so{o.tee, o.common.control_enabled(), o.common.max_line};
-  sink::Sink sink(so, rows, out);
-  try {
-    bool done = pump(in, sink);
-    rows.finish();
-    writer.finish(done);
-    out.flush();
-  } catch (...) {
-    rows.stop();       // the SQLite thread writes what it was given, and ends
-    writer.salvage();  // CONTRACT 6: what was processed before an error stays
-    diag.flush();
-    throw;
-  }
-  diag.finish();
-  return diag.exit_status();
+  sink::Sink handler(o.tee, rows, writer, out);
+  su::LoopOptions lo;
+  lo.forward_control = o.tee && o.common.control_enabled();
+  lo.drain_after_stop_ms = kDrainMs;
+  return su::RecordLoop(in, out, diag, handler, lo).run();
 }
 
 }  // namespace

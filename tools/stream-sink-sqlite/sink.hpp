@@ -1,51 +1,59 @@
-// The sink's input handling: a data record goes to the table, a close record
-// commits the transaction, --tee copies the line to stdout, and anything else
-// is rejected (CONTRACT 3, 5). Blocks of lines are parsed in one simdjson pass.
+// The sink's record callbacks for the shared record loop (su::RecordLoop):
+// a data record's fields go to the table, a close record commits the
+// transaction, --tee copies lines to stdout; rows, rejects and commits go
+// to the SQLite thread (pipeline.hpp) in line order (CONTRACT 3, 5).
 #pragma once
 #include <string>
 #include <vector>
 
-#include "su/json/json.hpp"
-#include "su/output.hpp"
-#include "su/tool.hpp"
 #include "pipeline.hpp"
+#include "su/output.hpp"
+#include "su/record_loop.hpp"
 #include "table_writer.hpp"
 
 namespace sink {
 
-struct SinkOptions {
-  bool tee = false;        // copy each input line to stdout
-  bool tee_control = true; // ... control records included (--control)
-  std::string max_line;    // for the reject message
-};
-
-class Sink {
+class Sink : public su::RecordHandler {
  public:
-  // Rows, rejects and commits go to `rows` (copied), in line order.
-  Sink(const SinkOptions& o, Pipeline& rows, su::Output& out);
-  // One line.
-  void line(const su::Line& l);
-  // The lines of a block.
-  void block(const su::Block& b);
+  // --tee: copy each data record's line to `out` (control records: the
+  // loop's forward_control).
+  Sink(bool tee, Pipeline& rows, TableWriter& writer, su::Output& out)
+      : tee_(tee), rows_(rows), writer_(writer), out_(out) {}
+
+  std::string read(const su::Line& line, simdjson::ondemand::document& doc) override;
+  std::string apply(const su::Line& line) override;
+  void control(const su::Line&, const su::control::Record& c) override;
+  bool reject(const su::Line& line, std::string_view reason) override {
+    rows_.reject(line, reason);
+    return true;
+  }
+  // While idle, wake up this often to notice a stop signal.
+  int timeout_ms() override { return 500; }
+  void after_block() override { rows_.end_block(); }
+  // CONTRACT 6: commit before waiting for input (the loop then flushes).
+  void before_block() override { rows_.sync(); }
+  // The rest goes to the SQLite thread, which ends; the last commit.
+  void finish(bool complete) override {
+    rows_.finish();
+    writer_.finish(complete);
+  }
+  // CONTRACT 6: what was processed before an error stays committed.
+  void abort() noexcept override {
+    rows_.stop();  // the SQLite thread writes what it was given, and ends
+    writer_.salvage();
+  }
 
  private:
-  // Parses a data record into fields_; returns "" or a reject reason.
-  std::string parse(const su::Line& l);
-  // The lines of b from the one at `at` on, with one iterate_many pass;
-  // returns the first line it did not handle (b.lines when all).
-  uint64_t fast_block(const su::Block& b);
-  void record(const su::Line& l);
-  void control(const su::Line& l);
-  void reject(const su::Line& l, std::string_view reason);
-  void tee(std::string_view text);
+  // Copies the texts of fields_ that point outside the line (unescaped into
+  // the parser's buffer, which the next document reuses).
+  void own(std::string_view line);
 
-  const SinkOptions& o_;
+  bool tee_;
   Pipeline& rows_;
+  TableWriter& writer_;
   su::Output& out_;
-  su::JsonLineParser json_;
-  simdjson::ondemand::parser many_;
-  simdjson::ondemand::document doc_;
   std::vector<Field> fields_;
+  std::string owned_;
 };
 
 }  // namespace sink

@@ -1,74 +1,94 @@
-// Line and block handling of stream-window (see handler.hpp).
+// stream-window's record callbacks (see handler.hpp).
 #include "handler.hpp"
 
 #include <time.h>
 
-#include "su/json/json.hpp"
+#include <algorithm>
+
+#include "su/core/json_write.hpp"
 
 namespace window_tool {
 namespace {
-// su::is_control_line, answered at once for the usual `{"name"` start.
-bool is_control(std::string_view t) {
-  if (t.size() > 2 && t[0] == '{' && t[1] == '"' && t[2] != '_') return false;
-  return su::is_control_line(t);
-}
-}  // namespace
-
-int64_t Handler::record_time() const {
-  if (!c_.processing_time) return 0;
+int64_t clock_ns(clockid_t id) {
   timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
+  clock_gettime(id, &ts);
   return int64_t(ts.tv_sec) * su::kNsPerSec + ts.tv_nsec;
 }
 
-void Handler::pass_through(std::string_view text) {
-  if (!c_.control) return;
-  c_.out.write(text);
-  c_.out.put('\n');
-  c_.out.end_record();
+// The fields to read: the time field (when there is one), then the --by
+// fields, each once.
+std::vector<std::string> wanted(const std::string& time_field, const std::vector<std::string>& by) {
+  std::vector<std::string> names;
+  if (!time_field.empty()) names.push_back(time_field);
+  for (const auto& b : by)
+    if (std::find(names.begin(), names.end(), b) == names.end()) names.push_back(b);
+  return names;
 }
+}  // namespace
 
-void Handler::line(const su::Line& line) {
-  if (c_.diag.skip_blank_or_too_long(line)) return;
-  // Lines reach this path one at a time (live input), or after the block path
-  // found something odd: two objects on a line, an object cut short. Only
-  // the time and --by fields are read below, so check the whole line here,
-  // as its raw bytes are passed on.
-  std::string reason = validator_.validate(line.text);
-  if (!reason.empty()) return c_.diag.reject(line, reason);
-  if (is_control(line.text)) return pass_through(line.text);  // not ours to act on
-  int64_t t = record_time();
-  reason = c_.reader.read(line, &t);
-  if (reason.empty()) reason = c_.engine.add(line.text, t, c_.reader.key());
-  if (!reason.empty()) c_.diag.reject(line, reason);
-}
-
-void Handler::block(const su::Block& b) {
-  if (b.lines > 1 && !b.too_long) {
-    // Each line's document is read first, and acted on only once the next
-    // document shows that the line held exactly one (JsonBlockReader).
-    blocks_.start(b);
-    for (bool more = blocks_.next(); more;) {
-      const su::Line l = blocks_.line();
-      const bool control = is_control(l.text);
-      int64_t t = record_time();
-      if (!control && !c_.reader.read(l, blocks_.doc(), &t).empty()) {
-        blocks_.stop_here();  // the per-line path rejects it, with its own message
-        break;
-      }
-      more = blocks_.next();
-      if (!blocks_.previous_ok()) break;
-      if (control) {
-        pass_through(l.text);
-        continue;
-      }
-      std::string reason = c_.engine.add(l.text, t, c_.reader.key());
-      if (!reason.empty()) c_.diag.reject(l, reason);
-    }
-    su::for_each_line(blocks_.rest(), [this](const su::Line& l) { line(l); });
-    return;
+Handler::Handler(std::string time_field, const std::vector<std::string>& by, su::TimeParser parser,
+                 su::WindowEngine& engine, int64_t idle_ns)
+    : time_field_(std::move(time_field)), parser_(std::move(parser)), engine_(engine),
+      progress_(time_field_.empty() && engine.uses_time(), idle_ns, engine), fields_(wanted(time_field_, by)) {
+  const auto names = wanted(time_field_, by);
+  for (const auto& b : by) {
+    key_slots_.push_back(size_t(std::find(names.begin(), names.end(), b) - names.begin()));
+    std::string p;
+    su::append_json_string(p, b);
+    p.push_back(':');
+    key_prefix_.push_back(std::move(p));
+    if (time_field_.empty() || key_slots_.back() != time_slot_) fields_.set_key_only(key_slots_.back());
   }
-  su::for_each_line(b, [this](const su::Line& l) { line(l); });
+}
+
+std::string Handler::read(const su::Line& line, simdjson::ondemand::document& doc) {
+  if (progress_.processing_time()) time_ = clock_ns(CLOCK_REALTIME);
+  if (time_field_.empty() && key_slots_.empty()) {
+    // Nothing to read, but the line must be an object.
+    simdjson::ondemand::json_type t;
+    if (auto e = doc.type().get(t)) return su::json_error_message(e);
+    return t == simdjson::ondemand::json_type::object ? std::string() : "not a JSON object";
+  }
+  std::string err = fields_.read(doc);
+  if (!err.empty()) return err;
+  fields_.own(line.text);  // the next document may reuse the string buffer
+  if (!time_field_.empty()) {
+    err = read_time();
+    if (!err.empty()) return err;
+  }
+  key_.clear();
+  for (size_t i = 0; i < key_slots_.size(); ++i) {
+    if (i) key_.push_back(',');
+    key_.append(key_prefix_[i]);
+    size_t s = key_slots_[i];
+    key_.append(fields_.present(s) ? fields_.text(s) : "null");  // a missing key field is a key of its own
+  }
+  return {};
+}
+
+std::string Handler::read_time() {
+  if (!fields_.present(time_slot_)) return "missing time field '" + time_field_ + "'";
+  const su::Value& v = fields_.value(time_slot_);
+  std::optional<int64_t> parsed;
+  switch (v.kind) {
+    case su::Value::Kind::String:
+      if ((parsed = parser_.parse(v.s))) break;
+      return "time field '" + time_field_ + "': cannot read \"" + std::string(v.s) + "\" as a time";
+    case su::Value::Kind::Int: parsed = parser_.parse(v.i); break;
+    case su::Value::Kind::Double: parsed = parser_.parse(v.d); break;
+    default: break;
+  }
+  if (!parsed)
+    return "time field '" + time_field_ + "': cannot read " + std::string(fields_.text(time_slot_)) + " as a time";
+  time_ = *parsed;
+  return {};
+}
+
+std::string Handler::apply(const su::Line& line) { return engine_.add(line.text, time_, key_); }
+
+int Handler::timeout_ms() {
+  if (!progress_.active()) return -1;
+  return progress_.tick(clock_ns(CLOCK_MONOTONIC), clock_ns(CLOCK_REALTIME));
 }
 
 }  // namespace window_tool

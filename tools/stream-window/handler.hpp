@@ -1,41 +1,43 @@
-// What stream-window does with its input lines: blank ones skipped, control
-// records passed through, records read (time, key) and given to the window
-// engine, bad ones rejected. Whole blocks go through one simdjson stage 1
-// (su::JsonBlockReader); what a block cannot do falls back to line by line.
+// What stream-window does with a record: reads its time (or takes the wall
+// clock) and its --by key, and gives it to the window engine; the shared
+// record loop (su::RecordLoop) does the rest. While input is idle, the
+// stream's time moves on (su::Progress).
 #pragma once
 #include <string>
+#include <vector>
 
-#include "record.hpp"
-#include "su/json/block.hpp"
-#include "su/output.hpp"
-#include "su/tool.hpp"
+#include "su/record_loop.hpp"
+#include "su/time/timeparse.hpp"
 #include "su/window/engine.hpp"
+#include "su/window/progress.hpp"
 
 namespace window_tool {
 
-class Handler {
+class Handler : public su::RecordHandler {
  public:
-  struct Context {
-    RecordReader& reader;
-    su::WindowEngine& engine;
-    su::Output& out;
-    su::Diagnostics& diag;
-    bool control;          // pass control records through
-    bool processing_time;  // a record's time is the wall clock when it is read
-  };
-  explicit Handler(Context c) : c_(std::move(c)) {}
+  // time_field empty: processing time (the wall clock when a record is read).
+  Handler(std::string time_field, const std::vector<std::string>& by, su::TimeParser parser,
+          su::WindowEngine& engine, int64_t idle_ns);
 
-  // Every line of the block, in order, with exact line numbers in rejects.
-  void block(const su::Block& b);
-  void line(const su::Line& l);
+  std::string read(const su::Line& line, simdjson::ondemand::document& doc) override;
+  std::string apply(const su::Line& line) override;
+  int timeout_ms() override;
+  void after_block() override { progress_.on_input(); }
+  void finish(bool) override { engine_.close_all(); }
 
  private:
-  void pass_through(std::string_view text);
-  int64_t record_time() const;
+  std::string read_time();
 
-  Context c_;
-  su::JsonBlockReader blocks_;
-  su::JsonLineParser validator_;  // the per-line path checks the whole line
+  std::string time_field_;
+  su::TimeParser parser_;
+  su::WindowEngine& engine_;
+  su::Progress progress_;
+  su::FieldReader fields_;
+  size_t time_slot_ = 0;
+  std::vector<size_t> key_slots_;
+  std::vector<std::string> key_prefix_;  // `"name":` for each --by field
+  int64_t time_ = 0;
+  std::string key_;
 };
 
 }  // namespace window_tool

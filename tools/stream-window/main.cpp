@@ -12,10 +12,7 @@
 #include <vector>
 
 #include "handler.hpp"
-#include "record.hpp"
 #include "su/core/error.hpp"
-#include "su/json/json.hpp"
-#include "su/signals.hpp"
 #include "su/tool.hpp"
 #include "su/core/units.hpp"
 #include "su/window/engine.hpp"
@@ -113,60 +110,6 @@ su::TimeOutput time_output(const std::string& s) {
   throw su::UsageError("--time-output: expected iso, epoch or epoch_ms");
 }
 
-// The stream's time when no record arrives: in processing time the wall
-// clock; in event time with --idle, after D without input every open window
-// is taken as complete: the stream's time moves on past the last of them (at
-// least by the idle time), so a live stream's windows are out within D of its
-// last record, and records for them that come later are rejected as late.
-class Progress {
- public:
-  Progress(bool processing_time, int64_t idle_ns, su::WindowEngine& engine)
-      : processing_(processing_time), idle_(idle_ns), engine_(engine) {}
-
-  bool processing_time() const { return processing_; }
-
-  // A line arrived: the idle timer starts again from the next tick.
-  void on_input() { input_seen_ = true; }
-
-  // Moves the stream's time if it is due; returns how long to wait for input (-1: no limit).
-  int tick() {
-    if (!processing_ && idle_ <= 0) return -1;
-    if (input_seen_) {
-      input_seen_ = false;
-      last_input_ = clock_ns(CLOCK_MONOTONIC);
-      base_ = engine_.now();
-    }
-    auto next = engine_.next_close();
-    if (!next || !engine_.started()) return -1;
-    int64_t now;
-    if (processing_) {
-      now = clock_ns(CLOCK_REALTIME);
-    } else {
-      int64_t elapsed = clock_ns(CLOCK_MONOTONIC) - last_input_;
-      if (elapsed < idle_) return wait_ms(idle_ - elapsed);
-      now = std::max(base_ + elapsed, engine_.last_close().value_or(INT64_MIN));
-    }
-    if (now >= *next) {
-      engine_.advance(now);
-      next = engine_.next_close();
-      if (!next) return -1;
-    }
-    return wait_ms(*next - now);
-  }
-
- private:
-  static int wait_ms(int64_t ns) {
-    int64_t ms = (ns + 999'999) / 1'000'000;
-    return int(std::clamp<int64_t>(ms, 1, 3'600'000));
-  }
-
-  bool processing_;
-  int64_t idle_;
-  su::WindowEngine& engine_;
-  int64_t last_input_ = 0, base_ = 0;
-  bool input_seen_ = false;
-};
-
 int run(const Options& o) {
   su::WindowOptions wo;
   wo.spec = window_spec(o);
@@ -177,28 +120,16 @@ int run(const Options& o) {
   const int64_t idle = o.idle.empty() ? 0 : su::duration_arg("--idle", o.idle);
   // Tumbling and hopping windows are the same for every key: no key to read.
   const bool keyed = wo.spec.kind == su::WindowKind::Session || wo.spec.kind == su::WindowKind::Count;
-  window_tool::RecordReader reader(o.time, keyed ? o.by : std::vector<std::string>(), time_parser(o));
+  su::TimeParser parser = time_parser(o);
 
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-window", o.common);
-  su::flush_before_block(in, out, diag);
   su::WindowEngine engine(wo, out);
-  Progress progress(o.time.empty() && wo.spec.uses_time(), idle, engine);
-
-  window_tool::Handler handler({reader, engine, out, diag, wo.control, progress.processing_time()});
-  su::Block block;
-  for (;;) {
-    su::ReadStatus st = in.next_block(block, progress.tick());
-    if (st == su::ReadStatus::Timeout) continue;
-    if (st != su::ReadStatus::Line) break;  // end of input or a stop signal
-    progress.on_input();
-    handler.block(block);
-  }
-  engine.close_all();
-  out.flush();
-  diag.finish();
-  return diag.exit_status();
+  window_tool::Handler handler(o.time, keyed ? o.by : std::vector<std::string>(), std::move(parser), engine, idle);
+  su::LoopOptions lo;
+  lo.forward_control = wo.control;  // not ours to act on: passed through
+  return su::RecordLoop(in, out, diag, handler, lo).run();
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 // Block-at-a-time NDJSON through simdjson iterate_many (see block.hpp).
 #include "su/json/block.hpp"
+#include "su/json/control.hpp"
+
+#include <algorithm>
 
 #include <cstdlib>
 #include <cstring>
@@ -126,6 +129,22 @@ void JsonBlockReader::stop_at(const char* line_start, uint64_t number) {
   rest_.lines = block_.first_line + block_.lines - number;
   rest_.capacity = block_.capacity - size_t(line_start - block_.text.data());
   rest_.too_long = block_.too_long;
+}
+
+bool JsonBlockValidator::all_data_objects(const Block& b) {
+  std::string_view t = b.text;
+  simdjson::dom::document_stream stream;
+  size_t batch = std::max<size_t>(t.size(), size_t(1) << 20);
+  if (parser_.parse_many(t.data(), t.size(), batch).get(stream)) return false;
+  uint64_t docs = 0;
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    simdjson::dom::element el;
+    simdjson::dom::object obj;
+    if ((*it).get(el) || el.get_object().get(obj)) return false;
+    if (obj.begin() != obj.end() && obj.begin().key() == control::kMember) return false;  // control: per line
+    ++docs;
+  }
+  return docs == b.lines && stream.truncated_bytes() == 0;  // else blank lines, or two objects on a line
 }
 
 }  // namespace su

@@ -79,4 +79,18 @@ class JsonBlockReader {
   bool previous_ok_ = false;
 };
 
+// The other block strategy, for a tool that passes whole records on and so
+// needs every byte checked (stream-parse --format ndjson): one simdjson DOM
+// parse_many over the block validates every value of every line.
+class JsonBlockValidator {
+ public:
+  // True when every line of b is exactly one valid JSON object that is not a
+  // control record (no blank lines, no two objects on a line); false sends
+  // the block to the per-line path.
+  bool all_data_objects(const Block& b);
+
+ private:
+  simdjson::dom::parser parser_;
+};
+
 }  // namespace su

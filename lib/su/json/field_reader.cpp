@@ -6,7 +6,7 @@
 
 #include "su/core/json_write.hpp"
 
-namespace su::agg {
+namespace su {
 
 namespace {
 std::string_view trim_right(std::string_view s) {
@@ -109,17 +109,22 @@ std::string FieldReader::read(simdjson::ondemand::document& doc) {
   }
   simdjson::ondemand::object obj;
   if (auto e = doc.get_object().get(obj)) return json_error_message(e);
+  // The first member of each wanted name counts (as simdjson's field
+  // lookup does); once every name is found the rest is not walked.
   const size_t n = names_.size();
+  size_t found = 0;
   for (auto member : obj) {
     simdjson::ondemand::field f;
     if (auto e = std::move(member).get(f)) return json_error_message(e);
     const char* raw = f.key().raw();
     for (size_t i = 0; i < n; ++i) {
-      if (!matches(names_[i], raw)) continue;
+      if (slots_[i].present || !matches(names_[i], raw)) continue;
       err = take(f.value(), slots_[i]);
       if (!err.empty()) return err;
+      ++found;
       break;
     }
+    if (found == n) break;
   }
   return {};
 }
@@ -144,4 +149,4 @@ std::string FieldReader::members(const Line& line, std::vector<std::pair<std::st
   return {};
 }
 
-}  // namespace su::agg
+}  // namespace su

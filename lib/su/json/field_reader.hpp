@@ -1,4 +1,5 @@
-// Reads the fields stream-agg needs from one NDJSON line: iterates the object
+// Reads the fields a tool needs from one NDJSON line (stream-window: time and
+// key; stream-agg: key and aggregated fields): iterates the object
 // once with simdjson On-Demand, matching each key against a small table of
 // wanted names, and keeps each wanted field's value and its canonical JSON
 // text (the text group keys are made of).
@@ -14,7 +15,7 @@
 #include "su/json/json.hpp"
 #include "su/core/value.hpp"
 
-namespace su::agg {
+namespace su {
 
 class FieldReader {
  public:
@@ -71,4 +72,4 @@ class FieldReader {
   std::vector<Slot> slots_;
 };
 
-}  // namespace su::agg
+}  // namespace su

@@ -3,18 +3,6 @@
 
 namespace su {
 
-bool is_control_line(std::string_view s) {
-  size_t i = 0;
-  auto ws = [&] {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
-  };
-  ws();
-  if (i >= s.size() || s[i] != '{') return false;
-  ++i;
-  ws();
-  return s.substr(i, 10) == "\"_control\"";
-}
-
 namespace {
 std::string check_object(simdjson::ondemand::document& doc) {
   simdjson::ondemand::json_type t;

@@ -1,5 +1,5 @@
 // NDJSON records: simdjson On-Demand parsing in place (zero copy), field
-// access, control-record detection, and the raw line for pass-through.
+// access, and the raw line for pass-through.
 #pragma once
 #include <simdjson.h>
 
@@ -10,10 +10,6 @@
 #include "su/core/value.hpp"
 
 namespace su {
-
-// True when the line is a control record: a JSON object whose first member is
-// "_control". A cheap byte check; data records never start with that member.
-bool is_control_line(std::string_view line);
 
 class JsonLineParser {
  public:

@@ -6,6 +6,7 @@
 #include "su/core/error.hpp"
 #include "su/core/calendar.hpp"
 #include "su/core/units.hpp"
+#include "su/json/control.hpp"
 
 namespace su {
 
@@ -207,8 +208,8 @@ void WindowEngine::add_count(std::string_view raw, std::string_view key) {
   ++k.n;
   if (slide == size) {  // tumbling: write at once, no buffering
     int64_t w = count_windows(k.n, size, slide).first;
-    scratch_.assign("\"window\":");
-    append_int(scratch_, w);
+    scratch_.clear();
+    control::append_count_tag(scratch_, w);
     emit(raw, scratch_);
     if (int64_t c = count_window_closing(k.n, slide)) close_count(k, c);
     return;
@@ -223,8 +224,8 @@ void WindowEngine::add_count(std::string_view raw, std::string_view key) {
 }
 
 void WindowEngine::close_count(CountKey& k, int64_t window) {
-  std::string tags = "\"window\":";
-  append_int(tags, window);
+  std::string tags;
+  control::append_count_tag(tags, window);
   const int64_t size = o_.spec.size, slide = o_.spec.every;
   if (slide != size) {
     // Window `window` holds records window*slide - size + 1 .. window*slide;
@@ -261,22 +262,15 @@ void WindowEngine::emit(std::string_view raw, const Open& w) {
 
 void WindowEngine::emit_close(std::string_view tags, std::string_view key) {
   if (!o_.control) return;
-  std::string& b = out_.buf();
-  b.append("{\"_control\":\"close\",");
-  b.append(tags);
-  if (!key.empty()) {
-    b.push_back(',');
-    b.append(key);
-  }
-  b.append("}\n");
+  control::append_close(out_.buf(), tags, key);
   out_.end_record();
 }
 
 std::string WindowEngine::time_tags(int64_t start, int64_t end) const {
-  std::string t = "\"window_start\":";
-  append_time_value(t, start, o_.time_output);
-  t.append(",\"window_end\":");
-  append_time_value(t, end, o_.time_output);
+  std::string s, e, t;
+  append_time_value(s, start, o_.time_output);
+  append_time_value(e, end, o_.time_output);
+  control::append_time_tags(t, s, e);
   return t;
 }
 

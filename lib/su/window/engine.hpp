@@ -50,6 +50,7 @@ class WindowEngine {
   // open window is taken as complete).
   std::optional<int64_t> last_close() const;
   bool started() const { return started_; }
+  bool uses_time() const { return o_.spec.uses_time(); }
   int64_t now() const { return now_; }
   uint64_t buffered_bytes() const { return buffered_; }
 

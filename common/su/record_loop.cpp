@@ -1,0 +1,130 @@
+// The NDJSON record loop (see record_loop.hpp).
+#include "su/record_loop.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "su/signals.hpp"
+
+namespace su {
+
+RecordLoop::RecordLoop(InputReader& in, Output& out, Diagnostics& diag, RecordHandler& h, LoopOptions o)
+    : in_(in), out_(out), diag_(diag), h_(h), o_(o) {
+  // CONTRACT 6: never hold output while waiting for input.
+  in_.on_before_block([this] {
+    h_.before_block();
+    out_.flush();
+    diag_.flush();
+  });
+}
+
+void RecordLoop::reject(const Line& l, std::string_view reason) {
+  if (!h_.reject(l, reason)) diag_.reject(l, reason);
+}
+
+void RecordLoop::line(const Line& l) {
+  if (l.too_long) return reject(l, diag_.too_long_reason());
+  if (is_blank(l.text)) return;
+  // Only the fields a tool wants are read below, and the raw bytes may be
+  // passed on: check the whole line first.
+  std::string reason = json_.validate(l.text);
+  if (!reason.empty()) return reject(l, reason);
+  if (control::is_control_line(l.text)) return control_line(l);
+  reason = json_.parse(l, doc_);
+  if (reason.empty()) reason = h_.read(l, doc_);
+  if (reason.empty()) reason = h_.apply(l);
+  if (!reason.empty()) reject(l, reason);
+}
+
+void RecordLoop::block(const Block& b) {
+  if (o_.validate_blocks) {
+    if (b.lines <= 1 || b.too_long || !validator_.all_data_objects(b) || !h_.take_block(b))
+      for_each_line(b, [this](const Line& l) { line(l); });
+  } else if (b.lines > 1 && !b.too_long) {
+    // A line's document is read first, and acted on only once the next
+    // document shows that the line held exactly one (JsonBlockReader).
+    blocks_.start(b);
+    for (bool more = blocks_.next(); more;) {
+      const Line l = blocks_.line();
+      const bool is_control = control::is_control_line(l.text);
+      if (!is_control && !h_.read(l, blocks_.doc()).empty()) {
+        blocks_.stop_here();  // the per-line path rejects it, with its own message
+        break;
+      }
+      more = blocks_.next();
+      if (!blocks_.previous_ok()) break;
+      if (is_control) {
+        control_line(l);
+        continue;
+      }
+      std::string reason = h_.apply(l);
+      if (!reason.empty()) reject(l, reason);
+    }
+    for_each_line(blocks_.rest(), [this](const Line& l) { line(l); });
+  } else {
+    for_each_line(b, [this](const Line& l) { line(l); });
+  }
+  h_.after_block();
+}
+
+void RecordLoop::control_line(const Line& l) {
+  // Rare (one per window): validated in full, whatever path it came by.
+  std::string reason = json_.validate(l.text);
+  if (reason.empty()) reason = control::read(l, members_, control_);
+  if (!reason.empty()) return reject(l, reason);
+  h_.control(l, control_);
+  if (o_.forward_control) {
+    out_.write(l.text);
+    out_.put('\n');
+  }
+  out_.flush();  // what a control record completes goes out at once
+}
+
+bool RecordLoop::pump() {
+  using clock = std::chrono::steady_clock;
+  clock::time_point deadline{};
+  bool stopping = false;
+  Block b;
+  for (;;) {
+    int timeout = h_.timeout_ms();
+    if (o_.drain_after_stop_ms > 0 && stop_requested()) {
+      if (stop_count() >= 2) return false;
+      auto now = clock::now();
+      if (!stopping) {
+        stopping = true;
+        deadline = now + std::chrono::milliseconds(o_.drain_after_stop_ms);
+      }
+      if (now >= deadline) return false;
+      int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+      timeout = timeout < 0 ? left : std::min(timeout, left);
+    }
+    switch (in_.next_block(b, timeout)) {
+      case ReadStatus::Line: block(b); break;
+      case ReadStatus::Eof: return !stopping;
+      case ReadStatus::Timeout: break;
+      case ReadStatus::Interrupted:
+        if (o_.drain_after_stop_ms <= 0) return false;
+        break;
+    }
+  }
+}
+
+int RecordLoop::run() {
+  try {
+    const bool complete = pump();
+    h_.finish(complete);
+    out_.flush();
+  } catch (...) {
+    h_.abort();
+    try {
+      out_.flush();
+    } catch (...) {
+    }
+    diag_.flush();
+    throw;
+  }
+  diag_.finish();
+  return diag_.exit_status();
+}
+
+}  // namespace su

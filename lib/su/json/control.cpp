@@ -1,0 +1,66 @@
+// The control-record protocol (see control.hpp).
+#include "su/json/control.hpp"
+
+#include "su/core/json_write.hpp"
+#include "su/json/field_reader.hpp"
+
+namespace su::control {
+
+const std::vector<std::string>& window_tags() {
+  static const std::vector<std::string> tags = {std::string(kWindowStart), std::string(kWindowEnd),
+                                                std::string(kWindow)};
+  return tags;
+}
+
+bool is_control_line(std::string_view s) {
+  if (s.size() > 2 && s[0] == '{' && s[1] == '"' && s[2] != '_') return false;  // the usual data record
+  size_t i = 0;
+  auto ws = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
+  };
+  ws();
+  if (i >= s.size() || s[i] != '{') return false;
+  ++i;
+  ws();
+  return s.size() - i >= kMember.size() + 2 && s[i] == '"' && s.substr(i + 1, kMember.size()) == kMember &&
+         s[i + 1 + kMember.size()] == '"';
+}
+
+std::string read(const Line& line, FieldReader& reader, Record& out) {
+  out.members.clear();
+  out.name.clear();
+  out.kind = Kind::Other;
+  std::string err = reader.members(line, out.members);
+  if (!err.empty()) return err;
+  if (out.members.empty() || out.members[0].first != kMember) return "not a control record";
+  std::string_view kind = out.members[0].second;
+  if (kind.size() >= 2 && kind.front() == '"' && kind.back() == '"') out.name.assign(kind.substr(1, kind.size() - 2));
+  if (out.name == "close") out.kind = Kind::Close;
+  else if (out.name == "checkpoint") out.kind = Kind::Checkpoint;
+  out.members.erase(out.members.begin());
+  return {};
+}
+
+void append_close(std::string& out, std::string_view tags, std::string_view key) {
+  out.append("{\"_control\":\"close\",");
+  out.append(tags);
+  if (!key.empty()) {
+    out.push_back(',');
+    out.append(key);
+  }
+  out.append("}\n");
+}
+
+void append_time_tags(std::string& out, std::string_view start, std::string_view end) {
+  out.append("\"window_start\":");
+  out.append(start);
+  out.append(",\"window_end\":");
+  out.append(end);
+}
+
+void append_count_tag(std::string& out, int64_t window) {
+  out.append("\"window\":");
+  append_int(out, window);
+}
+
+}  // namespace su::control

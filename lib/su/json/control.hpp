@@ -1,0 +1,58 @@
+// The control-record protocol (CONTRACT 3, 9): the only place that spells
+// "_control", the control kinds and the window tag names. Tools detect,
+// read and write control records through these functions.
+#pragma once
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "su/core/line.hpp"
+
+namespace su {
+class FieldReader;
+}
+
+namespace su::control {
+
+// The member that makes an object a control record when it comes first.
+inline constexpr std::string_view kMember = "_control";
+// What a source field named kMember is renamed to (a data record never
+// begins with kMember).
+inline constexpr std::string_view kRenamedMember = "_control_";
+
+enum class Kind { Close, Checkpoint, Other };
+
+// Window tags (CONTRACT 4): time windows carry start and end, count windows
+// their number.
+inline constexpr std::string_view kWindowStart = "window_start";
+inline constexpr std::string_view kWindowEnd = "window_end";
+inline constexpr std::string_view kWindow = "window";
+// The three, in that order: the fields that join every group key.
+const std::vector<std::string>& window_tags();
+
+// True when the line is a control record: a JSON object whose first member
+// is "_control". A byte check (the usual `{"name"` start answered at once);
+// the line is validated elsewhere.
+bool is_control_line(std::string_view line);
+
+// A control record read: its kind and its other members, each as a name and
+// canonical JSON text (see FieldReader::members).
+struct Record {
+  Kind kind = Kind::Other;
+  std::string name;  // the kind as written: "close", "checkpoint", ...
+  std::vector<std::pair<std::string, std::string>> members;
+};
+// Reads a control line (already validated as JSON); returns a reject reason
+// or empty.
+std::string read(const Line& line, FieldReader& reader, Record& out);
+
+// `{"_control":"close",TAGS[,KEY]}\n`: TAGS are the window tags as members,
+// KEY the --by members (both `"name":value,...`, KEY may be empty).
+void append_close(std::string& out, std::string_view tags, std::string_view key);
+// `"window_start":START,"window_end":END` with START and END JSON values.
+void append_time_tags(std::string& out, std::string_view start, std::string_view end);
+// `"window":N`.
+void append_count_tag(std::string& out, int64_t window);
+
+}  // namespace su::control
