@@ -39,9 +39,11 @@ Handler::Handler(std::string time_field, const std::vector<std::string>& by, su:
     key_prefix_.push_back(std::move(p));
     if (time_field_.empty() || key_slots_.back() != time_slot_) fields_.set_key_only(key_slots_.back());
   }
+  if (!time_field_.empty() && std::find(key_slots_.begin(), key_slots_.end(), time_slot_) == key_slots_.end())
+    fields_.set_value_only(time_slot_);
 }
 
-std::string Handler::read(const su::Line& line, simdjson::ondemand::document& doc) {
+std::string Handler::read(const su::Line&, simdjson::ondemand::document& doc) {
   if (progress_.processing_time()) time_ = clock_ns(CLOCK_REALTIME);
   if (time_field_.empty() && key_slots_.empty()) {
     // Nothing to read, but the line must be an object.
@@ -49,13 +51,23 @@ std::string Handler::read(const su::Line& line, simdjson::ondemand::document& do
     if (auto e = doc.type().get(t)) return su::json_error_message(e);
     return t == simdjson::ondemand::json_type::object ? std::string() : "not a JSON object";
   }
+  // Everything apply() needs is copied out here (time_, key_): the document
+  // may end before apply().
   std::string err = fields_.read(doc);
   if (!err.empty()) return err;
-  fields_.own(line.text);  // the next document may reuse the string buffer
   if (!time_field_.empty()) {
-    err = read_time();
-    if (!err.empty()) return err;
+    const su::Value& v = fields_.value(time_slot_);
+    std::optional<int64_t> parsed;
+    switch (v.kind) {
+      case su::Value::Kind::String: parsed = parser_.parse(v.s); break;
+      case su::Value::Kind::Int: parsed = parser_.parse(v.i); break;
+      case su::Value::Kind::Double: parsed = parser_.parse(v.d); break;
+      default: break;
+    }
+    if (!parsed) return time_error(v);
+    time_ = *parsed;
   }
+  if (key_slots_.empty()) return {};
   key_.clear();
   for (size_t i = 0; i < key_slots_.size(); ++i) {
     if (i) key_.push_back(',');
@@ -66,22 +78,13 @@ std::string Handler::read(const su::Line& line, simdjson::ondemand::document& do
   return {};
 }
 
-std::string Handler::read_time() {
-  if (!fields_.present(time_slot_)) return "missing time field '" + time_field_ + "'";
-  const su::Value& v = fields_.value(time_slot_);
-  std::optional<int64_t> parsed;
-  switch (v.kind) {
-    case su::Value::Kind::String:
-      if ((parsed = parser_.parse(v.s))) break;
-      return "time field '" + time_field_ + "': cannot read \"" + std::string(v.s) + "\" as a time";
-    case su::Value::Kind::Int: parsed = parser_.parse(v.i); break;
-    case su::Value::Kind::Double: parsed = parser_.parse(v.d); break;
-    default: break;
-  }
-  if (!parsed)
-    return "time field '" + time_field_ + "': cannot read " + std::string(fields_.text(time_slot_)) + " as a time";
-  time_ = *parsed;
-  return {};
+std::string Handler::time_error(const su::Value& v) const {
+  if (v.kind == su::Value::Kind::Missing) return "missing time field '" + time_field_ + "'";
+  if (v.kind == su::Value::Kind::String)
+    return "time field '" + time_field_ + "': cannot read \"" + std::string(v.s) + "\" as a time";
+  std::string text;
+  su::append_value(text, v);
+  return "time field '" + time_field_ + "': cannot read " + text + " as a time";
 }
 
 std::string Handler::apply(const su::Line& line) { return engine_.add(line.text, time_, key_); }

@@ -26,7 +26,7 @@ class Handler : public su::RecordHandler {
   void finish(bool) override { engine_.close_all(); }
 
  private:
-  std::string read_time();
+  std::string time_error(const su::Value& v) const;  // why v is no time
 
   std::string time_field_;
   su::TimeParser parser_;

@@ -12,8 +12,7 @@ const std::vector<std::string>& window_tags() {
   return tags;
 }
 
-bool is_control_line(std::string_view s) {
-  if (s.size() > 2 && s[0] == '{' && s[1] == '"' && s[2] != '_') return false;  // the usual data record
+bool is_control_line_slow(std::string_view s) {
   size_t i = 0;
   auto ws = [&] {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;

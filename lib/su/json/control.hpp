@@ -34,7 +34,11 @@ const std::vector<std::string>& window_tags();
 // True when the line is a control record: a JSON object whose first member
 // is "_control". A byte check (the usual `{"name"` start answered at once);
 // the line is validated elsewhere.
-bool is_control_line(std::string_view line);
+bool is_control_line_slow(std::string_view line);
+inline bool is_control_line(std::string_view s) {
+  if (s.size() > 2 && s[0] == '{' && s[1] == '"' && s[2] != '_') return false;  // the usual data record
+  return is_control_line_slow(s);
+}
 
 // A control record read: its kind and its other members, each as a name and
 // canonical JSON text (see FieldReader::members).

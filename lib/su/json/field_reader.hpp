@@ -23,6 +23,9 @@ class FieldReader {
   // Field i is only a key part, read by no aggregate: a string without escapes
   // is then taken as it is written, not unescaped.
   void set_key_only(size_t i) { slots_[i].need_value = false; }
+  // Field i is only a value (e.g. a time), never a key part: its canonical
+  // text is not computed (text(i) stays empty).
+  void set_value_only(size_t i) { slots_[i].need_text = false; }
 
   // Parses line; on success every wanted field is present or not. Returns a
   // reject reason, or empty. Values are valid until the next read.
@@ -38,9 +41,9 @@ class FieldReader {
   // Canonical JSON text of field i: the token as written, except that strings
   // with escapes are re-escaped minimally, and objects and arrays are their raw
   // text. Empty when absent.
-  std::string_view text(size_t i) const { return slots_[i].text; }
+  std::string_view text(size_t i) const { return slots_[i].present ? slots_[i].text : std::string_view(); }
   // Missing when absent.
-  const Value& value(size_t i) const { return slots_[i].value; }
+  const Value& value(size_t i) const { return slots_[i].present ? slots_[i].value : missing_; }
   size_t size() const { return slots_.size(); }
 
   // Every member of the object on the line (for control records): names and
@@ -50,6 +53,7 @@ class FieldReader {
  private:
   struct Slot {
     bool need_value = true;
+    bool need_text = true;
     bool present = false;
     std::string_view text;
     Value value;
@@ -70,6 +74,7 @@ class FieldReader {
   bool matches(const Name& n, const char* raw) const;
   std::vector<Name> names_;
   std::vector<Slot> slots_;
+  Value missing_;
 };
 
 }  // namespace su
