@@ -83,7 +83,9 @@ struct Fixture {
   su::Diagnostics diag{"test", (opts.quiet = true, opts)};
 };
 
-std::vector<std::string> by_block(const std::string& text, bool validate) {
+// What the loop makes of `text`: as one block, or line by line (each line
+// alone and padded, as the reader hands out a live line).
+std::vector<std::string> run(const std::string& text, bool validate, bool per_line) {
   Fixture f;
   Recorder r(validate);
   su::LoopOptions o;
@@ -91,22 +93,12 @@ std::vector<std::string> by_block(const std::string& text, bool validate) {
   o.forward_control = false;
   su::RecordLoop loop(f.in, f.out, f.diag, r, o);
   PaddedBlock pb(text);
-  loop.block(pb.b);
-  return r.log;
-}
-
-std::vector<std::string> by_line(const std::string& text, bool validate) {
-  Fixture f;
-  Recorder r(validate);
-  su::LoopOptions o;
-  o.validate_blocks = validate;
-  o.forward_control = false;
-  su::RecordLoop loop(f.in, f.out, f.diag, r, o);
-  PaddedBlock pb(text);
+  if (!per_line) {
+    loop.block(pb.b);
+    return r.log;
+  }
   su::for_each_line(pb.b, [&](const su::Line& l) {
-    // The line alone, padded, as the reader hands out a live line.
-    std::string one(l.text);
-    PaddedBlock lb(one);
+    PaddedBlock lb{std::string(l.text)};
     su::Line x = l;
     x.text = lb.b.text;
     x.capacity = lb.b.capacity;
@@ -114,6 +106,8 @@ std::vector<std::string> by_line(const std::string& text, bool validate) {
   });
   return r.log;
 }
+std::vector<std::string> by_block(const std::string& text, bool validate) { return run(text, validate, false); }
+std::vector<std::string> by_line(const std::string& text, bool validate) { return run(text, validate, true); }
 
 // Pieces of lines, good and bad, that random lines are made of.
 const std::vector<std::string> kLines = {
