@@ -66,6 +66,13 @@ void Parser::line(const su::Line& l) {
   }
   if (!reason.empty()) return diag_.reject(l, reason);
   out_.end_record();
+  warn_control_rename();
+}
+
+void Parser::warn_control_rename() {
+  if (writer_.take_control_rename())
+    diag_.warn("a field named '" + std::string(su::control::kMember) + "' is written as '" +
+               std::string(su::control::kRenamedMember) + "' (data records never begin with it)");
 }
 
 su::FieldRules Parser::rules(const Options& o) {
@@ -99,8 +106,12 @@ void Parser::control(const su::Line& l, const su::control::Record&) {
 
 std::string Parser::apply(const su::Line& l) {
   std::string reason;
-  if (selecting()) reason = writer_.write(out_.buf(), fields_);
-  else minify(l.text);
+  if (selecting()) {
+    reason = writer_.write(out_.buf(), fields_);
+    warn_control_rename();
+  } else {
+    minify(l.text);
+  }
   if (reason.empty()) out_.end_record();
   return reason;
 }

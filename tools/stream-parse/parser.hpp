@@ -60,6 +60,7 @@ class Parser : public su::RecordHandler {
 
  private:
   static su::FieldRules rules(const Options& o);
+  void warn_control_rename();
   bool selecting() const { return !o_.fields.empty() || !o_.types.empty(); }
 
   void minify(std::string_view text);

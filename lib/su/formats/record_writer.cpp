@@ -13,6 +13,7 @@
 #include "su/core/error.hpp"
 #include "su/core/json_write.hpp"
 #include "su/core/value.hpp"
+#include "su/json/control.hpp"
 
 namespace su {
 
@@ -242,8 +243,11 @@ const RecordWriter::Key& RecordWriter::key_for(size_t i, std::string_view name) 
   k.valid = true;
   k.name.assign(name);
   k.json.clear();
-  append_json_string(k.json, name);
+  // A data record never carries the control member (CONTRACT 3): renamed.
+  const bool control_name = name == control::kMember;
+  append_json_string(k.json, control_name ? control::kRenamedMember : name);
   k.json.push_back(':');
+  renamed_control_ |= control_name;
   k.keep = rules_.keep.empty() || std::find(rules_.keep.begin(), rules_.keep.end(), name) != rules_.keep.end();
   auto it = rules_.types.find(k.name);
   k.type = it == rules_.types.end() ? FieldType::Infer : it->second;

@@ -26,6 +26,13 @@ class RecordWriter {
   // Appends `{...}\n` to out. Returns an empty string or a reject reason
   // (a value that does not fit its --types type); out is unchanged then.
   std::string write(std::string& out, const std::vector<ParsedField>& fields);
+  // True once after a field named "_control" was first written, renamed
+  // "_control_" (CONTRACT 3), so that the tool can warn once.
+  bool take_control_rename() {
+    bool r = renamed_control_;
+    renamed_control_ = false;
+    return r;
+  }
 
  private:
   // Per field position: the name last seen there, its JSON key text
@@ -41,6 +48,7 @@ class RecordWriter {
   std::string append_value(std::string& out, const ParsedField& f, FieldType ft) const;
 
   FieldRules rules_;
+  bool renamed_control_ = false;
   std::vector<Key> keys_;
   std::vector<const Key*> slots_;  // this record's keys, by field position
 };
