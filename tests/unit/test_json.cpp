@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "su/input.hpp"
+#include "su/core/line.hpp"
 #include "su/json/json.hpp"
 
 TEST_CASE("is_control_line: first member _control, white space allowed") {
