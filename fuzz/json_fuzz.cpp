@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "su/json/control.hpp"
 #include "su/json/json.hpp"
 #include "su/core/json_write.hpp"
 
@@ -29,7 +30,7 @@ void walk(simdjson::ondemand::object obj, std::string& sink) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   static su::JsonLineParser parser;
-  (void)su::is_control_line(text);
+  (void)su::control::is_control_line(text);
 
   // Unpadded: goes through the parser's padded copy.
   simdjson::ondemand::document doc;

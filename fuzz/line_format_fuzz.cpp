@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (info.sniff) (void)info.sniff(line);
     std::string reason = fmt->parse(line, fields);
     if (!reason.empty()) continue;
-    out = "{";
+    out.clear();  // not out = "{": GCC 12 -O3 warns -Wrestrict (false positive, GCC PR 105329)
+    out.push_back('{');
     for (const su::ParsedField& f : fields) {
       if (out.size() > 1) out.push_back(',');
       su::append_json_string(out, f.name);

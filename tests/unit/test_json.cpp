@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "su/input.hpp"
+#include "su/core/line.hpp"
 #include "su/json/control.hpp"
 #include "su/json/json.hpp"
 

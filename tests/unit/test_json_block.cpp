@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "su/input.hpp"
+#include "su/core/line.hpp"
 #include "su/json/block.hpp"
 
 namespace {
