@@ -49,7 +49,8 @@ int64_t count_arg(const char* option, const std::string& s) {
 
 su::TimeZone zone_arg(const std::string& tz) {
   auto zone = su::TimeZone::parse(tz);
-  if (!zone) throw su::UsageError("--tz: unknown zone '" + tz + "' (expected UTC, +01:00 or a name like Europe/Berlin)");
+  if (!zone)
+    throw su::UsageError("--tz: unknown zone '" + tz + "' (expected UTC, +01:00 or a name like Europe/Berlin)");
   return *zone;
 }
 
@@ -83,7 +84,8 @@ su::WindowSpec window_spec(const Options& o) {
       w.size = count_arg("--count", arg);
       w.every = o.slide.empty() ? w.size : count_arg("--slide", o.slide);
       if (w.every > w.size) throw su::UsageError("--slide must be at most --count");
-      for (const auto& [name, value] : {std::pair{"--time", &o.time}, {"--grace", &o.grace}, {"--idle", &o.idle}, {"--tz", &o.tz}})
+      for (const auto& [name, value] :
+           {std::pair{"--time", &o.time}, {"--grace", &o.grace}, {"--idle", &o.idle}, {"--tz", &o.tz}})
         if (!value->empty()) throw su::UsageError(std::string(name) + " does not apply to --count windows");
       break;
   }
@@ -231,7 +233,8 @@ int main(int argc, char** argv) {
       ->type_name("FIELD");
   app.add_option("--time-format", o.time_format, "Read --time with this strftime format instead of detecting it")
       ->type_name("FORMAT");
-  app.add_option("--tz", o.tz, "Zone of timestamps that carry none and of 1d/1w/1mo windows: UTC (default), +01:00, Europe/Berlin")
+  app.add_option("--tz", o.tz,
+                 "Zone of timestamps that carry none and of 1d/1w/1mo windows: UTC (default), +01:00, Europe/Berlin")
       ->type_name("ZONE");
   app.add_option("--grace", o.grace, "Event time: a window closes once a record this much past its end is seen")
       ->type_name("D");

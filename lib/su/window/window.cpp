@@ -13,7 +13,8 @@ namespace su {
 
 const std::vector<WindowKindInfo>& window_kinds() {
   static const std::vector<WindowKindInfo> kinds = {
-      {WindowKind::Tumbling, "--tumbling", "Windows of this length, one after another (e.g. 1m; 1d, 1w, 1mo: local days, weeks, months of --tz)"},
+      {WindowKind::Tumbling, "--tumbling",
+       "Windows of this length, one after another (e.g. 1m; 1d, 1w, 1mo: local days, weeks, months of --tz)"},
       {WindowKind::Hopping, "--hopping", "Overlapping windows of this length, one starting --every STEP"},
       {WindowKind::Session, "--session", "A key's session ends after this gap without its records"},
       {WindowKind::Count, "--count", "Windows of N records (per key with --by), one ending every --slide M"},
