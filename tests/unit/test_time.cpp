@@ -354,3 +354,17 @@ TEST_CASE("time values for --time-output") {
   su::append_time_value(s, kBase * S, su::TimeOutput::EpochMs);
   CHECK(s == "1795255200000");
 }
+
+TEST_CASE("calendar periods: saturate at the ends of int64 nanoseconds (years 1677 and 2262)") {
+  for (const su::TimeZone& tz : {su::TimeZone(), zone("Europe/Berlin"), zone("-05:30")}) {
+    su::CalendarPeriod late = su::calendar_period(INT64_MAX - 1, Month, 1, tz);
+    CHECK(late.end == INT64_MAX);  // 2262-05-01 is beyond the range
+    CHECK(late.start < INT64_MAX - 1);
+    CHECK(late.start > INT64_MAX - 31 * 86400 * S);  // 1 April 2262, local midnight
+    su::CalendarPeriod early = su::calendar_period(INT64_MIN, Month, 3, tz);
+    CHECK(early.start == INT64_MIN);
+    CHECK(early.end > INT64_MIN);
+    CHECK(su::calendar_period(INT64_MAX - 1, Week, 1, tz).start < INT64_MAX - 1);
+    CHECK(su::calendar_period(INT64_MIN, Day, 100000, tz).start == INT64_MIN);
+  }
+}
