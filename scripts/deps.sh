@@ -3,7 +3,7 @@
 # when one is missing (so a second run does not touch apt-get).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcli11-dev libfast-float-dev libsimdjson-dev doctest-dev
-      libsqlite3-dev libre2-dev libxxhash-dev sqlite3 python3 groff-base clang-format)
+      libsqlite3-dev libre2-dev libxxhash-dev libcctz-dev tzdata sqlite3 python3 groff-base clang-format)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,5 @@
 # fish completion for stream-window (stream-utils)
-complete -c stream-window -l tumbling -x -d 'Fixed windows of this length (e.g. 1m)'
+complete -c stream-window -l tumbling -x -a '1m 1h 1d 1w 1mo' -d 'Windows of this length (1m; 1d, 1w, 1mo: local days, weeks, months of --tz)'
 complete -c stream-window -l hopping -x -d 'Overlapping windows of this length'
 complete -c stream-window -l every -x -d 'Hopping windows: time between window starts'
 complete -c stream-window -l session -x -d 'Session ends after this gap without records of its key'
@@ -8,7 +8,7 @@ complete -c stream-window -l slide -x -d 'Count windows: a window ends every M r
 complete -c stream-window -l by -x -d 'Keep windows per key (F1,F2)'
 complete -c stream-window -l time -x -d 'Event time from this field'
 complete -c stream-window -l time-format -x -d 'Read --time with this strftime format'
-complete -c stream-window -l tz -x -a 'UTC +01:00 Europe/Berlin' -d 'Zone of timestamps that carry none'
+complete -c stream-window -l tz -x -a 'UTC +01:00 Europe/Berlin' -d 'Zone of timestamps that carry none and of 1d/1w/1mo windows'
 complete -c stream-window -l grace -x -d 'Keep windows open this long past their end'
 complete -c stream-window -l idle -x -d 'After this long without input, move the stream time on'
 complete -c stream-window -l time-output -x -a 'iso epoch epoch_ms' -d 'How window tags are written'

@@ -69,11 +69,157 @@ TEST_CASE("time zones for timestamps without one") {
   CHECK(su::parse_rfc3339("2026-11-21 12:00:00", *utc2) == kBase * S);
   CHECK_FALSE(su::TimeZone::parse("Mars/Olympus"));
   CHECK_FALSE(su::TimeZone::parse("+99:00"));
-  auto berlin = su::TimeZone::parse("Europe/Berlin");
-  if (berlin) {  // needs the zone database (tzdata)
-    CHECK(su::parse_rfc3339("2026-07-01 12:00:00", *berlin) == int64_t(1782900000) * S);  // CEST, +02:00
-    CHECK(su::parse_rfc3339("2026-11-21 11:00:00", *berlin) == kBase * S);                // CET, +01:00
+  auto berlin = su::TimeZone::parse("Europe/Berlin");  // needs the zone database (tzdata)
+  REQUIRE(berlin);
+  CHECK(su::parse_rfc3339("2026-07-01 12:00:00", *berlin) == int64_t(1782900000) * S);  // CEST, +02:00
+  CHECK(su::parse_rfc3339("2026-11-21 11:00:00", *berlin) == kBase * S);                // CET, +01:00
+  CHECK(su::TimeZone::parse("-0530"));
+  CHECK(su::TimeZone::parse("GMT-3"));
+  CHECK_FALSE(su::TimeZone::parse("+1:00"));
+  CHECK_FALSE(su::TimeZone::parse("../../etc/passwd"));
+  CHECK_FALSE(su::TimeZone::parse("/etc/localtime"));
+  CHECK(su::TimeZone::parse("UTC")->is_utc());
+  CHECK(su::TimeZone::parse("+00:00")->is_utc());
+  CHECK_FALSE(su::TimeZone::parse("+01:00")->is_utc());
+  CHECK_FALSE(berlin->is_utc());
+}
+
+namespace {
+int64_t at(std::string_view rfc3339) { return *su::parse_rfc3339(rfc3339); }
+su::TimeZone zone(std::string_view name) {
+  auto tz = su::TimeZone::parse(name);
+  REQUIRE_MESSAGE(tz, "zone ", std::string(name), " (tzdata installed?)");
+  return *tz;
+}
+int64_t local(int64_t y, int m, int d, int hh, int mm) {
+  return su::days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60;
+}
+// A calendar period as "start/end" in RFC 3339 UTC.
+std::string period(std::string_view t, su::CalendarUnit unit, int64_t n, const su::TimeZone& tz) {
+  su::CalendarPeriod p = su::calendar_period(at(t), unit, n, tz);
+  return su::format_rfc3339(p.start) + "/" + su::format_rfc3339(p.end);
+}
+constexpr auto Day = su::CalendarUnit::Day;
+constexpr auto Week = su::CalendarUnit::Week;
+constexpr auto Month = su::CalendarUnit::Month;
+}  // namespace
+
+TEST_CASE("time zones: wall times at Europe/Berlin's 2026 changes (skipped, repeated)") {
+  const su::TimeZone berlin = zone("Europe/Berlin");
+  CHECK(berlin.local_to_utc(local(2026, 3, 29, 1, 59)) == at("2026-03-29T00:59:00Z") / S);  // CET
+  // 02:30 does not exist: read with the offset from before (= 03:30 CEST).
+  CHECK(berlin.local_to_utc(local(2026, 3, 29, 2, 30)) == at("2026-03-29T01:30:00Z") / S);
+  CHECK(berlin.local_to_utc(local(2026, 3, 29, 3, 0)) == at("2026-03-29T01:00:00Z") / S);  // CEST
+  // 02:30 comes twice: the first one (CEST).
+  CHECK(berlin.local_to_utc(local(2026, 10, 25, 2, 30)) == at("2026-10-25T00:30:00Z") / S);
+  CHECK(berlin.local_to_utc(local(2026, 10, 25, 3, 0)) == at("2026-10-25T02:00:00Z") / S);  // CET
+  CHECK(berlin.utc_offset(at("2026-03-29T00:59:59Z") / S) == 3600);
+  CHECK(berlin.utc_offset(at("2026-03-29T01:00:00Z") / S) == 7200);
+  CHECK(berlin.utc_offset(at("2026-10-25T00:59:59Z") / S) == 7200);
+  CHECK(berlin.utc_offset(at("2026-10-25T01:00:00Z") / S) == 3600);
+  // Zone-less timestamps read in the zone, on both sides of each change.
+  CHECK(su::parse_rfc3339("2026-03-29 01:59:59", berlin) == at("2026-03-29T00:59:59Z"));
+  CHECK(su::parse_rfc3339("2026-03-29 03:00:00", berlin) == at("2026-03-29T01:00:00Z"));
+  CHECK(su::parse_rfc3339("2026-10-25 03:00:00", berlin) == at("2026-10-25T02:00:00Z"));
+}
+
+TEST_CASE("time zones: two zones in one process give different answers, each its own") {
+  const su::TimeZone berlin = zone("Europe/Berlin"), new_york = zone("America/New_York");
+  su::TimeParser in_berlin(berlin), in_new_york(new_york), in_tokyo(zone("Asia/Tokyo"));
+  for (int round = 0; round < 2; ++round) {  // interleaved: no zone is global state
+    CHECK(in_berlin.parse("2026-11-21 11:00:00") == at("2026-11-21T10:00:00Z"));
+    CHECK(in_new_york.parse("2026-11-21 11:00:00") == at("2026-11-21T16:00:00Z"));
+    CHECK(in_tokyo.parse("2026-11-21 11:00:00") == at("2026-11-21T02:00:00Z"));
+    CHECK(in_berlin.parse("2026-07-01 12:00:00") == at("2026-07-01T10:00:00Z"));
+    CHECK(in_new_york.parse("2026-07-01 12:00:00") == at("2026-07-01T16:00:00Z"));
   }
+  CHECK(period("2026-11-21T12:00:00Z", Day, 1, berlin) == "2026-11-20T23:00:00Z/2026-11-21T23:00:00Z");
+  CHECK(period("2026-11-21T12:00:00Z", Day, 1, new_york) == "2026-11-21T05:00:00Z/2026-11-22T05:00:00Z");
+  CHECK(period("2026-11-21T12:00:00Z", Day, 1, berlin) == "2026-11-20T23:00:00Z/2026-11-21T23:00:00Z");
+}
+
+TEST_CASE("time zones: cached offsets agree with a fresh lookup, hour by hour and at each change") {
+  for (const char* name : {"Europe/Berlin", "America/New_York", "Australia/Adelaide", "Asia/Kolkata",
+                           "Pacific/Apia", "Europe/Amsterdam"}) {
+    CAPTURE(name);
+    const su::TimeZone swept = zone(name);
+    // 1935-1940 holds Amsterdam's +00:19:32 and 2011 Samoa's skipped day.
+    for (int64_t from : {local(1935, 1, 1, 0, 0), local(2011, 1, 1, 0, 0), local(2026, 1, 1, 0, 0)}) {
+      int differ = 0;
+      for (int64_t l = from; l < from + 2 * 366 * 86400; l += 1800 + 7) {  // not on the hour: odd offsets too
+        const int64_t u = swept.local_to_utc(l);
+        differ += u != su::TimeZone::parse(name)->local_to_utc(l);
+        differ += swept.utc_offset(l) != su::TimeZone::parse(name)->utc_offset(l);
+        differ += swept.utc_offset(u) != su::TimeZone::parse(name)->utc_offset(u);
+      }
+      CHECK(differ == 0);
+    }
+  }
+}
+
+TEST_CASE("calendar periods: local days of 23 and 25 hours at real changes") {
+  const su::TimeZone berlin = zone("Europe/Berlin"), new_york = zone("America/New_York");
+  CHECK(period("2026-03-29T12:00:00Z", Day, 1, berlin) == "2026-03-28T23:00:00Z/2026-03-29T22:00:00Z");  // 23 h
+  CHECK(period("2026-03-28T23:00:00Z", Day, 1, berlin) == "2026-03-28T23:00:00Z/2026-03-29T22:00:00Z");
+  CHECK(period("2026-03-28T22:59:59.999Z", Day, 1, berlin) == "2026-03-27T23:00:00Z/2026-03-28T23:00:00Z");
+  CHECK(period("2026-03-29T22:00:00Z", Day, 1, berlin) == "2026-03-29T22:00:00Z/2026-03-30T22:00:00Z");
+  CHECK(period("2026-10-25T12:00:00Z", Day, 1, berlin) == "2026-10-24T22:00:00Z/2026-10-25T23:00:00Z");  // 25 h
+  CHECK(period("2026-10-25T22:59:59Z", Day, 1, berlin) == "2026-10-24T22:00:00Z/2026-10-25T23:00:00Z");
+  CHECK(period("2026-03-08T12:00:00Z", Day, 1, new_york) == "2026-03-08T05:00:00Z/2026-03-09T04:00:00Z");  // 23 h
+  CHECK(period("2026-03-08T04:59:59Z", Day, 1, new_york) == "2026-03-07T05:00:00Z/2026-03-08T05:00:00Z");
+  CHECK(period("2026-11-01T12:00:00Z", Day, 1, new_york) == "2026-11-01T04:00:00Z/2026-11-02T05:00:00Z");  // 25 h
+  CHECK(period("2026-11-02T04:59:59Z", Day, 1, new_york) == "2026-11-01T04:00:00Z/2026-11-02T05:00:00Z");
+}
+
+TEST_CASE("calendar periods: no daylight saving, half-hour offsets, fixed offsets, UTC") {
+  CHECK(period("2026-11-21T10:00:00Z", Day, 1, zone("Asia/Tokyo")) == "2026-11-20T15:00:00Z/2026-11-21T15:00:00Z");
+  CHECK(period("2026-11-21T15:00:00Z", Day, 1, zone("Asia/Tokyo")) == "2026-11-21T15:00:00Z/2026-11-22T15:00:00Z");
+  CHECK(period("2026-03-29T12:00:00Z", Day, 1, zone("Asia/Tokyo")) == "2026-03-28T15:00:00Z/2026-03-29T15:00:00Z");
+  CHECK(period("2026-11-21T10:00:00Z", Day, 1, zone("Asia/Kolkata")) == "2026-11-20T18:30:00Z/2026-11-21T18:30:00Z");
+  CHECK(period("2026-11-21T18:29:59Z", Day, 1, zone("Asia/Kolkata")) == "2026-11-20T18:30:00Z/2026-11-21T18:30:00Z");
+  // Adelaide: +10:30 -> +09:30 on 2026-04-05 (25 h), back on 2026-10-04 (23 h).
+  const su::TimeZone adelaide = zone("Australia/Adelaide");
+  CHECK(period("2026-04-05T00:00:00Z", Day, 1, adelaide) == "2026-04-04T13:30:00Z/2026-04-05T14:30:00Z");
+  CHECK(period("2026-10-04T00:00:00Z", Day, 1, adelaide) == "2026-10-03T14:30:00Z/2026-10-04T13:30:00Z");
+  CHECK(period("2026-11-21T10:00:00Z", Day, 1, zone("-05:30")) == "2026-11-21T05:30:00Z/2026-11-22T05:30:00Z");
+  CHECK(period("2026-11-21T10:00:00Z", Day, 1, su::TimeZone()) == "2026-11-21T00:00:00Z/2026-11-22T00:00:00Z");
+}
+
+TEST_CASE("calendar periods: where a change moves or skips midnight itself") {
+  // Havana springs forward at 00:00: 2026-03-08 starts at 01:00 local, the instant of the change.
+  CHECK(period("2026-03-08T05:30:00Z", Day, 1, zone("America/Havana")) ==
+        "2026-03-08T05:00:00Z/2026-03-09T04:00:00Z");
+  // Samoa skipped 2011-12-30: the day before ends where 2011-12-31 starts.
+  const su::TimeZone apia = zone("Pacific/Apia");
+  CHECK(period("2011-12-30T09:59:59Z", Day, 1, apia) == "2011-12-29T10:00:00Z/2011-12-30T10:00:00Z");
+  CHECK(period("2011-12-30T10:00:00Z", Day, 1, apia) == "2011-12-30T10:00:00Z/2011-12-31T10:00:00Z");
+}
+
+TEST_CASE("calendar periods: weeks start on Monday, across month and year ends") {
+  const su::TimeZone utc;
+  CHECK(period("2026-07-01T12:00:00Z", Week, 1, utc) == "2026-06-29T00:00:00Z/2026-07-06T00:00:00Z");
+  CHECK(period("2026-12-31T12:00:00Z", Week, 1, utc) == "2026-12-28T00:00:00Z/2027-01-04T00:00:00Z");
+  CHECK(period("2027-01-03T23:59:59Z", Week, 1, utc) == "2026-12-28T00:00:00Z/2027-01-04T00:00:00Z");
+  CHECK(period("2027-01-04T00:00:00Z", Week, 1, utc) == "2027-01-04T00:00:00Z/2027-01-11T00:00:00Z");
+  CHECK(period("1970-01-01T00:00:00Z", Week, 1, utc) == "1969-12-29T00:00:00Z/1970-01-05T00:00:00Z");
+  // A Berlin week holding the spring change lasts 167 hours.
+  CHECK(period("2026-03-29T12:00:00Z", Week, 1, zone("Europe/Berlin")) ==
+        "2026-03-22T23:00:00Z/2026-03-29T22:00:00Z");
+  CHECK(period("2026-07-01T12:00:00Z", Week, 2, utc) == "2026-06-29T00:00:00Z/2026-07-13T00:00:00Z");
+}
+
+TEST_CASE("calendar periods: months of 28, 29, 30 and 31 days; quarters; years") {
+  const su::TimeZone utc;
+  CHECK(period("2026-02-14T00:00:00Z", Month, 1, utc) == "2026-02-01T00:00:00Z/2026-03-01T00:00:00Z");  // 28
+  CHECK(period("2028-02-29T23:59:59Z", Month, 1, utc) == "2028-02-01T00:00:00Z/2028-03-01T00:00:00Z");  // 29
+  CHECK(period("2026-04-30T12:00:00Z", Month, 1, utc) == "2026-04-01T00:00:00Z/2026-05-01T00:00:00Z");  // 30
+  CHECK(period("2026-12-31T23:59:59Z", Month, 1, utc) == "2026-12-01T00:00:00Z/2027-01-01T00:00:00Z");  // 31
+  CHECK(period("1969-12-15T00:00:00Z", Month, 1, utc) == "1969-12-01T00:00:00Z/1970-01-01T00:00:00Z");
+  CHECK(period("2026-03-15T00:00:00Z", Month, 1, zone("Europe/Berlin")) ==
+        "2026-02-28T23:00:00Z/2026-03-31T22:00:00Z");
+  CHECK(period("2026-05-15T00:00:00Z", Month, 3, utc) == "2026-04-01T00:00:00Z/2026-07-01T00:00:00Z");
+  CHECK(period("2026-05-15T00:00:00Z", Month, 12, utc) == "2026-01-01T00:00:00Z/2027-01-01T00:00:00Z");
+  CHECK(period("2026-12-31T12:00:00Z", Day, 2, utc) == "2026-12-31T00:00:00Z/2027-01-02T00:00:00Z");
 }
 
 TEST_CASE("epoch numbers: units told apart by magnitude") {
@@ -207,4 +353,18 @@ TEST_CASE("time values for --time-output") {
   s.clear();
   su::append_time_value(s, kBase * S, su::TimeOutput::EpochMs);
   CHECK(s == "1795255200000");
+}
+
+TEST_CASE("calendar periods: saturate at the ends of int64 nanoseconds (years 1677 and 2262)") {
+  for (const su::TimeZone& tz : {su::TimeZone(), zone("Europe/Berlin"), zone("-05:30")}) {
+    su::CalendarPeriod late = su::calendar_period(INT64_MAX - 1, Month, 1, tz);
+    CHECK(late.end == INT64_MAX);  // 2262-05-01 is beyond the range
+    CHECK(late.start < INT64_MAX - 1);
+    CHECK(late.start > INT64_MAX - 31 * 86400 * S);  // 1 April 2262, local midnight
+    su::CalendarPeriod early = su::calendar_period(INT64_MIN, Month, 3, tz);
+    CHECK(early.start == INT64_MIN);
+    CHECK(early.end > INT64_MIN);
+    CHECK(su::calendar_period(INT64_MAX - 1, Week, 1, tz).start < INT64_MAX - 1);
+    CHECK(su::calendar_period(INT64_MIN, Day, 100000, tz).start == INT64_MIN);
+  }
 }

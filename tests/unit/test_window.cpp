@@ -241,3 +241,118 @@ TEST_CASE("engine: no close records when control records are off; epoch tags") {
   h.engine.close_all();
   CHECK(h.text() == "{\"a\":1,\"window_start\":1795255200000,\"window_end\":1795255260000}\n");
 }
+
+// ---- calendar windows (--tumbling 1d, 1w, 1mo with --tz) ----
+
+namespace {
+su::TimeZone zone(std::string_view name) {
+  auto tz = su::TimeZone::parse(name);
+  REQUIRE_MESSAGE(tz, "zone ", std::string(name), " (tzdata installed?)");
+  return *tz;
+}
+int64_t at(std::string_view rfc3339) { return *su::parse_rfc3339(rfc3339); }
+su::WindowOptions tumbling(std::string_view size, std::string_view tz) {
+  su::WindowOptions o;
+  o.spec.kind = su::WindowKind::Tumbling;
+  su::set_tumbling_size(o.spec, size, zone(tz));
+  return o;
+}
+std::string tags(std::string_view start, std::string_view end) {
+  return "\"window_start\":\"" + std::string(start) + "\",\"window_end\":\"" + std::string(end) + "\"";
+}
+}  // namespace
+
+TEST_CASE("window sizes: Nd, Nw, Nmo alone are calendar sizes; other durations fixed") {
+  auto d = su::parse_window_size("1d");
+  REQUIRE(d);
+  CHECK((d->unit == su::CalendarUnit::Day && d->count == 1));
+  CHECK(su::parse_window_size("2w")->unit == su::CalendarUnit::Week);
+  CHECK(su::parse_window_size("3mo")->unit == su::CalendarUnit::Month);
+  CHECK(su::parse_window_size("3mo")->count == 3);
+  CHECK(su::parse_window_size("24h")->unit == su::CalendarUnit::None);
+  CHECK(su::parse_window_size("24h")->ns == 86400 * S);
+  CHECK(su::parse_window_size("1d12h")->ns == 36 * 3600 * S);
+  CHECK(su::parse_window_size("0d")->count == 0);  // the caller says "more than 0"
+  CHECK_FALSE(su::parse_window_size("mo"));
+  CHECK_FALSE(su::parse_window_size("1x"));
+  CHECK_FALSE(su::parse_window_size("1w2d"));
+  CHECK_FALSE(su::parse_window_size("100001d"));
+}
+
+TEST_CASE("window sizes: UTC days stay fixed lengths; zones make them calendar days") {
+  su::WindowSpec w;
+  su::set_tumbling_size(w, "1d", su::TimeZone());
+  CHECK((w.calendar == su::CalendarUnit::None && w.size == 86400 * S));  // the fast path, as before
+  su::set_tumbling_size(w, "2d", zone("+00:00"));
+  CHECK((w.calendar == su::CalendarUnit::None && w.size == 2 * 86400 * S));
+  su::set_tumbling_size(w, "1w", su::TimeZone());
+  CHECK((w.calendar == su::CalendarUnit::Week && w.size == 1));
+  su::set_tumbling_size(w, "1d", zone("Europe/Berlin"));
+  CHECK((w.calendar == su::CalendarUnit::Day && w.size == 1));
+  su::set_tumbling_size(w, "90m", zone("Europe/Berlin"));  // shorter than a day: epoch-aligned in UTC
+  CHECK((w.calendar == su::CalendarUnit::None && w.size == 90 * M));
+  CHECK_THROWS_AS(su::set_tumbling_size(w, "1d12h", zone("Europe/Berlin")), su::UsageError);
+  CHECK_THROWS_AS(su::set_tumbling_size(w, "soon", su::TimeZone()), su::UsageError);
+  CHECK(su::fixed_window_size_arg("--hopping", "1d", su::TimeZone()) == 86400 * S);
+  CHECK(su::fixed_window_size_arg("--hopping", "24h", zone("Europe/Berlin")) == 86400 * S);
+  CHECK_THROWS_AS(su::fixed_window_size_arg("--hopping", "1w", su::TimeZone()), su::UsageError);
+  CHECK_THROWS_AS(su::fixed_window_size_arg("--every", "1mo", su::TimeZone()), su::UsageError);
+  CHECK_THROWS_AS(su::fixed_window_size_arg("--hopping", "1d", zone("Europe/Berlin")), su::UsageError);
+}
+
+TEST_CASE("engine: Berlin days of 23 and 25 hours, tags in UTC, close after each") {
+  Harness h(tumbling("1d", "Europe/Berlin"));
+  CHECK(h.engine.add(R"({"n":1})", at("2026-03-28T22:59:59Z"), "").empty());
+  CHECK(h.engine.add(R"({"n":2})", at("2026-03-28T23:00:00Z"), "").empty());  // local midnight
+  CHECK(h.engine.add(R"({"n":3})", at("2026-03-29T21:59:59Z"), "").empty());  // 23 h later, same day
+  CHECK(h.engine.add(R"({"n":4})", at("2026-03-29T22:00:00Z"), "").empty());
+  CHECK(h.text() == "{\"n\":1," + tags("2026-03-27T23:00:00Z", "2026-03-28T23:00:00Z") + "}\n" +
+                        "{\"_control\":\"close\"," + tags("2026-03-27T23:00:00Z", "2026-03-28T23:00:00Z") + "}\n" +
+                        "{\"n\":2," + tags("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z") + "}\n" +
+                        "{\"n\":3," + tags("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z") + "}\n" +
+                        "{\"_control\":\"close\"," + tags("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z") + "}\n" +
+                        "{\"n\":4," + tags("2026-03-29T22:00:00Z", "2026-03-30T22:00:00Z") + "}\n");
+  Harness f(tumbling("1d", "Europe/Berlin"));
+  f.engine.add(R"({"n":5})", at("2026-10-25T22:30:00Z"), "");  // 23:30 CET, 25 h after the day began
+  f.engine.close_all();
+  CHECK(f.text() == "{\"n\":5," + tags("2026-10-24T22:00:00Z", "2026-10-25T23:00:00Z") + "}\n" +
+                        "{\"_control\":\"close\"," + tags("2026-10-24T22:00:00Z", "2026-10-25T23:00:00Z") + "}\n");
+}
+
+TEST_CASE("engine: calendar windows keep grace, lateness and idle progress") {
+  auto o = tumbling("1d", "America/New_York");
+  o.grace = 3600 * S;
+  Harness h(o);
+  CHECK(h.engine.add(R"({"n":1})", at("2026-03-08T12:00:00Z"), "").empty());
+  CHECK(h.engine.next_close() == at("2026-03-09T05:00:00Z"));  // end (04:00Z, a 23 h day) + grace
+  CHECK(h.engine.add(R"({"n":2})", at("2026-03-09T04:30:00Z"), "").empty());  // next day, within grace
+  CHECK(h.engine.add(R"({"n":3})", at("2026-03-09T03:59:00Z"), "").empty());  // still open
+  CHECK(h.engine.add(R"({"n":4})", at("2026-03-09T05:00:00Z"), "").empty());  // closes 03-08
+  std::string late = h.engine.add(R"({"n":5})", at("2026-03-08T23:00:00Z"), "");
+  CHECK(late == "late: time 2026-03-08T23:00:00Z is in window [2026-03-08T05:00:00Z, 2026-03-09T04:00:00Z), "
+                "closed at stream time 2026-03-09T05:00:00Z (grace 1h)");
+  std::string s = h.text();
+  CHECK(s.find("{\"n\":3," + tags("2026-03-08T05:00:00Z", "2026-03-09T04:00:00Z")) != std::string::npos);
+  CHECK(s.find("_control") > s.find("\"n\":3"));
+  CHECK(s.find("_control") < s.find("\"n\":4"));
+  // Idle input: the stream's time moves on past the last open window's end.
+  CHECK(h.engine.last_close() == at("2026-03-10T05:00:00Z"));
+  h.engine.advance(*h.engine.last_close());
+  CHECK(h.text() == "{\"_control\":\"close\"," + tags("2026-03-09T04:00:00Z", "2026-03-10T04:00:00Z") + "}\n");
+  CHECK_FALSE(h.engine.next_close());
+}
+
+TEST_CASE("engine: weeks from Monday and months from the 1st, across a year end") {
+  Harness w(tumbling("1w", "UTC"));
+  w.engine.add(R"({"n":1})", at("2026-12-31T12:00:00Z"), "");
+  w.engine.add(R"({"n":2})", at("2027-01-04T00:00:00Z"), "");
+  std::string s = w.text();
+  CHECK(s.find("{\"n\":1," + tags("2026-12-28T00:00:00Z", "2027-01-04T00:00:00Z")) == 0);
+  CHECK(s.find("{\"n\":2," + tags("2027-01-04T00:00:00Z", "2027-01-11T00:00:00Z")) != std::string::npos);
+  Harness m(tumbling("1mo", "Asia/Kolkata"));
+  m.engine.add(R"({"n":1})", at("2028-02-29T18:29:59Z"), "");  // 23:59:59 on a leap day in India
+  m.engine.add(R"({"n":2})", at("2028-02-29T18:30:00Z"), "");  // March 1st there
+  s = m.text();
+  CHECK(s.find("{\"n\":1," + tags("2028-01-31T18:30:00Z", "2028-02-29T18:30:00Z")) == 0);
+  CHECK(s.find("{\"n\":2," + tags("2028-02-29T18:30:00Z", "2028-03-31T18:30:00Z")) != std::string::npos);
+}

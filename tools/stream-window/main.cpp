@@ -44,6 +44,13 @@ int64_t count_arg(const char* option, const std::string& s) {
   return v;
 }
 
+su::TimeZone zone_arg(const std::string& tz) {
+  auto zone = su::TimeZone::parse(tz);
+  if (!zone)
+    throw su::UsageError("--tz: unknown zone '" + tz + "' (expected UTC, +01:00 or a name like Europe/Berlin)");
+  return *zone;
+}
+
 // Turns the options into a window spec; throws UsageError on a bad combination.
 su::WindowSpec window_spec(const Options& o) {
   const auto& kinds = su::window_kinds();
@@ -60,20 +67,22 @@ su::WindowSpec window_spec(const Options& o) {
   const std::string& arg = o.kind_arg[chosen];
   if (!o.every.empty() && w.kind != su::WindowKind::Hopping) throw su::UsageError("--every needs --hopping");
   if (!o.slide.empty() && w.kind != su::WindowKind::Count) throw su::UsageError("--slide needs --count");
+  const su::TimeZone zone = zone_arg(o.tz);
   switch (w.kind) {
-    case su::WindowKind::Tumbling: w.size = su::duration_arg("--tumbling", arg); break;
+    case su::WindowKind::Tumbling: su::set_tumbling_size(w, arg, zone); break;
     case su::WindowKind::Hopping:
-      w.size = su::duration_arg("--hopping", arg);
+      w.size = su::fixed_window_size_arg("--hopping", arg, zone);
       if (o.every.empty()) throw su::UsageError("--hopping needs --every STEP");
-      w.every = su::duration_arg("--every", o.every);
+      w.every = su::fixed_window_size_arg("--every", o.every, zone);
       if (w.every <= 0 || w.every > w.size) throw su::UsageError("--every must be more than 0 and at most the --hopping size");
       break;
-    case su::WindowKind::Session: w.gap = su::duration_arg("--session", arg); break;
+    case su::WindowKind::Session: w.gap = su::fixed_window_size_arg("--session", arg, su::TimeZone()); break;
     case su::WindowKind::Count:
       w.size = count_arg("--count", arg);
       w.every = o.slide.empty() ? w.size : count_arg("--slide", o.slide);
       if (w.every > w.size) throw su::UsageError("--slide must be at most --count");
-      for (const auto& [name, value] : {std::pair{"--time", &o.time}, {"--grace", &o.grace}, {"--idle", &o.idle}})
+      for (const auto& [name, value] :
+           {std::pair{"--time", &o.time}, {"--grace", &o.grace}, {"--idle", &o.idle}, {"--tz", &o.tz}})
         if (!value->empty()) throw su::UsageError(std::string(name) + " does not apply to --count windows");
       break;
   }
@@ -85,19 +94,20 @@ su::WindowSpec window_spec(const Options& o) {
   if ((w.kind == su::WindowKind::Tumbling || w.kind == su::WindowKind::Session) && (w.size < 0 || w.gap < 0))
     throw su::UsageError("window sizes must be positive");
   if (w.uses_time() && w.size == 0 && w.gap == 0) throw su::UsageError("window sizes must be more than 0");
+  // Without --time, --tz still places calendar windows (local days of the wall clock).
+  if (o.time.empty() && !o.tz.empty() &&
+      (w.kind != su::WindowKind::Tumbling || su::parse_window_size(arg)->unit == su::CalendarUnit::None))
+    throw su::UsageError("--tz needs --time FIELD, or a calendar window (--tumbling 1d, 1w, 1mo)");
   return w;
 }
 
 su::TimeParser time_parser(const Options& o) {
-  if (o.time.empty() && (!o.time_format.empty() || !o.tz.empty()))
-    throw su::UsageError("--time-format and --tz need --time FIELD");
-  auto tz = su::TimeZone::parse(o.tz);
-  if (!tz) throw su::UsageError("--tz: unknown zone '" + o.tz + "' (expected UTC, +01:00 or a name like Europe/Berlin)");
+  if (o.time.empty() && !o.time_format.empty()) throw su::UsageError("--time-format needs --time FIELD");
   if (!o.time_format.empty()) {
     std::string why = su::check_strftime_format(o.time_format);
     if (!why.empty()) throw su::UsageError("--time-format: " + why);
   }
-  su::TimeParser p(*tz, o.time_format);
+  su::TimeParser p(zone_arg(o.tz), o.time_format);
   p.set_clock(clock_ns(CLOCK_REALTIME));
   return p;
 }
@@ -154,7 +164,8 @@ int main(int argc, char** argv) {
       ->type_name("FIELD");
   app.add_option("--time-format", o.time_format, "Read --time with this strftime format instead of detecting it")
       ->type_name("FORMAT");
-  app.add_option("--tz", o.tz, "Zone of timestamps that carry none: UTC (default), +01:00, Europe/Berlin")
+  app.add_option("--tz", o.tz,
+                 "Zone of timestamps that carry none and of 1d/1w/1mo windows: UTC (default), +01:00, Europe/Berlin")
       ->type_name("ZONE");
   app.add_option("--grace", o.grace, "Event time: a window closes once a record this much past its end is seen")
       ->type_name("D");

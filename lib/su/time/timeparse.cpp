@@ -1,11 +1,8 @@
 // Timestamp recognition and RFC 3339 formatting (see timeparse.hpp).
 #include "su/time/timeparse.hpp"
 
-#include <sys/stat.h>
-
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
@@ -113,93 +110,6 @@ void append_2(std::string& out, int v) {
 }
 
 }  // namespace
-
-bool is_leap_year(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int64_t y, int m) {
-  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return (m == 2 && is_leap_year(y)) ? 29 : days[m - 1];
-}
-
-int64_t days_from_civil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = floor_div(y, 400);
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void civil_from_days(int64_t z, int64_t& y, int& m, int& d) {
-  z += 719468;
-  const int64_t era = floor_div(z, 146097);
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  d = int(doy - (153 * mp + 2) / 5 + 1);
-  m = int(mp < 10 ? mp + 3 : mp - 9);
-  y = yoe + era * 400 + (m <= 2);
-}
-
-std::optional<TimeZone> TimeZone::parse(std::string_view name) {
-  TimeZone tz;
-  if (name.empty() || name == "UTC" || name == "utc" || name == "Z" || name == "GMT") return tz;
-  std::string_view off = name;
-  if (off.substr(0, 3) == "UTC" || off.substr(0, 3) == "GMT") off.remove_prefix(3);
-  Scan sc{off};
-  int secs = 0;
-  if (off.size() >= 2 && (off[0] == '+' || off[0] == '-')) {
-    // UTC+2 style: allow one digit hours too.
-    if (off.size() == 2 && is_digit(off[1])) {
-      tz.fixed_offset_s_ = (off[1] - '0') * 3600 * (off[0] == '-' ? -1 : 1);
-      return tz;
-    }
-    if (sc.offset(secs) && sc.done()) {
-      tz.fixed_offset_s_ = secs;
-      return tz;
-    }
-    return std::nullopt;
-  }
-  // An IANA name: it must exist in the zone database.
-  std::string n(name);
-  if (n.find("..") != std::string::npos) return std::nullopt;
-  struct stat st;
-  const char* dir = std::getenv("TZDIR");
-  std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + n;
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  ::setenv("TZ", n.c_str(), 1);
-  ::tzset();
-  tz.named_ = true;
-  return tz;
-}
-
-int64_t TimeZone::local_to_utc(int64_t local_s) const {
-  if (!named_) return local_s - fixed_offset_s_;
-  // Zone offsets change on quarter hours at most: cache per 15 minutes.
-  int64_t bucket = floor_div(local_s, 900);
-  if (bucket != cache_bucket_) {
-    int64_t days = floor_div(local_s, 86400);
-    int64_t rem = local_s - days * 86400;
-    int64_t y;
-    int m, d;
-    civil_from_days(days, y, m, d);
-    struct tm t{};
-    t.tm_year = int(y - 1900);
-    t.tm_mon = m - 1;
-    t.tm_mday = d;
-    t.tm_hour = int(rem / 3600);
-    t.tm_min = int(rem / 60 % 60);
-    t.tm_sec = int(rem % 60);
-    t.tm_isdst = -1;
-    time_t utc = ::mktime(&t);
-    // mktime normalises t; the offset is what separates the two readings.
-    cache_offset_ = local_s - int64_t(utc);
-    if (utc == time_t(-1)) cache_offset_ = 0;
-    cache_bucket_ = bucket;
-  }
-  return local_s - cache_offset_;
-}
 
 std::optional<int64_t> to_instant(const CivilTime& c, const TimeZone& tz) {
   if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > days_in_month(c.year, c.month)) return std::nullopt;

@@ -1,40 +1,18 @@
 // Event time (CONTRACT section 4): recognising timestamps (RFC 3339 / ISO 8601,
 // epoch seconds/ms/us/ns, Common Log Format, syslog, any strftime format) and
 // writing instants back as RFC 3339. An instant is int64 nanoseconds since the
-// Unix epoch, UTC.
+// Unix epoch, UTC. Zones and the calendar are in zone.hpp.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "su/time/zone.hpp"
+
 namespace su {
 
 inline constexpr int64_t kNsPerSec = 1'000'000'000;
-
-// Proleptic Gregorian calendar (H. Hinnant's algorithms).
-bool is_leap_year(int64_t y);
-int days_in_month(int64_t y, int m);
-int64_t days_from_civil(int64_t y, int m, int d);
-void civil_from_days(int64_t days, int64_t& y, int& m, int& d);
-
-// The zone of timestamps that carry none (--tz): UTC, a fixed offset
-// (+01:00, -0530, UTC+2) or an IANA name (Europe/Berlin) resolved through the
-// C library (it sets TZ for the process).
-class TimeZone {
- public:
-  TimeZone() = default;
-  static std::optional<TimeZone> parse(std::string_view name);
-  // Seconds of a local wall time counted as if it were UTC -> UTC seconds.
-  int64_t local_to_utc(int64_t local_s) const;
-  bool named() const { return named_; }
-
- private:
-  int64_t fixed_offset_s_ = 0;
-  bool named_ = false;
-  mutable int64_t cache_bucket_ = INT64_MIN;
-  mutable int64_t cache_offset_ = 0;
-};
 
 // A wall time read from text, before the zone is applied.
 struct CivilTime {

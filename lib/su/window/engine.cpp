@@ -75,17 +75,23 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
   move_time(t);
   const int64_t size = o_.spec.size;
   if (o_.spec.kind == WindowKind::Tumbling) {
-    // The window of the last record (no division; unsigned: no overflow).
-    if (last_ && t >= last_start_ && uint64_t(t) - uint64_t(last_start_) < uint64_t(size)) {
+    // The window of the last record (no division).
+    if (last_ && t >= last_start_ && t < last_end_) {
       emit(raw, *last_);
       return {};
     }
-    int64_t start = floor_div(t, size) * size;
-    if (start != last_start_ || !last_) {
-      TimeWindow w{start, start + size};
+    TimeWindow w;
+    if (o_.spec.calendar == CalendarUnit::None) {
+      const int64_t start = floor_div(t, size) * size;
+      w = {start, start + size};
+    } else {
+      w = calendar_window(t, o_.spec);  // local days, weeks, months: 23 to 25 hours a day
+    }
+    if (w.start != last_start_ || !last_) {
       if (closed(w.end)) return late_reason(t, w);
       last_ = &open_window(w);
-      last_start_ = start;
+      last_start_ = w.start;
+      last_end_ = w.end;
     }
     emit(raw, *last_);
     return {};

@@ -103,7 +103,7 @@ class WindowEngine {
   uint64_t buffered_ = 0;
 
   std::map<int64_t, Open> open_;  // tumbling/hopping, by start (= by end)
-  int64_t last_start_ = INT64_MIN;
+  int64_t last_start_ = INT64_MIN, last_end_ = INT64_MIN;  // of last_
   Open* last_ = nullptr;
   std::vector<TimeWindow> hops_;
 

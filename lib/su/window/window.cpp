@@ -2,14 +2,19 @@
 #include "su/window/window.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <string>
 
 #include "su/core/calendar.hpp"
+#include "su/core/error.hpp"
+#include "su/core/units.hpp"
 
 namespace su {
 
 const std::vector<WindowKindInfo>& window_kinds() {
   static const std::vector<WindowKindInfo> kinds = {
-      {WindowKind::Tumbling, "--tumbling", "Fixed windows of this length, one after another (e.g. 1m)"},
+      {WindowKind::Tumbling, "--tumbling",
+       "Windows of this length, one after another (e.g. 1m; 1d, 1w, 1mo: local days, weeks, months of --tz)"},
       {WindowKind::Hopping, "--hopping", "Overlapping windows of this length, one starting --every STEP"},
       {WindowKind::Session, "--session", "A key's session ends after this gap without its records"},
       {WindowKind::Count, "--count", "Windows of N records (per key with --by), one ending every --slide M"},
@@ -52,6 +57,71 @@ TimeWindow session_join(const std::vector<TimeWindow>& open, int64_t t, int64_t 
     }
   }
   return w;
+}
+
+// ---- calendar windows and window sizes ----
+
+TimeWindow calendar_window(int64_t t, const WindowSpec& spec) {
+  const CalendarPeriod p = calendar_period(t, spec.calendar, spec.size, spec.zone);
+  return {p.start, p.end};
+}
+
+namespace {
+constexpr int64_t kNsPerDay = int64_t(86400) * 1'000'000'000;
+constexpr int64_t kMostUnits = 100'000;  // 100000d fits in int64 ns; more is no window
+
+bool mentions_days(std::string_view s) { return s.find('d') != std::string_view::npos; }
+}  // namespace
+
+std::optional<WindowSize> parse_window_size(std::string_view s) {
+  size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  const std::string_view unit = s.substr(digits);
+  if (digits > 0 && (unit == "d" || unit == "w" || unit == "mo")) {
+    WindowSize w;
+    auto r = std::from_chars(s.data(), s.data() + digits, w.count);
+    if (r.ec != std::errc() || w.count > kMostUnits) return std::nullopt;
+    w.unit = unit == "d" ? CalendarUnit::Day : unit == "w" ? CalendarUnit::Week : CalendarUnit::Month;
+    return w;
+  }
+  auto ns = parse_duration(s);
+  if (!ns) return std::nullopt;
+  WindowSize w;
+  w.ns = *ns;
+  return w;
+}
+
+void set_tumbling_size(WindowSpec& spec, std::string_view s, const TimeZone& zone) {
+  auto size = parse_window_size(s);
+  if (!size)
+    throw UsageError("--tumbling: invalid size '" + std::string(s) +
+                     "' (expected e.g. 250ms, 30s, 5m, 1h30m, 1d, 1w, 1mo)");
+  spec.calendar = CalendarUnit::None;
+  if (size->unit == CalendarUnit::None) {
+    if (!zone.is_utc() && mentions_days(s))
+      throw UsageError("--tumbling: '" + std::string(s) +
+                       "' with --tz: only whole days (1d), weeks (1w) and months (1mo) follow the zone; write the "
+                       "size in hours for a fixed length aligned on the epoch in UTC");
+    spec.size = size->ns;
+  } else if (size->unit == CalendarUnit::Day && zone.is_utc()) {
+    spec.size = size->count * kNsPerDay;  // UTC days: fixed lengths from the epoch, the fast path
+  } else {
+    spec.calendar = size->unit;
+    spec.size = size->count;
+    spec.zone = zone;
+  }
+}
+
+int64_t fixed_window_size_arg(std::string_view option, std::string_view s, const TimeZone& zone) {
+  auto size = parse_window_size(s);
+  if (!size) return duration_arg(option, s);  // throws, naming the option
+  const std::string what = std::string(option) + ": '" + std::string(s) + "'";
+  if (size->unit == CalendarUnit::Week || size->unit == CalendarUnit::Month)
+    throw UsageError(what + ": weeks and months are calendar sizes, for --tumbling only");
+  if (!zone.is_utc() && mentions_days(s))
+    throw UsageError(what + " with --tz: hopping windows are aligned on the epoch in UTC, not on local midnight "
+                            "(write the size in hours, or use --tumbling for local days)");
+  return size->unit == CalendarUnit::Day ? size->count * kNsPerDay : size->ns;
 }
 
 }  // namespace su

@@ -1,10 +1,14 @@
 // Window assigners (CONTRACT section 4): which windows a record belongs to.
 // Time windows are aligned to the Unix epoch in UTC and half-open
-// [start, end); count windows are numbered from 1 per key.
+// [start, end), except calendar tumbling windows (1d, 1w, 1mo), aligned on
+// local midnight of a zone; count windows are numbered from 1 per key.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
+
+#include "su/time/zone.hpp"
 
 namespace su {
 
@@ -23,6 +27,9 @@ struct WindowSpec {
   int64_t size = 0;   // tumbling, hopping: window length in ns; count: records per window
   int64_t every = 0;  // hopping: ns between window starts; count: records between window ends (slide)
   int64_t gap = 0;    // session: ns without a record of the key that ends its session
+  // tumbling: size counts these days, weeks or months of `zone` (None: size is ns)
+  CalendarUnit calendar = CalendarUnit::None;
+  TimeZone zone;
   bool uses_time() const { return kind != WindowKind::Count; }
 };
 
@@ -33,6 +40,29 @@ struct TimeWindow {
 
 // The tumbling window of length size that holds t.
 TimeWindow tumbling_window(int64_t t, int64_t size);
+// The calendar window of spec.size days, weeks or months of spec.zone that
+// holds t (see su::calendar_period).
+TimeWindow calendar_window(int64_t t, const WindowSpec& spec);
+
+// A window size as written. `Nd`, `Nw` and `Nmo` alone (a whole number of
+// days, weeks from Monday, months from the 1st) are calendar sizes; any
+// other duration (250ms, 90m, 24h, 1d12h) is a fixed length in ns.
+struct WindowSize {
+  int64_t ns = 0;
+  CalendarUnit unit = CalendarUnit::None;
+  int64_t count = 0;  // calendar units
+};
+std::optional<WindowSize> parse_window_size(std::string_view s);
+// --tumbling SIZE into spec.size (and spec.calendar, spec.zone): a calendar
+// size follows the zone, except days of UTC, which are the same as fixed
+// lengths and are made so. Throws UsageError for a bad size, or a size in
+// days that is not whole days (1d12h) with a zone other than UTC.
+void set_tumbling_size(WindowSpec& spec, std::string_view s, const TimeZone& zone);
+// --hopping SIZE, --every STEP (aligned on the epoch in UTC), --session GAP
+// (zone: UTC): fixed lengths. Throws UsageError for weeks and months, and
+// for days with a zone other than UTC (hopping windows cannot follow local
+// midnight).
+int64_t fixed_window_size_arg(std::string_view option, std::string_view s, const TimeZone& zone);
 
 // Every hopping window [k*every, k*every + size) that holds t, oldest first
 // (size / every windows when every divides size). every <= size.
