@@ -2,6 +2,7 @@
 #include "su/tool.hpp"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -18,14 +19,17 @@ size_t CommonOptions::max_line_bytes() const { return size_t(size_arg("--max-lin
 bool CommonOptions::control_enabled() const {
   if (control == "always") return true;
   if (control == "never") return false;
-  return !::isatty(1);
+  // auto (CONTRACT 3): to a pipe or a socket, the next stage of a pipeline;
+  // not to a terminal, and not to a regular file of results.
+  struct stat st;
+  return ::fstat(1, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 void add_common_options(CLI::App& app, CommonOptions& o, bool with_inputs) {
   if (with_inputs) app.add_option("files", o.inputs, "Input files, read in order (default or '-': stdin)");
   app.add_option("--rejects", o.rejects, "Write each rejected line as an NDJSON record to FILE")->type_name("FILE");
   app.add_flag("--strict", o.strict, "Stop at the first rejected line (exit status 3)");
-  app.add_option("--control", o.control, "Write control records: auto (when stdout is not a terminal), always, never")
+  app.add_option("--control", o.control, "Write control records: auto (when stdout is a pipe or a socket), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN");
   app.add_flag("-q,--quiet", o.quiet, "Do not report rejected lines on stderr (they are still counted)");

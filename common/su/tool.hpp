@@ -25,7 +25,7 @@ struct CommonOptions {
   bool quiet = false;               // -q
   std::string max_line = "64M";     // --max-line SIZE
   size_t max_line_bytes() const;
-  // Whether to write control records (auto: when stdout is not a terminal).
+  // Whether to write control records (auto: when stdout is a pipe or a socket).
   bool control_enabled() const;
 };
 
