@@ -6,7 +6,7 @@
 
 #include "parser.hpp"
 #include "su/core/error.hpp"
-#include "su/formats/line_format.hpp"
+#include "su/formats/format_table.hpp"
 #include "su/tool.hpp"
 
 namespace {
@@ -16,16 +16,14 @@ using su::parse::Parser;
 
 // Builds --format's choices and help text from the format table.
 std::vector<std::string> format_names() {
-  std::vector<std::string> names = {"auto", "ndjson", "csv", "tsv"};
-  for (const auto& f : su::line_formats()) names.push_back(f.name);
+  std::vector<std::string> names;
+  for (const auto& f : su::formats()) names.push_back(f.name);
   return names;
 }
 
 std::string format_help() {
-  std::string h =
-      "Input format:\n  auto     decide from the first line\n  ndjson   one JSON object per line (validated, "
-      "compacted)\n  csv      RFC 4180 CSV with a header line\n  tsv      tab-separated values with a header line";
-  for (const auto& f : su::line_formats()) {
+  std::string h = "Input format:";
+  for (const auto& f : su::formats()) {
     std::string name = f.name;
     h += "\n  " + name + std::string(name.size() < 9 ? 9 - name.size() : 1, ' ') + f.help;
   }

@@ -14,6 +14,7 @@
 #include "su/core/error.hpp"
 #include "su/input.hpp"
 #include "su/json/json.hpp"
+#include "su/formats/format_table.hpp"
 #include "su/formats/line_format.hpp"
 #include "su/tool.hpp"
 
@@ -33,7 +34,7 @@ struct Options {
 
 // The --delimiter character (default `fallback`); throws UsageError.
 char delimiter_char(const std::string& d, char fallback);
-// The format the first non-blank line looks like.
+// The format the first non-blank line looks like (su::sniff_format).
 std::string sniff(std::string_view line);
 
 class Parser {
@@ -41,11 +42,12 @@ class Parser {
   Parser(const Options& o, su::Output& out, su::Diagnostics& diag)
       : o_(o), out_(out), diag_(diag), writer_(rules(o)), control_(o.common.control_enabled()) {}
 
+  // Dispatches on the format table's row of that name.
   void set_format(const std::string& name, su::InputReader& in);
 
   // NDJSON with nothing to select or convert: validate a whole block of lines
   // with one parse_many pass and copy it out when it is already compact.
-  bool block_mode() const { return kind_ == Kind::Ndjson && o_.fields.empty() && o_.types.empty(); }
+  bool block_mode() const { return kind_ == su::FormatKind::Ndjson && o_.fields.empty() && o_.types.empty(); }
 
   void block(const su::Block& b);
 
@@ -73,7 +75,7 @@ class Parser {
   su::Diagnostics& diag_;
   su::RecordWriter writer_;
   bool control_;
-  enum class Kind { Ndjson, Csv, Line } kind_ = Kind::Ndjson;
+  su::FormatKind kind_ = su::FormatKind::Ndjson;
   std::optional<su::CsvSplitter> csv_;
   bool header_done_ = false;
   std::vector<std::string> names_;
