@@ -56,6 +56,25 @@ TEST_CASE("spec: bad specs are usage errors") {
   CHECK_FALSE(is_function("p"));
 }
 
+TEST_CASE("functions are looked up by name; pNN is a family of names") {
+  CHECK(find_function("mean")->name == "mean");
+  CHECK(find_function("median")->name == "median");
+  CHECK(find_function("p0")->name == "pNN");
+  CHECK(find_function("p99.9")->name == "pNN");
+  CHECK(find_function("pNN") == nullptr);  // the row's name is not itself a function
+  CHECK(find_function("p") == nullptr);
+  CHECK(find_function("avg") == nullptr);
+  for (const auto& f : function_table()) {
+    INFO(f.name);
+    if (f.matches) CHECK(!f.examples.empty());
+    else CHECK(find_function(f.name) == &f);
+    for (const auto& g : function_table())
+      if (&f != &g) CHECK(f.name != g.name);
+  }
+  CHECK(parse_spec("median:x").param == 50);
+  CHECK(parse_spec("p90:x").param == 90);
+}
+
 TEST_CASE("the function table drives the help text") {
   std::string h = functions_help();
   for (const auto& f : function_table()) CHECK(h.find(std::string(f.name)) != std::string::npos);
