@@ -242,7 +242,7 @@ const FunctionInfo kFunctions[] = {
      [](const Spec& s, bool) { return make<Count>(!s.field.empty()); }},
     {"sum", "sum (integers exact; floats compensated)", "0 when there are no numbers.", true,
      [](const Spec&, bool) { return make<Sum>(); }},
-    {"mean", "arithmetic mean", "null when there are no numbers.", true, [](const Spec&, bool) { return make<Mean>(); }},
+    {"mean", "arithmetic mean", "Null when there are no numbers.", true, [](const Spec&, bool) { return make<Mean>(); }},
     {"min", "smallest value (numbers before strings)",
      "Strings compare by their UTF-8 bytes, so `min` is a number if the group has any number.", true,
      [](const Spec&, bool) { return make<Extreme>(false); }},
