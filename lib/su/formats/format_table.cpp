@@ -18,13 +18,16 @@ bool sniff_tsv(std::string_view line) {
   return line.find('\t') != std::string_view::npos && line.find(',') == std::string_view::npos;
 }
 
-bool sniff_csv(std::string_view) { return true; }
+bool sniff_csv(std::string_view) {
+  return true;
+}
 
 constexpr CsvDialect kCsv{',', '"', false};
 constexpr CsvDialect kTsv{'\t', '\0', true};
 
 }  // namespace
 
+// clang-format off
 const std::vector<FormatInfo>& formats() {
   static const std::vector<FormatInfo> table = {
       {"auto", "the first format below that fits the first non-blank line (the default)", FormatKind::Auto,
@@ -45,6 +48,7 @@ const std::vector<FormatInfo>& formats() {
   };
   return table;
 }
+// clang-format on
 
 const FormatInfo* find_format(std::string_view name) {
   for (const auto& f : formats())
