@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -266,4 +267,20 @@ TEST_CASE("the format table: names are unique, auto and regex are never detected
   CHECK(su::find_format("xml") == nullptr);
   CHECK(su::find_format("tsv")->dialect.delimiter == '\t');
   CHECK(su::find_format("csv")->dialect.quote == '"');
+}
+
+TEST_CASE("docs cannot drift: every format of the table is described in stream-parse(1)") {
+  std::string man;
+  if (FILE* f = std::fopen(SOURCE_DIR "/man/stream-parse.1", "rb")) {
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) man.append(buf, n);
+    std::fclose(f);
+  }
+  REQUIRE(man.find(".SS Formats\n") != std::string::npos);
+  std::string prose = man.substr(man.find(".SS Formats\n"));
+  prose = prose.substr(0, prose.find(".SH "));  // the hand-written subsection
+  for (const auto& f : su::formats()) {
+    INFO(f.name);
+    CHECK(prose.find(".TP\n.B " + std::string(f.name) + "\n") != std::string::npos);
+  }
 }
