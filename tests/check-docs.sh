@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Fails when a long option printed by `TOOL --help` is missing from the man
-# page or from the bash, zsh or fish completion, or when the man page does not
-# lint clean.
+# Fails when the generated docs of TOOL (its man page's option list and
+# value lists, its bash, zsh and fish completions) differ from what
+# `TOOL --generate=...` prints now, when a long option printed by
+# `TOOL --help` is missing from them, when a completion does not load or
+# does not offer an option's values, or when the man page does not lint clean.
 set -u
 tool=$1 bindir=$2 root=$3
 fail=0
@@ -35,6 +37,23 @@ offered=$(bash -c '
 for o in $opts; do
   grep -qx -- "$o" <<<"$offered" || { echo "$bash_c: '--<TAB>' does not offer $o"; fail=1; }
 done
+# An option whose --help shows its values (`--control WHEN:{auto,always,never}`):
+# `TOOL --control <TAB>` offers exactly those, and zsh and fish list them.
+"$bindir/$tool" --help | sed -n 's/^ *\(-[a-z],\)\{0,1\}\(--[a-z-]*\) [A-Z]*:{\([^}]*\)}.*/\2 \3/p' |
+while read -r o values; do
+  want=$(tr , '\n' <<<"$values" | sort)
+  got=$(bash -c '
+    source "$1"
+    fn=$(complete -p "$2" | sed -n "s/.* -F \([^ ]*\) .*/\1/p")
+    COMP_WORDS=("$2" "$3" ""); COMP_CWORD=2
+    "$fn" "$2" "" "$3"
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c" "$tool" "$o" | sort)
+  [ "$got" = "$want" ] || { echo "$bash_c: '$o <TAB>' offers '$(echo $got)', not '$(echo $want)'"; exit 1; }
+  for v in ${values//,/ }; do
+    grep -q -- "$o\b.*:([^)]*\b$v\b[^)]*)'" "$zsh_c" || { echo "$zsh_c: $o does not offer $v"; exit 1; }
+    grep -q -- "-l ${o#--} .*-a '[^']*\b$v\b" "$fish_c" || { echo "$fish_c: $o does not offer $v"; exit 1; }
+  done
+done || fail=1
 # Lint: groff's warnings (and mandoc's, when installed).
 warn=$(groff -man -ww -z "$man" 2>&1)
 [ -z "$warn" ] || { echo "$man: groff warnings:"; echo "$warn"; fail=1; }
@@ -45,4 +64,6 @@ fi
 for s in EXIT\ STATUS EXAMPLES; do
   grep -q "^\.SH \"\?$s" "$man" || { echo "$man: no $s section"; fail=1; }
 done
+# Drift: regenerate into a temporary folder and compare.
+bash "$root/scripts/gen-docs" --bindir "$bindir" --check "$tool" || fail=1
 exit $fail

@@ -9,33 +9,81 @@
 #include <iostream>
 
 #include "su/core/error.hpp"
-#include "su/signals.hpp"
+#include "su/json/control.hpp"
 #include "su/core/units.hpp"
+#include "su/docs.hpp"
+#include "su/options.hpp"
+#include "su/signals.hpp"
 
 namespace su {
 
 size_t CommonOptions::max_line_bytes() const { return size_t(size_arg("--max-line", max_line)); }
 
 bool CommonOptions::control_enabled() const {
-  if (control == "always") return true;
-  if (control == "never") return false;
+  if (control == Control::Always) return true;
+  if (control == Control::Never) return false;
   // auto (CONTRACT 3): to a pipe or a socket, the next stage of a pipeline;
   // not to a terminal, and not to a regular file of results.
   struct stat st;
   return ::fstat(1, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
+namespace {
+// Thrown by the hidden --generate while argv is parsed; run_tool prints the docs.
+struct GenerateDocs {
+  std::string kind;
+};
+
+// CLI11's help, with one blank line between groups (CLI11 2.1 puts two when
+// a hidden option comes last).
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+    std::string h = CLI::Formatter::make_help(app, std::move(name), mode);
+    for (size_t i; (i = h.find("\n\n\n")) != std::string::npos;) h.erase(i, 1);
+    return h;
+  }
+};
+}  // namespace
+
 void add_common_options(CLI::App& app, CommonOptions& o, bool with_inputs) {
-  if (with_inputs) app.add_option("files", o.inputs, "Input files, read in order (default or '-': stdin)");
-  app.add_option("--rejects", o.rejects, "Write each rejected line as an NDJSON record to FILE")->type_name("FILE");
-  app.add_flag("--strict", o.strict, "Stop at the first rejected line (exit status 3)");
-  app.add_option("--control", o.control, "Write control records: auto (when stdout is a pipe or a socket), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->type_name("WHEN");
-  app.add_flag("-q,--quiet", o.quiet, "Do not report rejected lines on stderr (they are still counted)");
-  app.add_option("--max-line", o.max_line, "Longest accepted line (longer ones are rejected); default 64M")
-      ->type_name("SIZE");
-  app.set_version_flag("--version", std::string(app.get_name()) + " (stream-utils) " STREAM_UTILS_VERSION);
+  const std::string group = "Common options";
+  app.formatter(std::make_shared<HelpFormatter>());
+  if (with_inputs) {
+    CLI::Option* files = app.add_option("files", o.inputs, "Input files, read in order (default or '-': stdin)");
+    doc(files->type_name("FILE")).value = OptionDoc::Value::File;
+  }
+  CLI::Option* rejects = add_file(app, "--rejects", o.rejects, "Write each rejected line as an NDJSON record to FILE");
+  rejects->group(group);
+  doc(rejects).man =
+      "The record is `{\"source\":\"in.csv\",\"line\":42,\"reason\":\"...\",\"raw\":\"...\"}`, so nothing is "
+      "lost and the line can be fixed and replayed; bytes of `raw` that are not UTF-8 are written as `\\u00XX`.";
+  CLI::Option* strict = app.add_flag("--strict", o.strict, "Stop at the first rejected line (exit status 3)");
+  doc(strict->group(group)).man = "What was processed before it is still written out (and committed).";
+  CLI::Option* control =
+      add_enum<Control>(app, "--control", o.control,
+                        {{{"auto", ""}, Control::Auto}, {{"always", ""}, Control::Always}, {{"never", ""}, Control::Never}},
+                        "Write control records: auto (when stdout is a pipe or a socket), always, never");
+  doc(control->type_name("WHEN")->group(group)).man =
+      "Control records (JSON objects whose first member is `" + std::string(control::kMember) + "`, such as the `close` of a window) tell the "
+      "next tool of a pipeline how the stream goes on; `auto` is the default, `never` suits a reader such as jq. "
+      "It decides only what is written: a tool acts on the control records it reads in every case.";
+  CLI::Option* quiet =
+      app.add_flag("-q,--quiet", o.quiet, "Do not report rejected lines on stderr (they are still counted)");
+  doc(quiet->group(group)).man = "A rejected line still makes the exit status 1.";
+  CLI::Option* max_line =
+      app.add_option("--max-line", o.max_line, "Longest accepted line (longer ones are rejected); default 64M");
+  doc(max_line->check(size_bytes())->type_name("SIZE")->group(group)).man =
+      "A longer line (or CSV record) is rejected, not fatal. Suffixes `K`, `M` and `G` count in powers of 1024.";
+  doc(max_line).examples = size_examples();
+  // --help and --version last, in the same group.
+  app.set_help_flag("-h,--help", "Print this help and exit")->group(group);
+  app.set_version_flag("--version", std::string(app.get_name()) + " (stream-utils) " STREAM_UTILS_VERSION,
+                       "Print the version and exit")
+      ->group(group);
+  app.add_option_function<std::string>("--generate", [](const std::string& kind) { throw GenerateDocs{kind}; })
+      ->group("")  // hidden: not in --help, the man page or the completions
+      ->trigger_on_parse();
 }
 
 Diagnostics::Diagnostics(std::string tool, const CommonOptions& o)
@@ -128,6 +176,15 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
   const std::string name = app.get_name();
   try {
     app.parse(argc, argv);
+  } catch (const GenerateDocs& g) {
+    try {
+      std::string text = generate_docs(app, g.kind);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      return std::fflush(stdout) == 0 ? kOk : kFatal;
+    } catch (const UsageError& e) {
+      std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name.c_str(), e.what(), name.c_str());
+      return kUsage;
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -17,20 +17,24 @@ namespace su {
 
 enum ExitStatus : int { kOk = 0, kRejected = 1, kUsage = 2, kFatal = 3 };
 
+enum class Control : uint8_t { Auto, Always, Never };
+
 struct CommonOptions {
-  std::vector<std::string> inputs;  // files to read; empty = stdin
-  std::string rejects;              // --rejects FILE
-  bool strict = false;              // --strict
-  std::string control = "auto";     // --control=auto|always|never
-  bool quiet = false;               // -q
-  std::string max_line = "64M";     // --max-line SIZE
+  std::vector<std::string> inputs;   // files to read; empty = stdin
+  std::string rejects;               // --rejects FILE
+  bool strict = false;               // --strict
+  Control control = Control::Auto;   // --control=auto|always|never
+  bool quiet = false;                // -q
+  std::string max_line = "64M";      // --max-line SIZE as given (for messages); checked when parsed
   size_t max_line_bytes() const;
   // Whether to write control records (auto: when stdout is a pipe or a socket).
   bool control_enabled() const;
 };
 
-// Adds --rejects, --strict, --control, -q/--quiet, --max-line and, when
-// with_inputs, the positional FILE... arguments.
+// Adds --rejects, --strict, --control, -q/--quiet, --max-line, -h/--help and
+// --version (their help and man page text are written here only), the
+// hidden --generate=man|bash|zsh|fish (docs.hpp) and, when with_inputs, the
+// positional FILE... arguments. Call it after the tool's own options.
 void add_common_options(CLI::App& app, CommonOptions& opts, bool with_inputs = true);
 
 // Thrown by Diagnostics::reject under --strict; main() maps it to status 3.
@@ -74,7 +78,8 @@ class Diagnostics {
 void flush_before_block(InputReader& in, Output& out, Diagnostics& diag);
 
 // Runs a tool: parses argv with CLI11 (help/version to stdout, status 0; a bad
-// option: one line and a hint on stderr, status 2), installs the SIGINT/SIGTERM
+// option: one line and a hint on stderr, status 2; --generate: the docs to
+// stdout, status 0), installs the SIGINT/SIGTERM
 // handlers, runs body, maps su::Fatal / UsageError / BrokenPipe / StrictStop to
 // the exit status, and finally dies by the stop signal if one arrived.
 int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& body);

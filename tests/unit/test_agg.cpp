@@ -57,6 +57,25 @@ TEST_CASE("spec: bad specs are usage errors") {
   CHECK_FALSE(is_function("p"));
 }
 
+TEST_CASE("functions are looked up by name; pNN is a family of names") {
+  CHECK(find_function("mean")->name == "mean");
+  CHECK(find_function("median")->name == "median");
+  CHECK(find_function("p0")->name == "pNN");
+  CHECK(find_function("p99.9")->name == "pNN");
+  CHECK(find_function("pNN") == nullptr);  // the row's name is not itself a function
+  CHECK(find_function("p") == nullptr);
+  CHECK(find_function("avg") == nullptr);
+  for (const auto& f : function_table()) {
+    INFO(f.name);
+    if (f.matches) CHECK(!f.examples.empty());
+    else CHECK(find_function(f.name) == &f);
+    for (const auto& g : function_table())
+      if (&f != &g) CHECK(f.name != g.name);
+  }
+  CHECK(parse_spec("median:x").param == 50);
+  CHECK(parse_spec("p90:x").param == 90);
+}
+
 TEST_CASE("the function table drives the help text") {
   std::string h = functions_help();
   for (const auto& f : function_table()) CHECK(h.find(std::string(f.name)) != std::string::npos);
@@ -188,17 +207,26 @@ TEST_CASE("docs cannot drift: every function of the table is in the man page and
   };
   const std::string root = SOURCE_DIR;
   std::string man = slurp(root + "/man/stream-agg.1");
+  std::string bash = slurp(root + "/completions/bash/stream-agg");
   std::string zsh = slurp(root + "/completions/zsh/_stream-agg");
   std::string fish = slurp(root + "/completions/fish/stream-agg.fish");
   REQUIRE(!man.empty());
-  std::string functions = man.substr(man.find(".SH FUNCTIONS"));
-  functions = functions.substr(0, functions.find(".SH OPTIONS"));
+  std::string functions = man.substr(man.find(".\\\" BEGIN GENERATED: functions"));
+  functions = functions.substr(0, functions.find(".\\\" END GENERATED: functions"));
   for (const auto& f : function_table()) {
     std::string name(f.name);
     INFO(name);
-    if (name == "pNN") CHECK(functions.find(".BI p NN") != std::string::npos);
+    if (name == "pNN") CHECK(functions.find(".BI p NN\n") != std::string::npos);
     else CHECK(functions.find(".B " + name + "\n") != std::string::npos);
-    CHECK(zsh.find("'" + name + ":") != std::string::npos);
-    CHECK(fish.find(name) != std::string::npos);
+    // The completions offer FUNC: (or the family's examples), FUNC alone for count.
+    std::string word = f.matches ? std::string(f.examples.substr(0, f.examples.find(' '))) : name;
+    if (f.needs_field) word += ":";
+    std::string in_bash = bash;  // the words, one per line
+    for (char& c : in_bash)
+      if (c == ' ' || c == '"') c = '\n';
+    CHECK(in_bash.find("\n" + word + "\n") != std::string::npos);
+    CHECK(fish.find(word) != std::string::npos);
+    std::string zsh_word = f.needs_field ? word.substr(0, word.size() - 1) + "\\:" : word;  // 'mean\::help'
+    CHECK(zsh.find("'" + zsh_word + ":") != std::string::npos);
   }
 }

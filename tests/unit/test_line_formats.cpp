@@ -2,10 +2,13 @@
 // the auto-detection order of the format table.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "su/core/error.hpp"
+#include "su/formats/format_table.hpp"
 #include "su/formats/line_format.hpp"
 
 namespace {
@@ -30,8 +33,9 @@ struct Run {
 };
 
 Run parse(const char* format, std::string_view line, const std::string& arg = "") {
-  const su::LineFormatInfo* info = su::find_line_format(format);
+  const su::FormatInfo* info = su::find_format(format);
   REQUIRE(info != nullptr);
+  REQUIRE(bool(info->make));
   auto p = info->make(arg);
   std::vector<su::ParsedField> out;
   Run r;
@@ -52,11 +56,7 @@ std::string reason(const char* format, std::string_view line, const std::string&
   return r.reason;
 }
 
-std::string sniffed(std::string_view line) {
-  for (const auto& f : su::line_formats())
-    if (f.sniff && f.sniff(line)) return f.name;
-  return "none";
-}
+std::string sniffed(std::string_view line) { return su::sniff_format(line).name; }
 
 }  // namespace
 
@@ -110,7 +110,7 @@ TEST_CASE("regex: named groups in pattern order, unmatched groups are null") {
 }
 
 TEST_CASE("regex: bad patterns are usage errors") {
-  const su::LineFormatInfo* info = su::find_line_format("regex");
+  const su::FormatInfo* info = su::find_format("regex");
   REQUIRE(info);
   CHECK_THROWS_AS(info->make("(unclosed"), su::UsageError);
   CHECK_THROWS_WITH(info->make("(unclosed"), doctest::Contains("missing )"));
@@ -230,7 +230,9 @@ TEST_CASE("syslog: rejects") {
   CHECK(reason("syslog", "<1>1 - h a p m [x]msg") == "syslog: expected a space after the structured data at column 19");
 }
 
-TEST_CASE("auto-detection: combined before clf, then syslog, then logfmt") {
+TEST_CASE("auto-detection: ndjson, combined before clf, then syslog, logfmt, tsv, and csv for the rest") {
+  CHECK(sniffed(R"({"a":1})") == "ndjson");
+  CHECK(sniffed(" \t{\"a\":1}") == "ndjson");
   CHECK(sniffed(R"(1.2.3.4 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua")") == "combined");
   CHECK(sniffed(R"(1.2.3.4 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1)") == "clf");
   CHECK(sniffed("<34>Oct 11 22:14:15 mymachine su: x") == "syslog");
@@ -238,11 +240,47 @@ TEST_CASE("auto-detection: combined before clf, then syslog, then logfmt") {
   CHECK(sniffed("<165>1 2003-10-11T22:14:15.003Z h app - - - msg") == "syslog");
   CHECK(sniffed("level=info msg=\"started\" port=8080") == "logfmt");
   CHECK(sniffed("ts=1 msg=x debug") == "logfmt");
-  CHECK(sniffed("ts=1 debug") == "none");  // as many bare words as pairs
+  CHECK(sniffed("ts=1 debug") == "csv");  // as many bare words as pairs
+  CHECK(sniffed("a\tb\tc") == "tsv");
+  CHECK(sniffed("a\tb,c") == "csv");  // a comma wins over tabs
   // Not logfmt: CSV headers and rows, plain text, a lone pair with commas.
-  CHECK(sniffed("time,sensor,temperature") == "none");
-  CHECK(sniffed("a=1,b=2") == "none");
-  CHECK(sniffed("hello world from x=1") == "none");
-  CHECK(sniffed("1,2,3") == "none");
-  CHECK(sniffed("Oct 11 22:14:15 mymachine plain text") == "none");
+  CHECK(sniffed("time,sensor,temperature") == "csv");
+  CHECK(sniffed("a=1,b=2") == "csv");
+  CHECK(sniffed("hello world from x=1") == "csv");
+  CHECK(sniffed("1,2,3") == "csv");
+  CHECK(sniffed("Oct 11 22:14:15 mymachine plain text") == "csv");
+}
+
+TEST_CASE("the format table: names are unique, auto and regex are never detected, every line format builds") {
+  std::vector<std::string> names;
+  for (const auto& f : su::formats()) {
+    INFO(f.name);
+    CHECK(std::find(names.begin(), names.end(), f.name) == names.end());
+    names.push_back(f.name);
+    CHECK(std::string_view(f.help).size() > 0);
+    CHECK((f.kind == su::FormatKind::Line) == bool(f.make));
+    if (f.kind == su::FormatKind::Line && std::string_view(f.name) != "regex") CHECK(f.make("") != nullptr);
+    CHECK(su::find_format(f.name) == &f);
+  }
+  CHECK_FALSE(bool(su::find_format("auto")->sniff));
+  CHECK_FALSE(bool(su::find_format("regex")->sniff));
+  CHECK(su::find_format("xml") == nullptr);
+  CHECK(su::find_format("tsv")->dialect.delimiter == '\t');
+  CHECK(su::find_format("csv")->dialect.quote == '"');
+}
+
+TEST_CASE("docs cannot drift: every format of the table is described in stream-parse(1)") {
+  std::string man;
+  if (FILE* f = std::fopen(SOURCE_DIR "/man/stream-parse.1", "rb")) {
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) man.append(buf, n);
+    std::fclose(f);
+  }
+  REQUIRE(man.find(".SS Formats\n") != std::string::npos);
+  std::string prose = man.substr(man.find(".SS Formats\n"));
+  prose = prose.substr(0, prose.find(".SH "));  // the hand-written subsection
+  for (const auto& f : su::formats()) {
+    INFO(f.name);
+    CHECK(prose.find(".TP\n.B " + std::string(f.name) + "\n") != std::string::npos);
+  }
 }

@@ -36,3 +36,15 @@ TEST_CASE("format_duration") {
   CHECK(su::format_duration(250'000'000) == "250ms");
   CHECK(su::format_duration(0) == "0s");
 }
+
+TEST_CASE("counts: positive integers only; the reasons name what was expected") {
+  CHECK(su::parse_count("1") == 1);
+  CHECK(su::parse_count("10000") == 10000);
+  CHECK_FALSE(su::parse_count("0"));
+  CHECK_FALSE(su::parse_count("-3"));
+  CHECK_FALSE(su::parse_count("5x"));
+  CHECK_FALSE(su::parse_count(""));
+  CHECK(su::invalid_count("0", "records") == "expected a positive number of records, got '0'");
+  CHECK(su::invalid_duration("soon") == "invalid duration 'soon' (expected e.g. 250ms, 30s, 5m, 1h30m, 1d)");
+  CHECK(su::invalid_size("lots") == "invalid size 'lots' (expected e.g. 4096, 64K, 64M, 1G)");
+}

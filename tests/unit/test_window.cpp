@@ -34,6 +34,31 @@ su::WindowOptions opts(su::WindowKind kind, int64_t size, int64_t every = 0, int
 }
 }  // namespace
 
+TEST_CASE("window kinds: looked up by option, each reads its own value") {
+  for (const auto& k : su::window_kinds()) {
+    INFO(k.option);
+    CHECK(su::find_window_kind(k.option) == &k);
+    CHECK(std::string_view(k.value_name).size() > 0);
+    CHECK(std::string_view(k.help).size() > 0);
+  }
+  CHECK(su::find_window_kind("--sliding") == nullptr);
+  su::WindowSpec w;
+  CHECK(su::find_window_kind("--tumbling")->read("1h30m", w) == "");
+  CHECK(w.size == 5'400'000'000'000);
+  CHECK(su::find_window_kind("--session")->read("30m", w) == "");
+  CHECK(w.gap == 1'800'000'000'000);
+  CHECK(su::find_window_kind("--count")->read("5", w) == "");
+  CHECK(w.size == 5);
+  CHECK(su::find_window_kind("--tumbling")->read("soon", w) ==
+        "invalid size 'soon' (expected e.g. 250ms, 30s, 5m, 1h30m, 1d, 1w, 1mo)");
+  CHECK(su::find_window_kind("--tumbling")->read("1mo", w).empty());  // a calendar size, placed by --tz later
+  CHECK(su::find_window_kind("--session")->read("1w", w) ==
+        "'1w': weeks and months are calendar sizes, for --tumbling only");
+  CHECK(su::find_window_kind("--hopping")->read("0", w) == "the window size must be more than 0");
+  CHECK(su::find_window_kind("--session")->read("0", w) == "the gap must be more than 0");
+  CHECK(su::find_window_kind("--count")->read("0", w) == "expected a positive number of records, got '0'");
+}
+
 TEST_CASE("tumbling windows are aligned to the epoch and half-open") {
   CHECK(su::tumbling_window(kBase + 30 * S, M) == su::TimeWindow{kBase, kBase + M});
   CHECK(su::tumbling_window(kBase, M) == su::TimeWindow{kBase, kBase + M});

@@ -206,10 +206,6 @@ void resolve_arguments(Options& o) {
       throw su::UsageError("output name '" + s.name + "' used twice (rename one with =NAME)");
     names.push_back(s.name);
   }
-  if (!o.every.empty()) {
-    o.every_ns = su::duration_arg("--every", o.every);
-    if (o.every_ns <= 0) throw su::UsageError("--every: the period must be more than 0");
-  }
 }
 
 int run(Options& o) {

@@ -17,8 +17,7 @@ struct Options {
   std::vector<std::string> args;  // SPECs and input files
   std::vector<su::agg::Spec> specs;
   bool approx = false;
-  std::string every;
-  int64_t every_ns = 0;
+  int64_t every_ns = 0;  // --every, checked when parsed; 0: no snapshots
 };
 
 // Splits args into SPECs and files, checks --by and the output names.

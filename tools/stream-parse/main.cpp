@@ -6,31 +6,14 @@
 
 #include "parser.hpp"
 #include "su/core/error.hpp"
-#include "su/formats/line_format.hpp"
+#include "su/formats/format_table.hpp"
+#include "su/options.hpp"
 #include "su/tool.hpp"
 
 namespace {
 
 using su::parse::Options;
 using su::parse::Parser;
-
-// Builds --format's choices and help text from the format table.
-std::vector<std::string> format_names() {
-  std::vector<std::string> names = {"auto", "ndjson", "csv", "tsv"};
-  for (const auto& f : su::line_formats()) names.push_back(f.name);
-  return names;
-}
-
-std::string format_help() {
-  std::string h =
-      "Input format:\n  auto     decide from the first line\n  ndjson   one JSON object per line (validated, "
-      "compacted)\n  csv      RFC 4180 CSV with a header line\n  tsv      tab-separated values with a header line";
-  for (const auto& f : su::line_formats()) {
-    std::string name = f.name;
-    h += "\n  " + name + std::string(name.size() < 9 ? 9 - name.size() : 1, ' ') + f.help;
-  }
-  return h;
-}
 
 int run(Options& o) {
   if (!o.regex.empty()) {
@@ -81,9 +64,13 @@ int main(int argc, char** argv) {
   CLI::App app{"Turn raw input (CSV, TSV, NDJSON, logfmt, access logs, syslog, any regex) into NDJSON records.",
                "stream-parse"};
   Options o;
-  app.add_option("-f,--format", o.format, format_help())->check(CLI::IsMember(format_names()))->type_name("FORMAT");
-  app.add_option("--regex", o.regex, "Parse each line with this RE2 pattern; named groups (?P<name>...) become fields")
-      ->type_name("PATTERN");
+  std::vector<su::Choice> formats;
+  for (const auto& f : su::formats()) formats.push_back({f.name, f.help});
+  su::add_choice(app, "-f,--format", o.format, formats, "Input format:")->type_name("FORMAT");
+  CLI::Option* regex =
+      app.add_option("--regex", o.regex, "Parse each line with this RE2 pattern; named groups (?P<name>...) become fields")
+          ->type_name("PATTERN");
+  su::doc(regex).man = "Implies `--format regex`.";
   app.add_option("-d,--delimiter", o.delimiter, "CSV/TSV field delimiter: one character, or 'tab'")->type_name("CHAR");
   app.add_flag("--no-header", o.no_header, "CSV/TSV input has no header line: fields are named c1, c2, ...");
   app.add_option("--columns", o.columns, "Names for the CSV/TSV columns (implies --no-header)")
@@ -94,7 +81,11 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->allow_extra_args(false)
       ->type_name("A,B,...");
-  app.add_option("--types", o.types, "Types for fields: FIELD:int|float|string|bool,...")->type_name("SPEC");
+  CLI::Option* types =
+      app.add_option("--types", o.types, "Types for fields: FIELD:int|float|string|bool,...")->type_name("SPEC");
+  su::doc(types).man =
+      "A `bool` is `true`/`false`, `yes`/`no`, `1`/`0`, `y`/`n` or `t`/`f`. An empty value is null; a value that does "
+      "not convert rejects the line.";
   app.add_flag("--no-infer", o.no_infer, "Keep every text value a string (no number inference, no nulls)");
   su::add_common_options(app, o.common);
   return su::run_tool(app, argc, argv, [&] { return run(o); });

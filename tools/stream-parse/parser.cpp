@@ -16,33 +16,20 @@ char delimiter_char(const std::string& d, char fallback) {
   return d[0];
 }
 
-// Picks a format from the first non-blank line.
-std::string sniff(std::string_view line) {
-  size_t i = 0;
-  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-  if (i < line.size() && line[i] == '{') return "ndjson";
-  for (const auto& f : su::line_formats())
-    if (f.sniff && f.sniff(line)) return f.name;
-  if (line.find('\t') != std::string_view::npos && line.find(',') == std::string_view::npos) return "tsv";
-  return "csv";
-}
+std::string sniff(std::string_view line) { return su::sniff_format(line).name; }
 
 void Parser::set_format(const std::string& name, su::InputReader& in) {
-  kind_ = name == "ndjson" ? Kind::Ndjson : (name == "csv" || name == "tsv") ? Kind::Csv : Kind::Line;
-  if (kind_ == Kind::Csv) {
-    su::CsvDialect d;
-    d.delimiter = delimiter_char(o_.delimiter, name == "tsv" ? '\t' : ',');
-    if (name == "tsv") {
-      d.quote = '\0';
-      d.tsv_escapes = true;
-    }
+  const su::FormatInfo* f = su::find_format(name);
+  if (!f || f->kind == su::FormatKind::Auto) throw su::UsageError("--format: unknown format '" + name + "'");
+  kind_ = f->kind;
+  if (kind_ == su::FormatKind::Csv) {
+    su::CsvDialect d = f->dialect;
+    d.delimiter = delimiter_char(o_.delimiter, f->dialect.delimiter);
     csv_ = su::CsvSplitter(d);
     in.set_quote_aware(d.quote != '\0', d.quote);
     header_done_ = o_.no_header || !o_.columns.empty();
     names_ = o_.columns;
-  } else if (kind_ == Kind::Line) {
-    const su::LineFormatInfo* f = su::find_line_format(name);
-    if (!f) throw su::UsageError("--format: unknown format '" + name + "'");
+  } else if (kind_ == su::FormatKind::Line) {
     line_format_ = f->make(o_.regex);
   }
 }
@@ -51,9 +38,10 @@ void Parser::line(const su::Line& l) {
   if (diag_.skip_blank_or_too_long(l)) return;
   std::string reason;
   switch (kind_) {
-    case Kind::Ndjson: break;  // the record loop's
-    case Kind::Csv: reason = csv(l); break;
-    case Kind::Line:
+    case su::FormatKind::Auto: break;    // set_format never leaves it
+    case su::FormatKind::Ndjson: break;  // the record loop's (read/apply)
+    case su::FormatKind::Csv: reason = csv(l); break;
+    case su::FormatKind::Line:
       reason = line_format_->parse(l.text, fields_);
       if (!reason.empty()) break;
       if (o_.no_infer) {  // what the format inferred ("-" as null, a bare key as true) stays text

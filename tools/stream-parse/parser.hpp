@@ -15,6 +15,7 @@
 #include "su/input.hpp"
 #include "su/json/json.hpp"
 #include "su/record_loop.hpp"
+#include "su/formats/format_table.hpp"
 #include "su/formats/line_format.hpp"
 #include "su/tool.hpp"
 
@@ -34,7 +35,7 @@ struct Options {
 
 // The --delimiter character (default `fallback`); throws UsageError.
 char delimiter_char(const std::string& d, char fallback);
-// The format the first non-blank line looks like.
+// The format the first non-blank line looks like (su::sniff_format).
 std::string sniff(std::string_view line);
 
 // NDJSON goes through the shared record loop (this class is its handler);
@@ -44,9 +45,10 @@ class Parser : public su::RecordHandler {
   Parser(const Options& o, su::Output& out, su::Diagnostics& diag)
       : o_(o), out_(out), diag_(diag), writer_(rules(o)), control_(o.common.control_enabled()) {}
 
+  // Dispatches on the format table's row of that name.
   void set_format(const std::string& name, su::InputReader& in);
 
-  bool ndjson() const { return kind_ == Kind::Ndjson; }
+  bool ndjson() const { return kind_ == su::FormatKind::Ndjson; }
 
   // A CSV record or a line of a line format.
   void line(const su::Line& l);
@@ -76,7 +78,7 @@ class Parser : public su::RecordHandler {
   su::Diagnostics& diag_;
   su::RecordWriter writer_;
   bool control_;
-  enum class Kind { Ndjson, Csv, Line } kind_ = Kind::Ndjson;
+  su::FormatKind kind_ = su::FormatKind::Ndjson;
   std::optional<su::CsvSplitter> csv_;
   bool header_done_ = false;
   std::vector<std::string> names_;

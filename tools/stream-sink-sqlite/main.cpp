@@ -12,6 +12,7 @@
 #include "sink.hpp"
 #include "sqlite_db.hpp"
 #include "su/core/error.hpp"
+#include "su/options.hpp"
 #include "su/tool.hpp"
 #include "su/core/units.hpp"
 #include "table_writer.hpp"
@@ -22,7 +23,7 @@ struct Options {
   su::CommonOptions common;
   std::string db;
   sink::WriterOptions writer;
-  std::string busy_timeout = "30s";
+  int64_t busy_timeout = int64_t(30) * 1'000'000'000;  // ns
   bool durable = false;
   bool tee = false;
 };
@@ -30,14 +31,10 @@ struct Options {
 // After SIGINT/SIGTERM, keep reading until upstream finishes, at most this long.
 constexpr int kDrainMs = 3000;
 
-int busy_timeout_ms(const std::string& text) {
-  int64_t ns = su::duration_arg("--busy-timeout", text);
-  return int(std::min<int64_t>(ns / 1000000, INT_MAX));
-}
+int busy_timeout_ms(int64_t ns) { return int(std::min<int64_t>(ns / 1000000, INT_MAX)); }
 
 void check(const Options& o) {
   if (o.writer.table.empty()) throw su::UsageError("--table: the name is empty");
-  if (o.writer.batch == 0) throw su::UsageError("--batch: must be at least 1");
   for (const std::string& k : o.writer.keys)
     if (k.empty()) throw su::UsageError("--upsert: empty key name");
 }
@@ -76,19 +73,50 @@ int main(int argc, char** argv) {
   CLI::App app{"Write NDJSON records from stdin into a SQLite table, in batched transactions, readable while it runs.",
                "stream-sink-sqlite"};
   Options o;
-  app.add_option("db", o.db, "SQLite database file (created when missing)")->required()->type_name("DB");
-  app.add_option("-t,--table", o.writer.table, "Table to write (created when missing); default records")
-      ->type_name("NAME");
-  app.add_option("--upsert", o.writer.keys, "Make these fields unique keys and update rows that have the same keys")
-      ->delimiter(',')
-      ->type_name("K1,K2");
-  app.add_flag("--truncate", o.writer.truncate, "Empty the table in the same transaction as the first new rows");
-  app.add_flag("--no-alter", o.writer.no_alter, "Reject records with fields that are not columns (no ALTER TABLE)");
-  app.add_option("--batch", o.writer.batch, "Rows per transaction; default 10000")->type_name("N");
-  app.add_flag("--durable", o.durable, "synchronous=FULL: a commit survives a power loss (slower)");
-  app.add_option("--busy-timeout", o.busy_timeout, "Wait this long for other writers; default 30s")
-      ->type_name("DURATION");
-  app.add_flag("--tee", o.tee, "Copy every input record (control records included) to stdout");
+  CLI::Option* db = app.add_option("db", o.db, "SQLite database file (created when missing)")->required()->type_name("DB");
+  su::doc(db).value = su::OptionDoc::Value::File;
+  CLI::Option* table =
+      app.add_option("-t,--table", o.writer.table, "Table to write (created when missing); default records")
+          ->type_name("NAME");
+  su::doc(table).man = "A missing table gets its columns from the first record.";
+  CLI::Option* upsert =
+      app.add_option("--upsert", o.writer.keys, "Make these fields unique keys and update rows that have the same keys")
+          ->delimiter(',')
+          ->type_name("K1,K2");
+  su::doc(upsert).man =
+      "A unique index on them is created (named *table*`_upsert_`*K1*`_`*K2*), and a record whose keys match a row "
+      "updates that row's other columns (`INSERT ... ON CONFLICT (K1,K2) DO UPDATE`), so re-running a job over the "
+      "same input leaves the table as it was. Only the columns a record has are updated. A record without a key "
+      "field, or with a null key, is rejected. Creating the index fails (status 3) when the table already holds "
+      "duplicate keys.";
+  CLI::Option* truncate =
+      app.add_flag("--truncate", o.writer.truncate, "Empty the table in the same transaction as the first new rows");
+  su::doc(truncate).man =
+      "Readers never see it empty: after the run it holds exactly this run's rows. An input read to its end without "
+      "any row leaves the table empty; a run stopped by a signal before its first row leaves it untouched.";
+  CLI::Option* no_alter =
+      app.add_flag("--no-alter", o.writer.no_alter, "Reject records with fields that are not columns (no ALTER TABLE)");
+  su::doc(no_alter).man = "A missing table is still created.";
+  CLI::Option* batch = su::add_count(app, "--batch", o.writer.batch, "Rows per transaction; default 10000", "rows");
+  su::doc(batch).man = "See *TRANSACTIONS AND CRASH SAFETY* for the other commits.";
+  CLI::Option* durable =
+      app.add_flag("--durable", o.durable, "synchronous=FULL: a commit survives a power loss (slower)");
+  su::doc(durable).man =
+      "Each commit is on disk before the sink goes on, so it survives a power loss or an operating system crash. "
+      "The default, `synchronous=NORMAL`, survives the sink being killed at any moment but may lose the last "
+      "commits on a power loss.";
+  CLI::Option* busy = su::add_duration(app, "--busy-timeout", o.busy_timeout,
+                                       "Wait this long for other writers; default 30s");
+  su::doc(busy).man = "Another writer is, say, a `stream-sink-sqlite` of an overlapping cron run; after the wait the "
+                      "sink fails with status 3.";
+  CLI::Option* tee =
+      app.add_flag("--tee", o.tee, "Copy every input record (control records included) to stdout");
+  su::doc(tee).man =
+      "Unchanged, so the sink can sit in the middle of a pipeline; control records are copied as `--control` says. "
+      "Lines that are not JSON objects are rejected and not copied. Lines are copied as they are read, while the "
+      "rows are written by a second thread: when a fatal database error stops the sink, up to a few thousand lines "
+      "after the failing row may already have been copied (the table holds only what was committed); with "
+      "`--strict` nothing after a rejected line is copied.";
   su::add_common_options(app, o.common, /*with_inputs=*/false);
   return su::run_tool(app, argc, argv, [&] { return run(o); });
 }

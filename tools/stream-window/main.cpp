@@ -6,13 +6,14 @@
 #include <time.h>
 
 #include <algorithm>
-#include <charconv>
-
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "handler.hpp"
 #include "su/core/error.hpp"
+#include "su/options.hpp"
 #include "su/tool.hpp"
 #include "su/core/units.hpp"
 #include "su/window/engine.hpp"
@@ -21,27 +22,22 @@ namespace {
 
 struct Options {
   su::CommonOptions common;
-  std::string kind_arg[4];  // by su::window_kinds() order: tumbling, hopping, session, count
-  std::string every, slide;
+  // The window options given (--tumbling 1m ...), by option name; each value
+  // is checked when parsed by its row of su::window_kinds().
+  std::map<std::string, std::string, std::less<>> windows;
+  std::string every;  // between hopping window starts, as given (placed by the --tz zone)
+  std::optional<int64_t> slide;  // records between count window ends
   std::vector<std::string> by;
   std::string time, time_format, tz;
-  std::string grace, idle;
-  std::string time_output = "iso";
-  std::string max_buffer = "1G";
+  std::optional<int64_t> grace, idle;  // ns
+  su::TimeOutput time_output = su::TimeOutput::Iso;
+  uint64_t max_buffer = uint64_t(1) << 30;  // bytes
 };
 
 int64_t clock_ns(clockid_t id) {
   timespec ts;
   clock_gettime(id, &ts);
   return int64_t(ts.tv_sec) * su::kNsPerSec + ts.tv_nsec;
-}
-
-int64_t count_arg(const char* option, const std::string& s) {
-  int64_t v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v < 1)
-    throw su::UsageError(std::string(option) + ": expected a positive number of records, got '" + s + "'");
-  return v;
 }
 
 su::TimeZone zone_arg(const std::string& tz) {
@@ -53,20 +49,20 @@ su::TimeZone zone_arg(const std::string& tz) {
 
 // Turns the options into a window spec; throws UsageError on a bad combination.
 su::WindowSpec window_spec(const Options& o) {
-  const auto& kinds = su::window_kinds();
-  int chosen = -1;
-  for (size_t i = 0; i < kinds.size(); ++i) {
-    if (o.kind_arg[i].empty()) continue;
-    if (chosen >= 0) throw su::UsageError(std::string(kinds[size_t(chosen)].option) + " and " + kinds[i].option +
-                                          " cannot be used together");
-    chosen = int(i);
+  const su::WindowKindInfo* chosen = nullptr;
+  for (const auto& k : su::window_kinds()) {
+    if (!o.windows.count(k.option)) continue;
+    if (chosen) throw su::UsageError(std::string(chosen->option) + " and " + k.option + " cannot be used together");
+    chosen = &k;
   }
-  if (chosen < 0) throw su::UsageError("choose a window: --tumbling SIZE, --hopping SIZE --every STEP, --session GAP or --count N");
+  if (!chosen) throw su::UsageError("choose a window: --tumbling SIZE, --hopping SIZE --every STEP, --session GAP or --count N");
   su::WindowSpec w;
-  w.kind = kinds[size_t(chosen)].kind;
-  const std::string& arg = o.kind_arg[chosen];
+  w.kind = chosen->kind;
+  const std::string& arg = o.windows.find(chosen->option)->second;
+  std::string why = chosen->read(arg, w);
+  if (!why.empty()) throw su::UsageError(std::string(chosen->option) + ": " + why);  // checked when parsed already
   if (!o.every.empty() && w.kind != su::WindowKind::Hopping) throw su::UsageError("--every needs --hopping");
-  if (!o.slide.empty() && w.kind != su::WindowKind::Count) throw su::UsageError("--slide needs --count");
+  if (o.slide && w.kind != su::WindowKind::Count) throw su::UsageError("--slide needs --count");
   const su::TimeZone zone = zone_arg(o.tz);
   switch (w.kind) {
     case su::WindowKind::Tumbling: su::set_tumbling_size(w, arg, zone); break;
@@ -78,26 +74,22 @@ su::WindowSpec window_spec(const Options& o) {
       break;
     case su::WindowKind::Session: w.gap = su::fixed_window_size_arg("--session", arg, su::TimeZone()); break;
     case su::WindowKind::Count:
-      w.size = count_arg("--count", arg);
-      w.every = o.slide.empty() ? w.size : count_arg("--slide", o.slide);
+      w.every = o.slide.value_or(w.size);
       if (w.every > w.size) throw su::UsageError("--slide must be at most --count");
-      for (const auto& [name, value] :
-           {std::pair{"--time", &o.time}, {"--grace", &o.grace}, {"--idle", &o.idle}, {"--tz", &o.tz}})
-        if (!value->empty()) throw su::UsageError(std::string(name) + " does not apply to --count windows");
+      for (const auto& [name, given] : {std::pair{"--time", !o.time.empty()}, {"--grace", o.grace.has_value()},
+                                        {"--idle", o.idle.has_value()}, {"--tz", !o.tz.empty()}})
+        if (given) throw su::UsageError(std::string(name) + " does not apply to --count windows");
       break;
   }
+  // Without --time, --tz still places calendar windows (local days of the wall clock).
+  if (o.time.empty() && !o.tz.empty() &&
+      (w.kind != su::WindowKind::Tumbling || su::parse_window_size(arg)->unit == su::CalendarUnit::None))
+    throw su::UsageError("--tz needs --time FIELD, or a calendar window (--tumbling 1d, 1w, 1mo)");
   // Tumbling and hopping windows are the same for every key: a --by there
   // would change nothing, so say so rather than ignore it.
   if (!o.by.empty() && (w.kind == su::WindowKind::Tumbling || w.kind == su::WindowKind::Hopping))
     throw su::UsageError("--by applies to --session and --count windows; tumbling and hopping windows are the same "
                          "for every key (group by key with stream-agg --by)");
-  if ((w.kind == su::WindowKind::Tumbling || w.kind == su::WindowKind::Session) && (w.size < 0 || w.gap < 0))
-    throw su::UsageError("window sizes must be positive");
-  if (w.uses_time() && w.size == 0 && w.gap == 0) throw su::UsageError("window sizes must be more than 0");
-  // Without --time, --tz still places calendar windows (local days of the wall clock).
-  if (o.time.empty() && !o.tz.empty() &&
-      (w.kind != su::WindowKind::Tumbling || su::parse_window_size(arg)->unit == su::CalendarUnit::None))
-    throw su::UsageError("--tz needs --time FIELD, or a calendar window (--tumbling 1d, 1w, 1mo)");
   return w;
 }
 
@@ -112,22 +104,14 @@ su::TimeParser time_parser(const Options& o) {
   return p;
 }
 
-su::TimeOutput time_output(const std::string& s) {
-  static const std::pair<const char*, su::TimeOutput> table[] = {
-      {"iso", su::TimeOutput::Iso}, {"epoch", su::TimeOutput::Epoch}, {"epoch_ms", su::TimeOutput::EpochMs}};
-  for (const auto& [name, v] : table)
-    if (s == name) return v;
-  throw su::UsageError("--time-output: expected iso, epoch or epoch_ms");
-}
-
 int run(const Options& o) {
   su::WindowOptions wo;
   wo.spec = window_spec(o);
-  wo.grace = o.grace.empty() ? 0 : su::duration_arg("--grace", o.grace);
-  wo.time_output = time_output(o.time_output);
+  wo.grace = o.grace.value_or(0);
+  wo.time_output = o.time_output;
   wo.control = o.common.control_enabled();
-  wo.max_buffer = su::size_arg("--max-buffer", o.max_buffer);
-  const int64_t idle = o.idle.empty() ? 0 : su::duration_arg("--idle", o.idle);
+  wo.max_buffer = o.max_buffer;
+  const int64_t idle = o.idle.value_or(0);
   // Tumbling and hopping windows are the same for every key: no key to read.
   const bool keyed = wo.spec.kind == su::WindowKind::Session || wo.spec.kind == su::WindowKind::Count;
   su::TimeParser parser = time_parser(o);
@@ -149,34 +133,87 @@ int main(int argc, char** argv) {
                "record after the last record of each window.",
                "stream-window"};
   Options o;
-  const auto& kinds = su::window_kinds();
-  const char* kind_types[] = {"SIZE", "SIZE", "GAP", "N"};
-  for (size_t i = 0; i < kinds.size(); ++i)
-    app.add_option(kinds[i].option, o.kind_arg[i], kinds[i].help)->type_name(kind_types[i]);
-  app.add_option("--every", o.every, "Hopping windows: time between window starts (at most SIZE)")->type_name("STEP");
-  app.add_option("--slide", o.slide, "Count windows: a window ends every M records (default N: no overlap)")
-      ->type_name("M");
-  app.add_option("--by", o.by, "Sessions and count windows per key of these fields; their close records name the key")
-      ->delimiter(',')
-      ->allow_extra_args(false)  // `--by sensor FILE`: FILE is an input, not a second key
-      ->type_name("F1,F2");
-  app.add_option("--time", o.time, "Event time from this field (default: processing time, the wall clock)")
-      ->type_name("FIELD");
-  app.add_option("--time-format", o.time_format, "Read --time with this strftime format instead of detecting it")
-      ->type_name("FORMAT");
-  app.add_option("--tz", o.tz,
-                 "Zone of timestamps that carry none and of 1d/1w/1mo windows: UTC (default), +01:00, Europe/Berlin")
-      ->type_name("ZONE");
-  app.add_option("--grace", o.grace, "Event time: a window closes once a record this much past its end is seen")
-      ->type_name("D");
-  app.add_option("--idle", o.idle, "Event time: after D without input, close every open window (later records for them are late)")
-      ->type_name("D");
-  app.add_option("--time-output", o.time_output, "window_start/window_end as iso (default), epoch or epoch_ms")
-      ->check(CLI::IsMember({"iso", "epoch", "epoch_ms"}))
-      ->type_name("FORMAT");
-  app.add_option("--max-buffer", o.max_buffer, "Most bytes of records held for open sessions and sliding count "
-                                              "windows (default 1G; more is a fatal error)")
-      ->type_name("SIZE");
+  for (const auto& k : su::window_kinds()) {
+    auto keep = [&o, &k](const std::string& v) { o.windows[k.option] = v; };
+    auto check = [&k](const std::string& v) {
+      su::WindowSpec spec;
+      return k.read(v, spec);
+    };
+    CLI::Option* w = app.add_option_function<std::string>(k.option, keep, k.help)->check(check);
+    w->type_name(k.value_name)->group("Windows");
+    su::doc(w).man = k.doc;
+    su::doc(w).exclusive = "window";
+    if (k.kind != su::WindowKind::Count) su::doc(w).examples = su::duration_examples();
+  }
+  CLI::Option* every =
+      app.add_option("--every", o.every, "Hopping windows: time between window starts (at most SIZE)")
+          ->check([](const std::string& v) {
+            su::WindowSpec spec;  // the syntax now; its zone rules once --tz is known
+            return su::find_window_kind("--hopping")->read(v, spec);
+          })
+          ->type_name("STEP")
+          ->group("Windows");
+  su::doc(every).examples = su::duration_examples();
+  su::add_count(app, "--slide", o.slide, "Count windows: a window ends every M records (default N: no overlap)",
+                "records")
+      ->type_name("M")
+      ->group("Windows");
+  CLI::Option* by =
+      app.add_option("--by", o.by, "Sessions and count windows per key of these fields; their close records name the key")
+          ->delimiter(',')
+          ->allow_extra_args(false)  // `--by sensor FILE`: FILE is an input, not a second key
+          ->type_name("F1,F2")
+          ->group("Windows");
+  su::doc(by).man = "Top-level fields; a record without one counts as `null` for it.";
+  CLI::Option* max_buffer = su::add_size(app, "--max-buffer", o.max_buffer,
+                                         "Most bytes of records held for open sessions and sliding count windows "
+                                         "(default 1G; more is a fatal error)");
+  su::doc(max_buffer->group("Windows")).man =
+      "The fatal error (exit status 3) comes after everything written so far has been flushed.";
+  CLI::Option* time =
+      app.add_option("--time", o.time, "Event time from this field (default: processing time, the wall clock)")
+          ->type_name("FIELD")
+          ->group("Time");
+  su::doc(time).man =
+      "A top-level field. A record without it, or whose value is not a time, is rejected with a reason that names "
+      "the field and the value. Recognised by themselves: RFC 3339 / ISO 8601, epoch seconds, milliseconds, "
+      "microseconds or nanoseconds, Common Log Format and syslog times, as DESCRIPTION explains.";
+  CLI::Option* time_format =
+      app.add_option("--time-format", o.time_format, "Read --time with this strftime format instead of detecting it")
+          ->type_name("FORMAT")
+          ->group("Time");
+  su::doc(time_format).man =
+      "Supported: `%Y` `%y` `%m` `%d` `%e` `%H` `%I` `%M` `%S` `%p` `%j`, `%b` `%h` `%B` `%a` `%A` (English names), "
+      "`%f` (fraction of a second), `%z` (offset), `%Z` (UTC, GMT or Z only), `%s` (epoch seconds), "
+      "`%T` `%R` `%D` `%F` `%n` `%t` `%%`; a space matches any run of white space.";
+  CLI::Option* tz = app.add_option("--tz", o.tz, "Zone of timestamps that carry none and of 1d/1w/1mo windows: UTC (default), +01:00, Europe/Berlin")
+                        ->type_name("ZONE")
+                        ->group("Time");
+  su::doc(tz).man = "A fixed offset like `+01:00` or `UTC+2`, or a zone name like `Europe/Berlin` from the system's "
+                    "zone database. Timestamps without a zone are read in it, and calendar windows (`--tumbling 1d`, "
+                    "`1w`, `1mo`) start on its local midnight. A wall time that a daylight-saving change skips is read with "
+                    "the offset from before the change; one that comes twice, as the first of the two.";
+  su::doc(tz).examples = {"UTC", "+01:00", "-05:00", "Europe/Berlin", "America/New_York"};
+  CLI::Option* grace = su::add_duration(app, "--grace", o.grace,
+                                        "Event time: a window closes once a record this much past its end is seen")
+                           ->type_name("D")
+                           ->group("Time");
+  su::doc(grace).man = "Default 0: records up to *D* out of order still reach their window.";
+  CLI::Option* idle =
+      su::add_duration(app, "--idle", o.idle,
+                       "Event time: after D without input, close every open window (later records for them are late)")
+          ->type_name("D")
+          ->group("Time");
+  su::doc(idle).man = "Choose *D* longer than the usual pauses of the input. In processing time, windows close on "
+                      "the wall clock whether input comes or not.";
+  CLI::Option* time_output = su::add_enum<su::TimeOutput>(
+      app, "--time-output", o.time_output,
+      {{{"iso", "RFC 3339 UTC strings (the default)"}, su::TimeOutput::Iso},
+       {{"epoch", "seconds since the epoch", "A number, with a fraction only when needed."}, su::TimeOutput::Epoch},
+       {{"epoch_ms", "milliseconds since the epoch", "A number, with a fraction only when needed."},
+        su::TimeOutput::EpochMs}},
+      "How window_start and window_end are written:");
+  time_output->type_name("FORMAT")->group("Time");
   su::add_common_options(app, o.common);
   return su::run_tool(app, argc, argv, [&] { return run(o); });
 }

@@ -193,29 +193,14 @@ std::unique_ptr<Function> make(A... a) {
   return std::make_unique<Adapter<Impl>>(a...);
 }
 
-const FunctionInfo kFunctions[] = {
-    {"count", "records in the group; count:FIELD counts its non-null values", false,
-     [](const Spec& s, bool) { return make<Count>(!s.field.empty()); }},
-    {"sum", "sum (integers exact; floats compensated)", true, [](const Spec&, bool) { return make<Sum>(); }},
-    {"mean", "arithmetic mean", true, [](const Spec&, bool) { return make<Mean>(); }},
-    {"min", "smallest value (numbers before strings)", true, [](const Spec&, bool) { return make<Extreme>(false); }},
-    {"max", "largest value (strings after numbers)", true, [](const Spec&, bool) { return make<Extreme>(true); }},
-    {"first", "first non-null value", true, [](const Spec&, bool) { return make<FirstLast>(false); }},
-    {"last", "last non-null value", true, [](const Spec&, bool) { return make<FirstLast>(true); }},
-    {"stddev", "sample standard deviation", true, [](const Spec&, bool) { return make<Variance>(true); }},
-    {"var", "sample variance", true, [](const Spec&, bool) { return make<Variance>(false); }},
-    {"median", "median (= p50)", true, make_percentile},
-    {"pNN", "percentile NN, 0 to 100, e.g. p90, p99.9 (linear interpolation)", true, make_percentile},
-    {"distinct", "number of distinct values", true, make_distinct},
-    {"mode", "most frequent value (the first seen among ties)", true, make_mode},
-};
-
-// "p99.9" -> 99.9; nullopt when func is not a percentile name.
-bool percentile_of(std::string_view func, double* p) {
+// "p99.9" -> true: a p, then a number (digits, at most one point) that
+// starts and ends with a digit.
+bool is_percentile(std::string_view func) {
   if (func.size() < 2 || func[0] != 'p') return false;
   std::string_view digits = func.substr(1);
   if (digits.front() < '0' || digits.front() > '9' || digits.back() < '0' || digits.back() > '9') return false;
-  auto r = std::from_chars(digits.data(), digits.data() + digits.size(), *p, std::chars_format::fixed);
+  double p = 0;
+  auto r = std::from_chars(digits.data(), digits.data() + digits.size(), p, std::chars_format::fixed);
   return r.ec == std::errc() && r.ptr == digits.data() + digits.size();
 }
 
@@ -237,19 +222,59 @@ bool exact_fraction(std::string_view digits, int64_t* num, int64_t* den) {
   return true;
 }
 
-const FunctionInfo* lookup(std::string_view func, double* param) {
-  for (const auto& f : kFunctions)
-    if (f.name == func && f.name != "pNN") {
-      if (f.name == "median") *param = 50;
-      return &f;
-    }
-  if (percentile_of(func, param)) return &kFunctions[10];
-  return nullptr;
+void percentile_params(Spec& s) {
+  std::string_view digits = std::string_view(s.func).substr(1);
+  std::from_chars(digits.data(), digits.data() + digits.size(), s.param, std::chars_format::fixed);
+  const std::string quoted = "'" + s.text + "'";
+  if (s.param < 0 || s.param > 100) throw UsageError("aggregate " + quoted + ": a percentile must be between p0 and p100");
+  if (!exact_fraction(digits, &s.param_num, &s.param_den))
+    throw UsageError("aggregate " + quoted + ": too many digits in the percentile");
 }
+
+void median_params(Spec& s) {
+  s.param = 50;
+  s.param_num = 50;
+  s.param_den = 1;
+}
+
+const FunctionInfo kFunctions[] = {
+    {"count", "records in the group; count:FIELD counts its non-null values", "", false,
+     [](const Spec& s, bool) { return make<Count>(!s.field.empty()); }},
+    {"sum", "sum (integers exact; floats compensated)", "0 when there are no numbers.", true,
+     [](const Spec&, bool) { return make<Sum>(); }},
+    {"mean", "arithmetic mean", "Null when there are no numbers.", true, [](const Spec&, bool) { return make<Mean>(); }},
+    {"min", "smallest value (numbers before strings)",
+     "Strings compare by their UTF-8 bytes, so `min` is a number if the group has any number.", true,
+     [](const Spec&, bool) { return make<Extreme>(false); }},
+    {"max", "largest value (strings after numbers)",
+     "A string if the group has any (non-numeric) string, otherwise the largest number.", true,
+     [](const Spec&, bool) { return make<Extreme>(true); }},
+    {"first", "first non-null value", "Of any JSON type.", true, [](const Spec&, bool) { return make<FirstLast>(false); }},
+    {"last", "last non-null value", "Of any JSON type.", true, [](const Spec&, bool) { return make<FirstLast>(true); }},
+    {"stddev", "sample standard deviation", "Divisor n-1; null for fewer than 2 numbers.", true,
+     [](const Spec&, bool) { return make<Variance>(true); }},
+    {"var", "sample variance", "Divisor n-1; null for fewer than 2 numbers.", true,
+     [](const Spec&, bool) { return make<Variance>(false); }},
+    {"median", "median (= p50)", "", true, make_percentile, nullptr, median_params},
+    {"pNN", "percentile NN, 0 to 100, e.g. p90, p99.9 (linear interpolation)",
+     "Any decimals: `p90`, `p99`, `p99.9`; see *Percentiles* above for how exact ones are computed, and `--approx` "
+     "for a sketch in bounded memory.",
+     true, make_percentile, is_percentile, percentile_params, "p50 p90 p95 p99 p99.9"},
+    {"distinct", "number of distinct values",
+     "Of the non-null values, compared as JSON values: 1 and 1.0 are the same value, the string \"1\" is another.",
+     true, make_distinct},
+    {"mode", "most frequent value (the first seen among ties)", "Of the non-null values.", true, make_mode},
+};
 
 }  // namespace
 
 std::span<const FunctionInfo> function_table() { return kFunctions; }
+
+const FunctionInfo* find_function(std::string_view func) {
+  for (const auto& f : kFunctions)
+    if (f.matches ? f.matches(func) : f.name == func) return &f;
+  return nullptr;
+}
 
 Spec parse_spec(std::string_view text) {
   Spec s;
@@ -262,13 +287,9 @@ Spec parse_spec(std::string_view text) {
   if (eq != std::string_view::npos) s.name = std::string(text.substr(eq + 1));
   const std::string quoted = "'" + s.text + "'";
   if (s.func.empty()) throw UsageError("aggregate " + quoted + ": no function (expected FUNC[:FIELD][=NAME])");
-  const FunctionInfo* f = lookup(s.func, &s.param);
+  const FunctionInfo* f = find_function(s.func);
   if (!f) throw UsageError("aggregate " + quoted + ": unknown function '" + s.func + "' (see --help)");
-  if (f->name == "pNN" && (s.param < 0 || s.param > 100))
-    throw UsageError("aggregate " + quoted + ": a percentile must be between p0 and p100");
-  if (f->name == "pNN" && !exact_fraction(std::string_view(s.func).substr(1), &s.param_num, &s.param_den))
-    throw UsageError("aggregate " + quoted + ": too many digits in the percentile");
-  if (f->name == "median") s.param_num = 50, s.param_den = 1;
+  if (f->params) f->params(s);
   if (colon != std::string_view::npos && s.field.empty()) throw UsageError("aggregate " + quoted + ": empty field name");
   if (f->needs_field && s.field.empty())
     throw UsageError("aggregate " + quoted + ": " + s.func + " needs a field: " + s.func + ":FIELD");
@@ -278,16 +299,12 @@ Spec parse_spec(std::string_view text) {
 }
 
 std::unique_ptr<Function> make_function(const Spec& spec, bool approx) {
-  double param = 0;
-  const FunctionInfo* f = lookup(spec.func, &param);
+  const FunctionInfo* f = find_function(spec.func);
   if (!f) throw UsageError("unknown function '" + spec.func + "'");
   return f->make(spec, approx);
 }
 
-bool is_function(std::string_view func) {
-  double param = 0;
-  return lookup(func, &param) != nullptr;
-}
+bool is_function(std::string_view func) { return find_function(func) != nullptr; }
 
 std::string functions_help() {
   std::string h;

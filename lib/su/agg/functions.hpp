@@ -49,14 +49,25 @@ struct Spec {
 };
 
 struct FunctionInfo {
-  std::string_view name;  // "pNN" stands for any percentile p0 .. p100
-  std::string_view help;
+  std::string_view name;  // "pNN" names a family: any percentile p0 .. p100 (see matches)
+  std::string_view help;  // one line, for --help and the completions
+  std::string_view doc;   // what the man page adds to help (`x`: literal, in bold; *x*: a placeholder)
   bool needs_field;
   std::unique_ptr<Function> (*make)(const Spec& spec, bool approx);
+  // A family of names: true when func is one of them. nullptr: only `name`.
+  bool (*matches)(std::string_view func) = nullptr;
+  // Sets the spec's parameters from its name (pNN: the percentile; median:
+  // 50); throws su::UsageError. nullptr: no parameters.
+  void (*params)(Spec& spec) = nullptr;
+  // Names of a family that the completions offer ("p50 p90 ...").
+  std::string_view examples = {};
 };
 
-// Every function, in the order of the docs.
+// Every function, in the order of the docs. Looked up by name (find_function):
+// a row added anywhere shifts no other.
 std::span<const FunctionInfo> function_table();
+// The row for func ("mean", "p99.9"), or nullptr.
+const FunctionInfo* find_function(std::string_view func);
 // Parses SPEC; throws su::UsageError with a one-line reason.
 Spec parse_spec(std::string_view text);
 std::unique_ptr<Function> make_function(const Spec& spec, bool approx);

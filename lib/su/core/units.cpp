@@ -38,10 +38,13 @@ std::optional<int64_t> parse_duration(std::string_view s) {
   return total;
 }
 
+std::string invalid_duration(std::string_view s) {
+  return "invalid duration '" + std::string(s) + "' (expected e.g. 250ms, 30s, 5m, 1h30m, 1d)";
+}
+
 int64_t duration_arg(std::string_view option, std::string_view s) {
   auto d = parse_duration(s);
-  if (!d) throw UsageError(std::string(option) + ": invalid duration '" + std::string(s) +
-                           "' (expected e.g. 250ms, 30s, 5m, 1h30m, 1d)");
+  if (!d) throw UsageError(std::string(option) + ": " + invalid_duration(s));
   return *d;
 }
 
@@ -59,10 +62,25 @@ std::optional<uint64_t> parse_size(std::string_view s) {
   return v * mult;
 }
 
+std::string invalid_size(std::string_view s) {
+  return "invalid size '" + std::string(s) + "' (expected e.g. 4096, 64K, 64M, 1G)";
+}
+
 uint64_t size_arg(std::string_view option, std::string_view s) {
   auto v = parse_size(s);
-  if (!v) throw UsageError(std::string(option) + ": invalid size '" + std::string(s) + "' (expected e.g. 4096, 64K, 64M, 1G)");
+  if (!v) throw UsageError(std::string(option) + ": " + invalid_size(s));
   return *v;
+}
+
+std::optional<int64_t> parse_count(std::string_view s) {
+  int64_t v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v < 1) return std::nullopt;
+  return v;
+}
+
+std::string invalid_count(std::string_view s, std::string_view things) {
+  return "expected a positive number of " + std::string(things) + ", got '" + std::string(s) + "'";
 }
 
 std::string format_duration(int64_t ns) {

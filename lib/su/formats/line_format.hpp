@@ -1,9 +1,8 @@
 // Line formats that turn one text line into named fields: logfmt, a regex
 // with named groups (RE2), the access-log presets clf/combined, and syslog
-// (RFC 3164 and RFC 5424). One table drives stream-parse's --format choices,
-// its --help and its auto-detection.
+// (RFC 3164 and RFC 5424). Their rows in the format table (format_table.hpp)
+// name them, build them and sniff them.
 #pragma once
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,19 +37,5 @@ class LineFormat {
   // string, or the reason the line does not match.
   virtual std::string parse(std::string_view line, std::vector<ParsedField>& out) = 0;
 };
-
-struct LineFormatInfo {
-  const char* name;
-  const char* help;
-  // Builds the parser; `arg` is the --regex pattern for "regex". Throws
-  // su::UsageError on a bad argument.
-  std::function<std::unique_ptr<LineFormat>(const std::string& arg)> make;
-  // True when a first line looks like this format (for --format auto).
-  std::function<bool(std::string_view first_line)> sniff;
-};
-
-// The table, in auto-detection order: combined, clf, syslog, logfmt, regex.
-const std::vector<LineFormatInfo>& line_formats();
-const LineFormatInfo* find_line_format(std::string_view name);
 
 }  // namespace su

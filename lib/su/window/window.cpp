@@ -11,17 +11,67 @@
 
 namespace su {
 
+namespace {
+
+std::string read_time(std::string_view value, int64_t& out, const char* what) {
+  auto d = parse_duration(value);
+  if (!d) return invalid_duration(value);
+  if (*d <= 0) return std::string(what) + " must be more than 0";
+  out = *d;
+  return {};
+}
+
+// The length of a tumbling or hopping window: a duration, or a calendar size
+// (Nd, Nw, Nmo), which stream-window then places in its --tz zone
+// (set_tumbling_size, fixed_window_size_arg).
+std::string read_window_size(std::string_view value, WindowSpec& w) {
+  auto size = parse_window_size(value);
+  if (!size) return "invalid size '" + std::string(value) + "' (expected e.g. 250ms, 30s, 5m, 1h30m, 1d, 1w, 1mo)";
+  if (size->unit == CalendarUnit::None) return read_time(value, w.size, "the window size");
+  if (size->count <= 0) return "the window size must be more than 0";
+  return {};
+}
+
+std::string read_session_gap(std::string_view value, WindowSpec& w) {
+  auto size = parse_window_size(value);
+  if (size && (size->unit == CalendarUnit::Week || size->unit == CalendarUnit::Month))
+  {
+    std::string why(1, '\'');  // built by appends: GCC 12 warns falsely (-Wrestrict) on "'" + std::string
+    why.append(value);
+    why.append("': weeks and months are calendar sizes, for --tumbling only");
+    return why;
+  }
+  return read_time(value, w.gap, "the gap");
+}
+
+std::string read_record_count(std::string_view value, WindowSpec& w) {
+  auto n = parse_count(value);
+  if (!n) return invalid_count(value, "records");
+  w.size = *n;
+  return {};
+}
+
+}  // namespace
+
 const std::vector<WindowKindInfo>& window_kinds() {
   static const std::vector<WindowKindInfo> kinds = {
-      {WindowKind::Tumbling, "--tumbling",
-       "Windows of this length, one after another (e.g. 1m; 1d, 1w, 1mo: local days, weeks, months of --tz)"},
-      {WindowKind::Hopping, "--hopping", "Overlapping windows of this length, one starting --every STEP"},
-      {WindowKind::Session, "--session", "A key's session ends after this gap without its records"},
-      {WindowKind::Count, "--count", "Windows of N records (per key with --by), one ending every --slide M"},
+      {WindowKind::Tumbling, "--tumbling", "SIZE", "Windows of this length, one after another (e.g. 1m; 1d, 1w, 1mo: local days, weeks, months of --tz)",
+       "A duration: `250ms`, `30s`, `5m`, `1h`, or a sum like `1h30m`; or a calendar size: `Nd`, `Nw` (from Monday), `Nmo` (from the 1st), on local midnight of --tz.", read_window_size},
+      {WindowKind::Hopping, "--hopping", "SIZE", "Overlapping windows of this length, one starting --every STEP",
+       "A record is written once for each window that covers it.", read_window_size},
+      {WindowKind::Session, "--session", "GAP", "A key's session ends after this gap without its records",
+       "Sessions are kept per key with --by; their records are held until the session closes.", read_session_gap},
+      {WindowKind::Count, "--count", "N", "Windows of N records (per key with --by), one ending every --slide M",
+       "Count windows do not use time.", read_record_count},
   };
   return kinds;
 }
 
+const WindowKindInfo* find_window_kind(std::string_view option) {
+  for (const auto& k : window_kinds())
+    if (option == k.option) return &k;
+  return nullptr;
+}
 
 TimeWindow tumbling_window(int64_t t, int64_t size) {
   int64_t start = floor_div(t, size) * size;

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,14 +14,6 @@
 namespace su {
 
 enum class WindowKind : uint8_t { Tumbling, Hopping, Session, Count };
-
-// The window kinds, for --help, errors and the man page.
-struct WindowKindInfo {
-  WindowKind kind;
-  const char* option;  // "--tumbling"
-  const char* help;
-};
-const std::vector<WindowKindInfo>& window_kinds();
 
 struct WindowSpec {
   WindowKind kind = WindowKind::Tumbling;
@@ -32,6 +25,24 @@ struct WindowSpec {
   TimeZone zone;
   bool uses_time() const { return kind != WindowKind::Count; }
 };
+
+// The window kinds: one row each drives stream-window's option for it, its
+// --help and docs, and the reading of its value into the spec.
+struct WindowKindInfo {
+  WindowKind kind;
+  const char* option;      // "--tumbling"
+  const char* value_name;  // "SIZE"
+  const char* help;        // one line, for --help and the completions
+  const char* doc;         // what the man page adds (`x`: literal, in bold; *x*: a placeholder)
+  // Reads the option's value into the spec (the size of tumbling and
+  // hopping windows, the gap of sessions, the records of count windows).
+  // Returns "" or the reason the value is not one, for a usage error that
+  // names the option. The one place a window's size is read.
+  std::string (*read)(std::string_view value, WindowSpec& spec);
+};
+const std::vector<WindowKindInfo>& window_kinds();
+// The row of that option ("--tumbling"), or nullptr.
+const WindowKindInfo* find_window_kind(std::string_view option);
 
 struct TimeWindow {
   int64_t start = 0, end = 0;
