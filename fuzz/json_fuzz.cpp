@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "su/core/json_write.hpp"
 #include "su/json/control.hpp"
 #include "su/json/json.hpp"
-#include "su/core/json_write.hpp"
 
 namespace {
 void require(bool ok) {

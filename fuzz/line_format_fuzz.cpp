@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "su/json/json.hpp"
-#include "su/formats/format_table.hpp"
 #include "su/core/json_write.hpp"
+#include "su/formats/format_table.hpp"
+#include "su/json/json.hpp"
 
 namespace {
 void require(bool ok) {

@@ -38,7 +38,10 @@ class InputReader {
   void on_before_block(std::function<void()> fn) { before_block_ = std::move(fn); }
 
   // RFC 4180 mode: a newline inside double quotes does not end the record.
-  void set_quote_aware(bool on, char quote = '"') { quote_aware_ = on; quote_ = quote; }
+  void set_quote_aware(bool on, char quote = '"') {
+    quote_aware_ = on;
+    quote_ = quote;
+  }
 
   // By default the reader stops reading new bytes once a stop signal arrived
   // (it still hands out complete lines it holds). The sink keeps reading.
@@ -61,7 +64,7 @@ class InputReader {
   std::vector<std::string> paths_;
   size_t next_path_ = 0;
   int fd_ = -1;
-  bool eof_ = true;          // current fd finished (or none open)
+  bool eof_ = true;  // current fd finished (or none open)
   bool at_file_start_ = true;
   bool quote_aware_ = false;
   char quote_ = '"';
@@ -72,13 +75,13 @@ class InputReader {
   uint64_t line_no_ = 0;
   uint64_t total_bytes_ = 0;
 
-  char* buf_ = nullptr;      // [begin_, end_) holds unread bytes
+  char* buf_ = nullptr;  // [begin_, end_) holds unread bytes
   size_t cap_ = 0;
   size_t begin_ = 0, end_ = 0;
-  size_t scanned_ = 0;       // bytes after begin_ known to hold no line end
-  int quote_parity_ = 0;     // quote-aware scanning state for [begin_, begin_+scanned_)
+  size_t scanned_ = 0;         // bytes after begin_ known to hold no line end
+  int quote_parity_ = 0;       // quote-aware scanning state for [begin_, begin_+scanned_)
   size_t quote_free_end_ = 0;  // quote-aware: no quote byte in [begin_+scanned_, this) of buf_
-  bool discarding_ = false;  // inside an over-long line, dropping bytes to its end
+  bool discarding_ = false;    // inside an over-long line, dropping bytes to its end
   std::function<void()> before_block_;
 };
 

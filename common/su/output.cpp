@@ -11,7 +11,9 @@
 
 namespace su {
 
-Output::Output(int fd, size_t block) : RecordBuffer(block), fd_(fd) { buf_.reserve(block + (64 << 10)); }
+Output::Output(int fd, size_t block) : RecordBuffer(block), fd_(fd) {
+  buf_.reserve(block + (64 << 10));
+}
 
 Output::~Output() {
   try {

@@ -99,9 +99,13 @@ bool RecordLoop::pump() {
       timeout = timeout < 0 ? left : std::min(timeout, left);
     }
     switch (in_.next_block(b, timeout)) {
-      case ReadStatus::Line: block(b); break;
-      case ReadStatus::Eof: return !stopping;
-      case ReadStatus::Timeout: break;
+      case ReadStatus::Line:
+        block(b);
+        break;
+      case ReadStatus::Eof:
+        return !stopping;
+      case ReadStatus::Timeout:
+        break;
       case ReadStatus::Interrupted:
         if (o_.drain_after_stop_ms <= 0) return false;
         break;

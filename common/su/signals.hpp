@@ -7,7 +7,9 @@ namespace su {
 
 // The signal number that asked the tool to stop, or 0.
 int stop_signal() noexcept;
-inline bool stop_requested() noexcept { return stop_signal() != 0; }
+inline bool stop_requested() noexcept {
+  return stop_signal() != 0;
+}
 // How many stop signals arrived (a second one means "stop at once").
 int stop_count() noexcept;
 // For the handler and for tests.

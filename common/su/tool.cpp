@@ -9,15 +9,17 @@
 #include <iostream>
 
 #include "su/core/error.hpp"
-#include "su/json/control.hpp"
 #include "su/core/units.hpp"
 #include "su/docs.hpp"
+#include "su/json/control.hpp"
 #include "su/options.hpp"
 #include "su/signals.hpp"
 
 namespace su {
 
-size_t CommonOptions::max_line_bytes() const { return size_t(size_arg("--max-line", max_line)); }
+size_t CommonOptions::max_line_bytes() const {
+  return size_t(size_arg("--max-line", max_line));
+}
 
 bool CommonOptions::control_enabled() const {
   if (control == Control::Always) return true;
@@ -60,12 +62,13 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_inputs) {
       "lost and the line can be fixed and replayed; bytes of `raw` that are not UTF-8 are written as `\\u00XX`.";
   CLI::Option* strict = app.add_flag("--strict", o.strict, "Stop at the first rejected line (exit status 3)");
   doc(strict->group(group)).man = "What was processed before it is still written out (and committed).";
-  CLI::Option* control =
-      add_enum<Control>(app, "--control", o.control,
-                        {{{"auto", ""}, Control::Auto}, {{"always", ""}, Control::Always}, {{"never", ""}, Control::Never}},
-                        "Write control records: auto (when stdout is a pipe or a socket), always, never");
+  CLI::Option* control = add_enum<Control>(
+      app, "--control", o.control,
+      {{{"auto", ""}, Control::Auto}, {{"always", ""}, Control::Always}, {{"never", ""}, Control::Never}},
+      "Write control records: auto (when stdout is a pipe or a socket), always, never");
   doc(control->type_name("WHEN")->group(group)).man =
-      "Control records (JSON objects whose first member is `" + std::string(control::kMember) + "`, such as the `close` of a window) tell the "
+      "Control records (JSON objects whose first member is `" + std::string(control::kMember) +
+      "`, such as the `close` of a window) tell the "
       "next tool of a pipeline how the stream goes on; `auto` is the default, `never` suits a reader such as jq. "
       "It decides only what is written: a tool acts on the control records it reads in every case.";
   CLI::Option* quiet =
@@ -151,10 +154,12 @@ void flush_before_block(InputReader& in, Output& out, Diagnostics& diag) {
 }
 
 namespace {
-void on_stop_signal(int sig) { note_stop_signal(sig); }
+void on_stop_signal(int sig) {
+  note_stop_signal(sig);
+}
 
 void install_handlers() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: a blocked read returns EINTR
@@ -194,8 +199,7 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
     if (!msg.empty()) msg[0] = char(std::tolower(static_cast<unsigned char>(msg[0])));
-    std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name.c_str(), msg.c_str(),
-                 name.c_str());
+    std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name.c_str(), msg.c_str(), name.c_str());
     return kUsage;
   }
   install_handlers();

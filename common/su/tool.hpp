@@ -2,7 +2,6 @@
 // signal handling, and the mapping of errors to exit status (CONTRACT 5, 6).
 #pragma once
 #include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,12 +19,12 @@ enum ExitStatus : int { kOk = 0, kRejected = 1, kUsage = 2, kFatal = 3 };
 enum class Control : uint8_t { Auto, Always, Never };
 
 struct CommonOptions {
-  std::vector<std::string> inputs;   // files to read; empty = stdin
-  std::string rejects;               // --rejects FILE
-  bool strict = false;               // --strict
-  Control control = Control::Auto;   // --control=auto|always|never
-  bool quiet = false;                // -q
-  std::string max_line = "64M";      // --max-line SIZE as given (for messages); checked when parsed
+  std::vector<std::string> inputs;  // files to read; empty = stdin
+  std::string rejects;              // --rejects FILE
+  bool strict = false;              // --strict
+  Control control = Control::Auto;  // --control=auto|always|never
+  bool quiet = false;               // -q
+  std::string max_line = "64M";     // --max-line SIZE as given (for messages); checked when parsed
   size_t max_line_bytes() const;
   // Whether to write control records (auto: when stdout is a pipe or a socket).
   bool control_enabled() const;

@@ -8,8 +8,8 @@
 
 #include "su/agg/functions.hpp"
 #include "su/agg/group.hpp"
-#include "su/json/field_reader.hpp"
 #include "su/core/error.hpp"
+#include "su/json/field_reader.hpp"
 
 using su::Value;
 using namespace su::agg;
@@ -29,9 +29,15 @@ std::string run(const std::string& spec, const std::vector<Value>& values, bool 
   fn->destroy(state);
   return out;
 }
-Value I(int64_t i) { return Value::integer(i); }
-Value D(double d) { return Value::real(d); }
-Value S(std::string_view s) { return Value::string(s); }
+Value I(int64_t i) {
+  return Value::integer(i);
+}
+Value D(double d) {
+  return Value::real(d);
+}
+Value S(std::string_view s) {
+  return Value::string(s);
+}
 }  // namespace
 
 TEST_CASE("spec: default names, =NAME, percentiles") {
@@ -67,8 +73,10 @@ TEST_CASE("functions are looked up by name; pNN is a family of names") {
   CHECK(find_function("avg") == nullptr);
   for (const auto& f : function_table()) {
     INFO(f.name);
-    if (f.matches) CHECK(!f.examples.empty());
-    else CHECK(find_function(f.name) == &f);
+    if (f.matches)
+      CHECK(!f.examples.empty());
+    else
+      CHECK(find_function(f.name) == &f);
     for (const auto& g : function_table())
       if (&f != &g) CHECK(f.name != g.name);
   }
@@ -90,7 +98,7 @@ TEST_CASE("count counts records; count:FIELD counts non-null values") {
 TEST_CASE("sum: integers exact, overflow becomes a double, floats compensated") {
   CHECK(run("sum:x", {I(1), I(2), Value::null(), I(3)}) == "6");
   CHECK(run("sum:x", {}) == "0");
-  CHECK(run("sum:x", {I(INT64_MAX), I(1)}) == "9223372036854775808");  // 2^63 as a double
+  CHECK(run("sum:x", {I(INT64_MAX), I(1)}) == "9223372036854775808");         // 2^63 as a double
   CHECK(run("sum:x", {I(INT64_MAX), I(1), I(-1)}) == "9223372036854775807");  // exact again
   CHECK(run("sum:x", {D(1e100), D(1), D(-1e100)}) == "1");
   CHECK(run("sum:x", {D(0.1), D(0.2), D(0.3)}) == "0.6");  // naive: 0.6000000000000001
@@ -153,7 +161,8 @@ TEST_CASE("group table: first-seen order, close by match, slots reused") {
   std::vector<std::optional<std::string>> want = {std::string("1"), std::nullopt};
   std::string& buf = out.buf();
   CHECK(t.close_matching(want, out) == 2);
-  CHECK(buf == "{\"window\":1,\"k\":\"a\",\"count\":2,\"v_sum\":5}\n{\"window\":1,\"k\":\"b\",\"count\":1,\"v_sum\":2}\n");
+  CHECK(buf ==
+        "{\"window\":1,\"k\":\"a\",\"count\":2,\"v_sum\":5}\n{\"window\":1,\"k\":\"b\",\"count\":1,\"v_sum\":2}\n");
   buf.clear();
   CHECK(t.size() == 1);
   for (int i = 0; i < 5000; ++i) add("w\n" + std::to_string(i), i);  // grows and rehashes
@@ -216,8 +225,10 @@ TEST_CASE("docs cannot drift: every function of the table is in the man page and
   for (const auto& f : function_table()) {
     std::string name(f.name);
     INFO(name);
-    if (name == "pNN") CHECK(functions.find(".BI p NN\n") != std::string::npos);
-    else CHECK(functions.find(".B " + name + "\n") != std::string::npos);
+    if (name == "pNN")
+      CHECK(functions.find(".BI p NN\n") != std::string::npos);
+    else
+      CHECK(functions.find(".B " + name + "\n") != std::string::npos);
     // The completions offer FUNC: (or the family's examples), FUNC alone for count.
     std::string word = f.matches ? std::string(f.examples.substr(0, f.examples.find(' '))) : name;
     if (f.needs_field) word += ":";

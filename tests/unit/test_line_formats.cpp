@@ -20,10 +20,14 @@ std::string show(const std::vector<su::ParsedField>& fields) {
   for (const auto& f : fields) {
     if (!s.empty()) s += ' ';
     s += std::string(f.name) + '=';
-    if (f.null) s += "null";
-    else if (f.raw) s += '#' + std::string(f.text);
-    else if (!f.infer) s += '"' + std::string(f.text) + '"';
-    else s += std::string(f.text);
+    if (f.null)
+      s += "null";
+    else if (f.raw)
+      s += '#' + std::string(f.text);
+    else if (!f.infer)
+      s += '"' + std::string(f.text) + '"';
+    else
+      s += std::string(f.text);
   }
   return s;
 }
@@ -56,7 +60,9 @@ std::string reason(const char* format, std::string_view line, const std::string&
   return r.reason;
 }
 
-std::string sniffed(std::string_view line) { return su::sniff_format(line).name; }
+std::string sniffed(std::string_view line) {
+  return su::sniff_format(line).name;
+}
 
 }  // namespace
 
@@ -119,10 +125,12 @@ TEST_CASE("regex: bad patterns are usage errors") {
 }
 
 TEST_CASE("combined: a normal line") {
-  CHECK(fields("combined",
-               R"(10.0.0.1 - frank [21/Nov/2026:10:00:00 +0000] "GET /a?b=1 HTTP/1.1" 200 512 "http://x/" "curl/8.5.0")") ==
-        R"(host="10.0.0.1" ident=null user="frank" time="21/Nov/2026:10:00:00 +0000" method="GET" path="/a?b=1" )"
-        R"(protocol="HTTP/1.1" status=200 bytes=512 referer="http://x/" agent="curl/8.5.0")");
+  CHECK(
+      fields(
+          "combined",
+          R"(10.0.0.1 - frank [21/Nov/2026:10:00:00 +0000] "GET /a?b=1 HTTP/1.1" 200 512 "http://x/" "curl/8.5.0")") ==
+      R"(host="10.0.0.1" ident=null user="frank" time="21/Nov/2026:10:00:00 +0000" method="GET" path="/a?b=1" )"
+      R"(protocol="HTTP/1.1" status=200 bytes=512 referer="http://x/" agent="curl/8.5.0")");
 }
 
 TEST_CASE("combined: '-' is null, quoted or not") {
@@ -160,7 +168,9 @@ TEST_CASE("combined: text after the agent goes to extra") {
 }
 
 TEST_CASE("clf: the common log format, with and without trailing text") {
-  CHECK(fields("clf", R"(127.0.0.1 user-identifier frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326)") ==
+  CHECK(fields(
+            "clf",
+            R"(127.0.0.1 user-identifier frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326)") ==
         R"(host="127.0.0.1" ident="user-identifier" user="frank" time="10/Oct/2000:13:55:36 -0700" method="GET" )"
         R"(path="/apache_pb.gif" protocol="HTTP/1.0" status=200 bytes=2326)");
   std::string r = fields("clf", R"(h - - [t] "GET / HTTP/1.1" 200 1 "-" "ua")");
@@ -221,8 +231,7 @@ TEST_CASE("syslog: RFC 5424") {
 TEST_CASE("syslog: rejects") {
   CHECK(reason("syslog", "<192>Oct 11 22:14:15 h a: m") == "syslog: bad priority at column 1 (expected <0> to <191>)");
   CHECK(reason("syslog", "<3Oct 11 22:14:15 h a: m") == "syslog: bad priority at column 1 (expected <0> to <191>)");
-  CHECK(reason("syslog", "hello world") ==
-        "syslog: expected a time ('Oct 11 22:14:15' or RFC 3339) at column 1");
+  CHECK(reason("syslog", "hello world") == "syslog: expected a time ('Oct 11 22:14:15' or RFC 3339) at column 1");
   CHECK(reason("syslog", "Oct 11 22:14") == "syslog: expected a time ('Oct 11 22:14:15' or RFC 3339) at column 8");
   CHECK(reason("syslog", "Oct 11 22:14:15") == "syslog: expected the host at column 16");
   CHECK(reason("syslog", "<1>1 2003-10-11T22:14:15Z h") == "syslog: expected app at column 28");

@@ -50,8 +50,8 @@ class Recorder : public su::RecordHandler {
   }
   bool take_block(const su::Block& b) override {
     if (!take_blocks_) return false;
-    su::for_each_line(b, [this](const su::Line& l) { log.push_back("rec " + std::to_string(l.number) + " " + std::string(l.text));
-    });
+    su::for_each_line(
+        b, [this](const su::Line& l) { log.push_back("rec " + std::to_string(l.number) + " " + std::string(l.text)); });
     return true;
   }
 
@@ -106,8 +106,12 @@ std::vector<std::string> run(const std::string& text, bool validate, bool per_li
   });
   return r.log;
 }
-std::vector<std::string> by_block(const std::string& text, bool validate) { return run(text, validate, false); }
-std::vector<std::string> by_line(const std::string& text, bool validate) { return run(text, validate, true); }
+std::vector<std::string> by_block(const std::string& text, bool validate) {
+  return run(text, validate, false);
+}
+std::vector<std::string> by_line(const std::string& text, bool validate) {
+  return run(text, validate, true);
+}
 
 // Pieces of lines, good and bad, that random lines are made of.
 const std::vector<std::string> kLines = {

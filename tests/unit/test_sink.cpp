@@ -69,14 +69,18 @@ TEST_CASE("the table is created from the first record and written") {
   TempDb t;
   sink::Db db(t.path, 1000, false);
   sink::TableWriter w(db, {});
-  std::vector<Field> r = {{"id", Value::integer(7)}, {"ok", Value::boolean(true)}, {"t", Value::real(2.5)},
-                          {"name", Value::string("a\"b")}, {"tags", Value::json("[1,2]")}};
+  std::vector<Field> r = {{"id", Value::integer(7)},
+                          {"ok", Value::boolean(true)},
+                          {"t", Value::real(2.5)},
+                          {"name", Value::string("a\"b")},
+                          {"tags", Value::json("[1,2]")}};
   CHECK(w.write(r) == "");
   w.finish(true);
   CHECK(one(db, "SELECT sql FROM sqlite_schema") ==
         "CREATE TABLE \"records\" (\"id\" INTEGER, \"ok\" INTEGER, \"t\" REAL, \"name\" TEXT, \"tags\" TEXT)");
-  CHECK(one(db, "SELECT id || '|' || ok || '|' || t || '|' || name || '|' || json_extract(tags, '$[1]') FROM records") ==
-        "7|1|2.5|a\"b|2");
+  CHECK(
+      one(db, "SELECT id || '|' || ok || '|' || t || '|' || name || '|' || json_extract(tags, '$[1]') FROM records") ==
+      "7|1|2.5|a\"b|2");
   CHECK(one(db, "PRAGMA journal_mode") == "wal");
 }
 
@@ -134,8 +138,10 @@ TEST_CASE("upsert: same keys update the other columns; running twice changes not
   o.keys = {"k", "n"};
   auto run = [&] {
     sink::TableWriter w(db, o);
-    CHECK(w.write(std::vector<Field>{{"k", Value::string("a")}, {"n", Value::integer(1)}, {"v", Value::integer(1)}}) == "");
-    CHECK(w.write(std::vector<Field>{{"n", Value::integer(1)}, {"k", Value::string("a")}, {"v", Value::integer(2)}}) == "");
+    CHECK(w.write(std::vector<Field>{{"k", Value::string("a")}, {"n", Value::integer(1)}, {"v", Value::integer(1)}}) ==
+          "");
+    CHECK(w.write(std::vector<Field>{{"n", Value::integer(1)}, {"k", Value::string("a")}, {"v", Value::integer(2)}}) ==
+          "");
     CHECK(w.write(std::vector<Field>{{"k", Value::string("b")}, {"n", Value::integer(1)}}) == "");  // keys only
     CHECK(w.write(std::vector<Field>{{"k", Value::string("b")}, {"n", Value::integer(1)}}) == "");  // DO NOTHING
     CHECK(w.write(std::vector<Field>{{"n", Value::integer(1)}}) == "missing --upsert key field 'k'");

@@ -85,7 +85,9 @@ TEST_CASE("time zones for timestamps without one") {
 }
 
 namespace {
-int64_t at(std::string_view rfc3339) { return *su::parse_rfc3339(rfc3339); }
+int64_t at(std::string_view rfc3339) {
+  return *su::parse_rfc3339(rfc3339);
+}
 su::TimeZone zone(std::string_view name) {
   auto tz = su::TimeZone::parse(name);
   REQUIRE_MESSAGE(tz, "zone ", std::string(name), " (tzdata installed?)");
@@ -139,8 +141,8 @@ TEST_CASE("time zones: two zones in one process give different answers, each its
 }
 
 TEST_CASE("time zones: cached offsets agree with a fresh lookup, hour by hour and at each change") {
-  for (const char* name : {"Europe/Berlin", "America/New_York", "Australia/Adelaide", "Asia/Kolkata",
-                           "Pacific/Apia", "Europe/Amsterdam"}) {
+  for (const char* name : {"Europe/Berlin", "America/New_York", "Australia/Adelaide", "Asia/Kolkata", "Pacific/Apia",
+                           "Europe/Amsterdam"}) {
     CAPTURE(name);
     const su::TimeZone swept = zone(name);
     // 1935-1940 holds Amsterdam's +00:19:32 and 2011 Samoa's skipped day.
@@ -187,8 +189,7 @@ TEST_CASE("calendar periods: no daylight saving, half-hour offsets, fixed offset
 
 TEST_CASE("calendar periods: where a change moves or skips midnight itself") {
   // Havana springs forward at 00:00: 2026-03-08 starts at 01:00 local, the instant of the change.
-  CHECK(period("2026-03-08T05:30:00Z", Day, 1, zone("America/Havana")) ==
-        "2026-03-08T05:00:00Z/2026-03-09T04:00:00Z");
+  CHECK(period("2026-03-08T05:30:00Z", Day, 1, zone("America/Havana")) == "2026-03-08T05:00:00Z/2026-03-09T04:00:00Z");
   // Samoa skipped 2011-12-30: the day before ends where 2011-12-31 starts.
   const su::TimeZone apia = zone("Pacific/Apia");
   CHECK(period("2011-12-30T09:59:59Z", Day, 1, apia) == "2011-12-29T10:00:00Z/2011-12-30T10:00:00Z");
@@ -203,8 +204,7 @@ TEST_CASE("calendar periods: weeks start on Monday, across month and year ends")
   CHECK(period("2027-01-04T00:00:00Z", Week, 1, utc) == "2027-01-04T00:00:00Z/2027-01-11T00:00:00Z");
   CHECK(period("1970-01-01T00:00:00Z", Week, 1, utc) == "1969-12-29T00:00:00Z/1970-01-05T00:00:00Z");
   // A Berlin week holding the spring change lasts 167 hours.
-  CHECK(period("2026-03-29T12:00:00Z", Week, 1, zone("Europe/Berlin")) ==
-        "2026-03-22T23:00:00Z/2026-03-29T22:00:00Z");
+  CHECK(period("2026-03-29T12:00:00Z", Week, 1, zone("Europe/Berlin")) == "2026-03-22T23:00:00Z/2026-03-29T22:00:00Z");
   CHECK(period("2026-07-01T12:00:00Z", Week, 2, utc) == "2026-06-29T00:00:00Z/2026-07-13T00:00:00Z");
 }
 
@@ -215,8 +215,7 @@ TEST_CASE("calendar periods: months of 28, 29, 30 and 31 days; quarters; years")
   CHECK(period("2026-04-30T12:00:00Z", Month, 1, utc) == "2026-04-01T00:00:00Z/2026-05-01T00:00:00Z");  // 30
   CHECK(period("2026-12-31T23:59:59Z", Month, 1, utc) == "2026-12-01T00:00:00Z/2027-01-01T00:00:00Z");  // 31
   CHECK(period("1969-12-15T00:00:00Z", Month, 1, utc) == "1969-12-01T00:00:00Z/1970-01-01T00:00:00Z");
-  CHECK(period("2026-03-15T00:00:00Z", Month, 1, zone("Europe/Berlin")) ==
-        "2026-02-28T23:00:00Z/2026-03-31T22:00:00Z");
+  CHECK(period("2026-03-15T00:00:00Z", Month, 1, zone("Europe/Berlin")) == "2026-02-28T23:00:00Z/2026-03-31T22:00:00Z");
   CHECK(period("2026-05-15T00:00:00Z", Month, 3, utc) == "2026-04-01T00:00:00Z/2026-07-01T00:00:00Z");
   CHECK(period("2026-05-15T00:00:00Z", Month, 12, utc) == "2026-01-01T00:00:00Z/2027-01-01T00:00:00Z");
   CHECK(period("2026-12-31T12:00:00Z", Day, 2, utc) == "2026-12-31T00:00:00Z/2027-01-02T00:00:00Z");

@@ -1,6 +1,5 @@
 // Text-to-value inference: JSON number syntax only, int64 bounds, doubles.
 #include <doctest/doctest.h>
-
 #include <fast_float/fast_float.h>
 
 #include <charconv>

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "su/core/error.hpp"
-#include "su/window/window.hpp"
 #include "su/window/engine.hpp"
+#include "su/window/window.hpp"
 
 namespace {
 constexpr int64_t S = su::kNsPerSec;
@@ -241,11 +241,13 @@ TEST_CASE("engine: count windows per key, tumbling and sliding") {
 
   Harness m(opts(su::WindowKind::Count, 3, 1));
   for (int i = 1; i <= 4; ++i) m.engine.add("{\"i\":" + std::to_string(i) + "}", 0, "");
-  CHECK(m.text() ==
-        "{\"i\":1,\"window\":1}\n{\"_control\":\"close\",\"window\":1}\n"
-        "{\"i\":1,\"window\":2}\n{\"i\":2,\"window\":2}\n{\"_control\":\"close\",\"window\":2}\n"
-        "{\"i\":1,\"window\":3}\n{\"i\":2,\"window\":3}\n{\"i\":3,\"window\":3}\n{\"_control\":\"close\",\"window\":3}\n"
-        "{\"i\":2,\"window\":4}\n{\"i\":3,\"window\":4}\n{\"i\":4,\"window\":4}\n{\"_control\":\"close\",\"window\":4}\n");
+  CHECK(
+      m.text() ==
+      "{\"i\":1,\"window\":1}\n{\"_control\":\"close\",\"window\":1}\n"
+      "{\"i\":1,\"window\":2}\n{\"i\":2,\"window\":2}\n{\"_control\":\"close\",\"window\":2}\n"
+      "{\"i\":1,\"window\":3}\n{\"i\":2,\"window\":3}\n{\"i\":3,\"window\":3}\n{\"_control\":\"close\",\"window\":3}\n"
+      "{\"i\":2,\"window\":4}\n{\"i\":3,\"window\":4}\n{\"i\":4,\"window\":4}\n{\"_control\":\"close\",\"window\":4}"
+      "\n");
   m.engine.close_all();
   CHECK(m.text().empty());  // every record closed a window: nothing pending
 
@@ -253,8 +255,9 @@ TEST_CASE("engine: count windows per key, tumbling and sliding") {
   for (int i = 1; i <= 5; ++i) p.engine.add("{\"i\":" + std::to_string(i) + "}", 0, "");
   p.text();
   p.engine.close_all();  // window 3 = records 3..6, of which 3..5 arrived
-  CHECK(p.text() == "{\"i\":3,\"window\":3}\n{\"i\":4,\"window\":3}\n{\"i\":5,\"window\":3}\n"
-                    "{\"_control\":\"close\",\"window\":3}\n");
+  CHECK(p.text() ==
+        "{\"i\":3,\"window\":3}\n{\"i\":4,\"window\":3}\n{\"i\":5,\"window\":3}\n"
+        "{\"_control\":\"close\",\"window\":3}\n");
 }
 
 TEST_CASE("engine: no close records when control records are off; epoch tags") {
@@ -275,7 +278,9 @@ su::TimeZone zone(std::string_view name) {
   REQUIRE_MESSAGE(tz, "zone ", std::string(name), " (tzdata installed?)");
   return *tz;
 }
-int64_t at(std::string_view rfc3339) { return *su::parse_rfc3339(rfc3339); }
+int64_t at(std::string_view rfc3339) {
+  return *su::parse_rfc3339(rfc3339);
+}
 su::WindowOptions tumbling(std::string_view size, std::string_view tz) {
   su::WindowOptions o;
   o.spec.kind = su::WindowKind::Tumbling;
@@ -333,10 +338,10 @@ TEST_CASE("engine: Berlin days of 23 and 25 hours, tags in UTC, close after each
   CHECK(h.engine.add(R"({"n":4})", at("2026-03-29T22:00:00Z"), "").empty());
   CHECK(h.text() == "{\"n\":1," + tags("2026-03-27T23:00:00Z", "2026-03-28T23:00:00Z") + "}\n" +
                         "{\"_control\":\"close\"," + tags("2026-03-27T23:00:00Z", "2026-03-28T23:00:00Z") + "}\n" +
-                        "{\"n\":2," + tags("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z") + "}\n" +
-                        "{\"n\":3," + tags("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z") + "}\n" +
-                        "{\"_control\":\"close\"," + tags("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z") + "}\n" +
-                        "{\"n\":4," + tags("2026-03-29T22:00:00Z", "2026-03-30T22:00:00Z") + "}\n");
+                        "{\"n\":2," + tags("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z") + "}\n" + "{\"n\":3," +
+                        tags("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z") + "}\n" + "{\"_control\":\"close\"," +
+                        tags("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z") + "}\n" + "{\"n\":4," +
+                        tags("2026-03-29T22:00:00Z", "2026-03-30T22:00:00Z") + "}\n");
   Harness f(tumbling("1d", "Europe/Berlin"));
   f.engine.add(R"({"n":5})", at("2026-10-25T22:30:00Z"), "");  // 23:30 CET, 25 h after the day began
   f.engine.close_all();
@@ -349,13 +354,14 @@ TEST_CASE("engine: calendar windows keep grace, lateness and idle progress") {
   o.grace = 3600 * S;
   Harness h(o);
   CHECK(h.engine.add(R"({"n":1})", at("2026-03-08T12:00:00Z"), "").empty());
-  CHECK(h.engine.next_close() == at("2026-03-09T05:00:00Z"));  // end (04:00Z, a 23 h day) + grace
+  CHECK(h.engine.next_close() == at("2026-03-09T05:00:00Z"));                 // end (04:00Z, a 23 h day) + grace
   CHECK(h.engine.add(R"({"n":2})", at("2026-03-09T04:30:00Z"), "").empty());  // next day, within grace
   CHECK(h.engine.add(R"({"n":3})", at("2026-03-09T03:59:00Z"), "").empty());  // still open
   CHECK(h.engine.add(R"({"n":4})", at("2026-03-09T05:00:00Z"), "").empty());  // closes 03-08
   std::string late = h.engine.add(R"({"n":5})", at("2026-03-08T23:00:00Z"), "");
-  CHECK(late == "late: time 2026-03-08T23:00:00Z is in window [2026-03-08T05:00:00Z, 2026-03-09T04:00:00Z), "
-                "closed at stream time 2026-03-09T05:00:00Z (grace 1h)");
+  CHECK(late ==
+        "late: time 2026-03-08T23:00:00Z is in window [2026-03-08T05:00:00Z, 2026-03-09T04:00:00Z), "
+        "closed at stream time 2026-03-09T05:00:00Z (grace 1h)");
   std::string s = h.text();
   CHECK(s.find("{\"n\":3," + tags("2026-03-08T05:00:00Z", "2026-03-09T04:00:00Z")) != std::string::npos);
   CHECK(s.find("_control") > s.find("\"n\":3"));

@@ -1,7 +1,6 @@
 // stream-agg: group-by aggregates over NDJSON records, emitted when a window
 // closes (close control records), every --every period, and at end of input.
 #include <CLI/CLI.hpp>
-
 #include <sstream>
 
 #include "runner.hpp"
@@ -32,10 +31,11 @@ std::vector<su::Choice> function_choices() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Group-by aggregates over NDJSON records: one result record per group, emitted when its "
-               "window closes and at end of input.\nSPEC is FUNC[:FIELD][=NAME]; output fields are named "
-               "count, FIELD_FUNC, or NAME.",
-               "stream-agg"};
+  CLI::App app{
+      "Group-by aggregates over NDJSON records: one result record per group, emitted when its "
+      "window closes and at end of input.\nSPEC is FUNC[:FIELD][=NAME]; output fields are named "
+      "count, FIELD_FUNC, or NAME.",
+      "stream-agg"};
   stream_agg::Options o;
   CLI::Option* args =
       app.add_option("args", o.args, "SPEC... then input files (default or '-': stdin)")->type_name("SPEC|FILE");
@@ -60,11 +60,12 @@ int main(int argc, char** argv) {
       "exact up to 1024 distinct values (it keeps their 64-bit hashes), then a standard error of 0.81% (99.7% of "
       "estimates within 2.43%), in 16 KiB. The other functions already use constant memory, except `mode` (one entry "
       "per distinct value) and `min`, `max`, `first` and `last` on strings (the length of one value).";
-  CLI::Option* every = su::add_duration(app, "--every", o.every_ns,
-                                        "Also print a running snapshot of every group each DURATION (e.g. 10s)",
-                                        "the period");
-  su::doc(every).man = "Wall-clock time, also while the input is idle; the final results still come at the close or "
-                       "at end of input.";
+  CLI::Option* every =
+      su::add_duration(app, "--every", o.every_ns,
+                       "Also print a running snapshot of every group each DURATION (e.g. 10s)", "the period");
+  su::doc(every).man =
+      "Wall-clock time, also while the input is idle; the final results still come at the close or "
+      "at end of input.";
   su::add_common_options(app, o.common, /*with_inputs=*/false);
   app.footer("Functions:\n" + su::agg::functions_help());
   return su::run_tool(app, argc, argv, [&] {

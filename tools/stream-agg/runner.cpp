@@ -9,8 +9,8 @@
 
 #include "su/agg/group.hpp"
 #include "su/core/error.hpp"
-#include "su/record_loop.hpp"
 #include "su/core/units.hpp"
+#include "su/record_loop.hpp"
 
 namespace stream_agg {
 namespace {
@@ -53,7 +53,11 @@ class Ticker {
 class Aggregator : public su::RecordHandler {
  public:
   Aggregator(const Options& o, su::Output& out, su::Diagnostics& diag)
-      : o_(o), out_(out), diag_(diag), table_(key_fields(o), o.specs, o.approx), reader_(wanted()),
+      : o_(o),
+        out_(out),
+        diag_(diag),
+        table_(key_fields(o), o.specs, o.approx),
+        reader_(wanted()),
         ticker_(o.every_ns) {
     for (size_t i = 0; i < reader_.size(); ++i)
       if (std::find(column_slot_.begin(), column_slot_.end(), i) == column_slot_.end()) reader_.set_key_only(i);
@@ -113,8 +117,10 @@ class Aggregator : public su::RecordHandler {
     for (size_t i = 0; i < key_slot_.size(); ++i) {
       if (i) key_.push_back('\n');
       size_t s = key_slot_[i];
-      if (reader_.present(s)) key_.append(reader_.text(s));
-      else if (i >= tags) key_.append("null");  // a missing --by field groups as null
+      if (reader_.present(s))
+        key_.append(reader_.text(s));
+      else if (i >= tags)
+        key_.append("null");  // a missing --by field groups as null
     }
     std::byte* block = table_.group(key_);
     for (size_t c = 0; c < column_slot_.size(); ++c)
@@ -130,8 +136,10 @@ class Aggregator : public su::RecordHandler {
       std::string head = c.spec.field + ": " + std::to_string(c.fn->skipped()) +
                          (c.fn->skipped() == 1 ? " value" : " values") + " of the wrong type skipped by ";
       auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.first == head; });
-      if (it == lines.end()) lines.emplace_back(head, c.spec.func);
-      else it->second += ", " + c.spec.func;
+      if (it == lines.end())
+        lines.emplace_back(head, c.spec.func);
+      else
+        it->second += ", " + c.spec.func;
     }
     for (const auto& [head, funcs] : lines) diag_.warn(head + funcs);
   }

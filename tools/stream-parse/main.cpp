@@ -67,9 +67,9 @@ int main(int argc, char** argv) {
   std::vector<su::Choice> formats;
   for (const auto& f : su::formats()) formats.push_back({f.name, f.help});
   su::add_choice(app, "-f,--format", o.format, formats, "Input format:")->type_name("FORMAT");
-  CLI::Option* regex =
-      app.add_option("--regex", o.regex, "Parse each line with this RE2 pattern; named groups (?P<name>...) become fields")
-          ->type_name("PATTERN");
+  CLI::Option* regex = app.add_option("--regex", o.regex,
+                                      "Parse each line with this RE2 pattern; named groups (?P<name>...) become fields")
+                           ->type_name("PATTERN");
   su::doc(regex).man = "Implies `--format regex`.";
   app.add_option("-d,--delimiter", o.delimiter, "CSV/TSV field delimiter: one character, or 'tab'")->type_name("CHAR");
   app.add_flag("--no-header", o.no_header, "CSV/TSV input has no header line: fields are named c1, c2, ...");

@@ -16,7 +16,9 @@ char delimiter_char(const std::string& d, char fallback) {
   return d[0];
 }
 
-std::string sniff(std::string_view line) { return su::sniff_format(line).name; }
+std::string sniff(std::string_view line) {
+  return su::sniff_format(line).name;
+}
 
 void Parser::set_format(const std::string& name, su::InputReader& in) {
   const su::FormatInfo* f = su::find_format(name);
@@ -38,9 +40,13 @@ void Parser::line(const su::Line& l) {
   if (diag_.skip_blank_or_too_long(l)) return;
   std::string reason;
   switch (kind_) {
-    case su::FormatKind::Auto: break;    // set_format never leaves it
-    case su::FormatKind::Ndjson: break;  // the record loop's (read/apply)
-    case su::FormatKind::Csv: reason = csv(l); break;
+    case su::FormatKind::Auto:
+      break;  // set_format never leaves it
+    case su::FormatKind::Ndjson:
+      break;  // the record loop's (read/apply)
+    case su::FormatKind::Csv:
+      reason = csv(l);
+      break;
     case su::FormatKind::Line:
       reason = line_format_->parse(l.text, fields_);
       if (!reason.empty()) break;
@@ -125,7 +131,9 @@ std::string Parser::read(const su::Line&, simdjson::ondemand::document& doc) {
     std::string_view raw;
     simdjson::error_code e = simdjson::SUCCESS;
     switch (t) {
-      case simdjson::ondemand::json_type::string: e = v.get_string().get(f.text); break;
+      case simdjson::ondemand::json_type::string:
+        e = v.get_string().get(f.text);
+        break;
       case simdjson::ondemand::json_type::object: {
         simdjson::ondemand::object inner;
         if (!(e = v.get_object().get(inner))) e = inner.raw_json().get(raw);
@@ -136,7 +144,9 @@ std::string Parser::read(const su::Line&, simdjson::ondemand::document& doc) {
         if (!(e = v.get_array().get(inner))) e = inner.raw_json().get(raw);
         break;
       }
-      default: raw = v.raw_json_token(); break;
+      default:
+        raw = v.raw_json_token();
+        break;
     }
     if (e) return su::json_error_message(e);
     if (t != simdjson::ondemand::json_type::string) {

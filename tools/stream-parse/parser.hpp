@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "su/formats/record_writer.hpp"
-#include "su/formats/csv.hpp"
 #include "su/core/error.hpp"
+#include "su/formats/csv.hpp"
+#include "su/formats/format_table.hpp"
+#include "su/formats/line_format.hpp"
+#include "su/formats/record_writer.hpp"
 #include "su/input.hpp"
 #include "su/json/json.hpp"
 #include "su/record_loop.hpp"
-#include "su/formats/format_table.hpp"
-#include "su/formats/line_format.hpp"
 #include "su/tool.hpp"
 
 namespace su::parse {

@@ -1,7 +1,6 @@
 // stream-sink-sqlite: NDJSON records from stdin into a SQLite table, in
 // batched transactions, readable while it runs, with upserts.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
@@ -12,9 +11,9 @@
 #include "sink.hpp"
 #include "sqlite_db.hpp"
 #include "su/core/error.hpp"
+#include "su/core/units.hpp"
 #include "su/options.hpp"
 #include "su/tool.hpp"
-#include "su/core/units.hpp"
 #include "table_writer.hpp"
 
 namespace {
@@ -31,7 +30,9 @@ struct Options {
 // After SIGINT/SIGTERM, keep reading until upstream finishes, at most this long.
 constexpr int kDrainMs = 3000;
 
-int busy_timeout_ms(int64_t ns) { return int(std::min<int64_t>(ns / 1000000, INT_MAX)); }
+int busy_timeout_ms(int64_t ns) {
+  return int(std::min<int64_t>(ns / 1000000, INT_MAX));
+}
 
 void check(const Options& o) {
   if (o.writer.table.empty()) throw su::UsageError("--table: the name is empty");
@@ -73,7 +74,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Write NDJSON records from stdin into a SQLite table, in batched transactions, readable while it runs.",
                "stream-sink-sqlite"};
   Options o;
-  CLI::Option* db = app.add_option("db", o.db, "SQLite database file (created when missing)")->required()->type_name("DB");
+  CLI::Option* db =
+      app.add_option("db", o.db, "SQLite database file (created when missing)")->required()->type_name("DB");
   su::doc(db).value = su::OptionDoc::Value::File;
   CLI::Option* table =
       app.add_option("-t,--table", o.writer.table, "Table to write (created when missing); default records")
@@ -105,12 +107,12 @@ int main(int argc, char** argv) {
       "Each commit is on disk before the sink goes on, so it survives a power loss or an operating system crash. "
       "The default, `synchronous=NORMAL`, survives the sink being killed at any moment but may lose the last "
       "commits on a power loss.";
-  CLI::Option* busy = su::add_duration(app, "--busy-timeout", o.busy_timeout,
-                                       "Wait this long for other writers; default 30s");
-  su::doc(busy).man = "Another writer is, say, a `stream-sink-sqlite` of an overlapping cron run; after the wait the "
-                      "sink fails with status 3.";
-  CLI::Option* tee =
-      app.add_flag("--tee", o.tee, "Copy every input record (control records included) to stdout");
+  CLI::Option* busy =
+      su::add_duration(app, "--busy-timeout", o.busy_timeout, "Wait this long for other writers; default 30s");
+  su::doc(busy).man =
+      "Another writer is, say, a `stream-sink-sqlite` of an overlapping cron run; after the wait the "
+      "sink fails with status 3.";
+  CLI::Option* tee = app.add_flag("--tee", o.tee, "Copy every input record (control records included) to stdout");
   su::doc(tee).man =
       "Unchanged, so the sink can sit in the middle of a pipeline; control records are copied as `--control` says. "
       "Lines that are not JSON objects are rejected and not copied. Lines are copied as they are read, while the "

@@ -3,9 +3,9 @@
 // reader can go on with the next block while SQLite writes this one.
 #include "pipeline.hpp"
 
-#include <csignal>
-
 #include <pthread.h>
+
+#include <csignal>
 
 namespace sink {
 namespace {
@@ -77,7 +77,9 @@ Pipeline::Pipeline(TableWriter& writer, su::Diagnostics& diag, bool lockstep)
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
-Pipeline::~Pipeline() { stop(); }
+Pipeline::~Pipeline() {
+  stop();
+}
 
 su::Line Pipeline::copy_line(Batch& b, const su::Line& l) {
   su::Line c = l;
@@ -207,12 +209,16 @@ void Pipeline::work() {
 void Pipeline::run(Batch& b) {
   for (const Batch::Item& it : b.items) {
     switch (it.op) {
-      case Batch::Op::Row: writer_.add(std::span(b.fields.data() + it.first, it.count), it.line, /*stable_texts=*/true); break;
+      case Batch::Op::Row:
+        writer_.add(std::span(b.fields.data() + it.first, it.count), it.line, /*stable_texts=*/true);
+        break;
       case Batch::Op::Reject:
         writer_.flush_rows();  // rejects in line order
         diag_.reject(it.line, b.reasons[it.first]);
         break;
-      case Batch::Op::Commit: writer_.commit(); break;
+      case Batch::Op::Commit:
+        writer_.commit();
+        break;
     }
   }
   writer_.flush_rows();  // the writer's queued rows point into this batch

@@ -10,8 +10,8 @@
 #include <cstring>
 
 #include "su/core/error.hpp"
-#include "su/signals.hpp"
 #include "su/core/units.hpp"
+#include "su/signals.hpp"
 
 namespace sink {
 
@@ -42,12 +42,13 @@ bool same_ident(std::string_view a, std::string_view b) {
 }
 
 Stmt::Stmt(Db& db, std::string_view sql) : db_(&db) {
-  if (sqlite3_prepare_v3(db.get(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &st_, nullptr) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v3(db.get(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &st_, nullptr) != SQLITE_OK)
     db.fail();
 }
 
-Stmt::~Stmt() { sqlite3_finalize(st_); }
+Stmt::~Stmt() {
+  sqlite3_finalize(st_);
+}
 
 Stmt& Stmt::operator=(Stmt&& o) noexcept {
   if (this != &o) {
@@ -157,7 +158,8 @@ std::string Db::message(std::string_view context) const {
   if (sqlite3_errcode(db_) == SQLITE_BUSY && busy_gave_up_on_signal_)
     m += " (stopped waiting for it: second stop signal)";
   else if (sqlite3_errcode(db_) == SQLITE_BUSY)
-    m += " (another connection held it for longer than --busy-timeout " + su::format_duration(int64_t(busy_timeout_ms_) * 1000000) + ")";
+    m += " (another connection held it for longer than --busy-timeout " +
+         su::format_duration(int64_t(busy_timeout_ms_) * 1000000) + ")";
   // "disk I/O error" alone does not say what happened: add the system's reason.
   int code = sqlite3_errcode(db_);
   int sys = sqlite3_system_errno(db_);
@@ -166,6 +168,8 @@ std::string Db::message(std::string_view context) const {
   return m;
 }
 
-void Db::fail(std::string_view context) const { throw su::Fatal(message(context)); }
+void Db::fail(std::string_view context) const {
+  throw su::Fatal(message(context));
+}
 
 }  // namespace sink

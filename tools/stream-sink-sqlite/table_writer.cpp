@@ -13,7 +13,7 @@ using Kind = su::Value::Kind;
 
 // Declared column type per value kind (indexed by su::Value::Kind).
 constexpr std::array<std::string_view, 7> kColumnType = {
-    /*Missing*/ "", /*Null*/ "", /*Bool*/ "INTEGER", /*Int*/ "INTEGER",
+    /*Missing*/ "",    /*Null*/ "",       /*Bool*/ "INTEGER", /*Int*/ "INTEGER",
     /*Double*/ "REAL", /*String*/ "TEXT", /*Json*/ "TEXT"};
 
 // Keeps the statement cache bounded when every record has its own shape.
@@ -59,19 +59,26 @@ bool is_record_error(int rc) {
 int bind_value(sqlite3_stmt* st, int i, const su::Value& v) {
   switch (v.kind) {
     case Kind::Missing:
-    case Kind::Null: return sqlite3_bind_null(st, i);
-    case Kind::Bool: return sqlite3_bind_int(st, i, v.b ? 1 : 0);
-    case Kind::Int: return sqlite3_bind_int64(st, i, v.i);
-    case Kind::Double: return sqlite3_bind_double(st, i, v.d);
+    case Kind::Null:
+      return sqlite3_bind_null(st, i);
+    case Kind::Bool:
+      return sqlite3_bind_int(st, i, v.b ? 1 : 0);
+    case Kind::Int:
+      return sqlite3_bind_int64(st, i, v.i);
+    case Kind::Double:
+      return sqlite3_bind_double(st, i, v.d);
     case Kind::String:
-    case Kind::Json: return sqlite3_bind_text(st, i, v.s.data(), int(v.s.size()), SQLITE_STATIC);
+    case Kind::Json:
+      return sqlite3_bind_text(st, i, v.s.data(), int(v.s.size()), SQLITE_STATIC);
   }
   return SQLITE_MISUSE;
 }
 
 }  // namespace
 
-std::string_view column_type(const su::Value& v) { return kColumnType[size_t(v.kind)]; }
+std::string_view column_type(const su::Value& v) {
+  return kColumnType[size_t(v.kind)];
+}
 
 struct TableWriter::Shape {
   std::vector<std::string> names;  // the record's field names, in order
@@ -258,7 +265,8 @@ std::string TableWriter::bind(Shape& s, std::span<const Field> fields) {
       return "--upsert key field " + quoted_for_message(fields[k].name) + " is null";
   sqlite3_stmt* st = s.insert.get();
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (bind_value(st, int(i + 1), fields[i].value) != SQLITE_OK) return "sqlite: " + std::string(sqlite3_errmsg(db_.get()));
+    if (bind_value(st, int(i + 1), fields[i].value) != SQLITE_OK)
+      return "sqlite: " + std::string(sqlite3_errmsg(db_.get()));
   }
   return {};
 }
@@ -303,7 +311,8 @@ std::string TableWriter::check_fields(std::span<const Field> fields, std::vector
   if (fields.empty()) return "record has no fields";
   std::unordered_set<std::string> seen;
   for (const Field& f : fields) {
-    if (!seen.insert(lower(f.name)).second) return "field " + quoted_for_message(f.name) + " appears twice (names are case-insensitive)";
+    if (!seen.insert(lower(f.name)).second)
+      return "field " + quoted_for_message(f.name) + " appears twice (names are case-insensitive)";
   }
   for (const std::string& k : o_.keys) {
     size_t i = 0;
@@ -343,12 +352,15 @@ void TableWriter::load_schema() {
   columns_.clear();
   while (q.step()) {
     const unsigned char* name = sqlite3_column_text(q.get(), 0);
-    columns_.insert(lower(std::string_view(reinterpret_cast<const char*>(name), size_t(sqlite3_column_bytes(q.get(), 0)))));
+    columns_.insert(
+        lower(std::string_view(reinterpret_cast<const char*>(name), size_t(sqlite3_column_bytes(q.get(), 0)))));
   }
   table_exists_ = !columns_.empty();
 }
 
-bool TableWriter::has_column(std::string_view name) const { return columns_.count(lower(name)) != 0; }
+bool TableWriter::has_column(std::string_view name) const {
+  return columns_.count(lower(name)) != 0;
+}
 
 void TableWriter::create_table(std::span<const Field> fields) {
   std::string sql = "CREATE TABLE ";  // under our write lock: nobody else creates it meanwhile

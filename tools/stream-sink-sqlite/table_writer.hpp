@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "sqlite_db.hpp"
-#include "su/input.hpp"
 #include "su/core/value.hpp"
+#include "su/input.hpp"
 
 namespace sink {
 

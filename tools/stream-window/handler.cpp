@@ -28,8 +28,11 @@ std::vector<std::string> wanted(const std::string& time_field, const std::vector
 
 Handler::Handler(std::string time_field, const std::vector<std::string>& by, su::TimeParser parser,
                  su::WindowEngine& engine, int64_t idle_ns)
-    : time_field_(std::move(time_field)), parser_(std::move(parser)), engine_(engine),
-      progress_(time_field_.empty() && engine.uses_time(), idle_ns, engine), fields_(wanted(time_field_, by)) {
+    : time_field_(std::move(time_field)),
+      parser_(std::move(parser)),
+      engine_(engine),
+      progress_(time_field_.empty() && engine.uses_time(), idle_ns, engine),
+      fields_(wanted(time_field_, by)) {
   const auto names = wanted(time_field_, by);
   for (const auto& b : by) {
     key_slots_.push_back(size_t(std::find(names.begin(), names.end(), b) - names.begin()));
@@ -59,10 +62,17 @@ std::string Handler::read(const su::Line&, simdjson::ondemand::document& doc) {
     const su::Value& v = fields_.value(time_slot_);
     std::optional<int64_t> parsed;
     switch (v.kind) {
-      case su::Value::Kind::String: parsed = parser_.parse(v.s); break;
-      case su::Value::Kind::Int: parsed = parser_.parse(v.i); break;
-      case su::Value::Kind::Double: parsed = parser_.parse(v.d); break;
-      default: break;
+      case su::Value::Kind::String:
+        parsed = parser_.parse(v.s);
+        break;
+      case su::Value::Kind::Int:
+        parsed = parser_.parse(v.i);
+        break;
+      case su::Value::Kind::Double:
+        parsed = parser_.parse(v.d);
+        break;
+      default:
+        break;
     }
     if (!parsed) return time_error(v);
     time_ = *parsed;
@@ -87,7 +97,9 @@ std::string Handler::time_error(const su::Value& v) const {
   return "time field '" + time_field_ + "': cannot read " + text + " as a time";
 }
 
-std::string Handler::apply(const su::Line& line) { return engine_.add(line.text, time_, key_); }
+std::string Handler::apply(const su::Line& line) {
+  return engine_.add(line.text, time_, key_);
+}
 
 int Handler::timeout_ms() {
   if (!progress_.active()) return -1;

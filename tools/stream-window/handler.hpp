@@ -16,8 +16,8 @@ namespace window_tool {
 class Handler : public su::RecordHandler {
  public:
   // time_field empty: processing time (the wall clock when a record is read).
-  Handler(std::string time_field, const std::vector<std::string>& by, su::TimeParser parser,
-          su::WindowEngine& engine, int64_t idle_ns);
+  Handler(std::string time_field, const std::vector<std::string>& by, su::TimeParser parser, su::WindowEngine& engine,
+          int64_t idle_ns);
 
   std::string read(const su::Line& line, simdjson::ondemand::document& doc) override;
   std::string apply(const su::Line& line) override;

@@ -1,10 +1,9 @@
 // stream-window: puts NDJSON records into tumbling, hopping, session or count
 // windows on event time (or processing time), tags each record with its
 // window and writes a close record after the last record of each window.
-#include <CLI/CLI.hpp>
-
 #include <time.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -13,9 +12,9 @@
 
 #include "handler.hpp"
 #include "su/core/error.hpp"
+#include "su/core/units.hpp"
 #include "su/options.hpp"
 #include "su/tool.hpp"
-#include "su/core/units.hpp"
 #include "su/window/engine.hpp"
 
 namespace {
@@ -25,7 +24,7 @@ struct Options {
   // The window options given (--tumbling 1m ...), by option name; each value
   // is checked when parsed by its row of su::window_kinds().
   std::map<std::string, std::string, std::less<>> windows;
-  std::string every;  // between hopping window starts, as given (placed by the --tz zone)
+  std::string every;             // between hopping window starts, as given (placed by the --tz zone)
   std::optional<int64_t> slide;  // records between count window ends
   std::vector<std::string> by;
   std::string time, time_format, tz;
@@ -55,7 +54,8 @@ su::WindowSpec window_spec(const Options& o) {
     if (chosen) throw su::UsageError(std::string(chosen->option) + " and " + k.option + " cannot be used together");
     chosen = &k;
   }
-  if (!chosen) throw su::UsageError("choose a window: --tumbling SIZE, --hopping SIZE --every STEP, --session GAP or --count N");
+  if (!chosen)
+    throw su::UsageError("choose a window: --tumbling SIZE, --hopping SIZE --every STEP, --session GAP or --count N");
   su::WindowSpec w;
   w.kind = chosen->kind;
   const std::string& arg = o.windows.find(chosen->option)->second;
@@ -65,19 +65,26 @@ su::WindowSpec window_spec(const Options& o) {
   if (o.slide && w.kind != su::WindowKind::Count) throw su::UsageError("--slide needs --count");
   const su::TimeZone zone = zone_arg(o.tz);
   switch (w.kind) {
-    case su::WindowKind::Tumbling: su::set_tumbling_size(w, arg, zone); break;
+    case su::WindowKind::Tumbling:
+      su::set_tumbling_size(w, arg, zone);
+      break;
     case su::WindowKind::Hopping:
       w.size = su::fixed_window_size_arg("--hopping", arg, zone);
       if (o.every.empty()) throw su::UsageError("--hopping needs --every STEP");
       w.every = su::fixed_window_size_arg("--every", o.every, zone);
-      if (w.every <= 0 || w.every > w.size) throw su::UsageError("--every must be more than 0 and at most the --hopping size");
+      if (w.every <= 0 || w.every > w.size)
+        throw su::UsageError("--every must be more than 0 and at most the --hopping size");
       break;
-    case su::WindowKind::Session: w.gap = su::fixed_window_size_arg("--session", arg, su::TimeZone()); break;
+    case su::WindowKind::Session:
+      w.gap = su::fixed_window_size_arg("--session", arg, su::TimeZone());
+      break;
     case su::WindowKind::Count:
       w.every = o.slide.value_or(w.size);
       if (w.every > w.size) throw su::UsageError("--slide must be at most --count");
-      for (const auto& [name, given] : {std::pair{"--time", !o.time.empty()}, {"--grace", o.grace.has_value()},
-                                        {"--idle", o.idle.has_value()}, {"--tz", !o.tz.empty()}})
+      for (const auto& [name, given] : {std::pair{"--time", !o.time.empty()},
+                                        {"--grace", o.grace.has_value()},
+                                        {"--idle", o.idle.has_value()},
+                                        {"--tz", !o.tz.empty()}})
         if (given) throw su::UsageError(std::string(name) + " does not apply to --count windows");
       break;
   }
@@ -88,8 +95,9 @@ su::WindowSpec window_spec(const Options& o) {
   // Tumbling and hopping windows are the same for every key: a --by there
   // would change nothing, so say so rather than ignore it.
   if (!o.by.empty() && (w.kind == su::WindowKind::Tumbling || w.kind == su::WindowKind::Hopping))
-    throw su::UsageError("--by applies to --session and --count windows; tumbling and hopping windows are the same "
-                         "for every key (group by key with stream-agg --by)");
+    throw su::UsageError(
+        "--by applies to --session and --count windows; tumbling and hopping windows are the same "
+        "for every key (group by key with stream-agg --by)");
   return w;
 }
 
@@ -129,9 +137,10 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Put NDJSON records into tumbling, hopping, session or count windows on event time; write a close "
-               "record after the last record of each window.",
-               "stream-window"};
+  CLI::App app{
+      "Put NDJSON records into tumbling, hopping, session or count windows on event time; write a close "
+      "record after the last record of each window.",
+      "stream-window"};
   Options o;
   for (const auto& k : su::window_kinds()) {
     auto keep = [&o, &k](const std::string& v) { o.windows[k.option] = v; };
@@ -145,21 +154,21 @@ int main(int argc, char** argv) {
     su::doc(w).exclusive = "window";
     if (k.kind != su::WindowKind::Count) su::doc(w).examples = su::duration_examples();
   }
-  CLI::Option* every =
-      app.add_option("--every", o.every, "Hopping windows: time between window starts (at most SIZE)")
-          ->check([](const std::string& v) {
-            su::WindowSpec spec;  // the syntax now; its zone rules once --tz is known
-            return su::find_window_kind("--hopping")->read(v, spec);
-          })
-          ->type_name("STEP")
-          ->group("Windows");
+  CLI::Option* every = app.add_option("--every", o.every, "Hopping windows: time between window starts (at most SIZE)")
+                           ->check([](const std::string& v) {
+                             su::WindowSpec spec;  // the syntax now; its zone rules once --tz is known
+                             return su::find_window_kind("--hopping")->read(v, spec);
+                           })
+                           ->type_name("STEP")
+                           ->group("Windows");
   su::doc(every).examples = su::duration_examples();
   su::add_count(app, "--slide", o.slide, "Count windows: a window ends every M records (default N: no overlap)",
                 "records")
       ->type_name("M")
       ->group("Windows");
   CLI::Option* by =
-      app.add_option("--by", o.by, "Sessions and count windows per key of these fields; their close records name the key")
+      app.add_option("--by", o.by,
+                     "Sessions and count windows per key of these fields; their close records name the key")
           ->delimiter(',')
           ->allow_extra_args(false)  // `--by sensor FILE`: FILE is an input, not a second key
           ->type_name("F1,F2")
@@ -186,13 +195,17 @@ int main(int argc, char** argv) {
       "Supported: `%Y` `%y` `%m` `%d` `%e` `%H` `%I` `%M` `%S` `%p` `%j`, `%b` `%h` `%B` `%a` `%A` (English names), "
       "`%f` (fraction of a second), `%z` (offset), `%Z` (UTC, GMT or Z only), `%s` (epoch seconds), "
       "`%T` `%R` `%D` `%F` `%n` `%t` `%%`; a space matches any run of white space.";
-  CLI::Option* tz = app.add_option("--tz", o.tz, "Zone of timestamps that carry none and of 1d/1w/1mo windows: UTC (default), +01:00, Europe/Berlin")
-                        ->type_name("ZONE")
-                        ->group("Time");
-  su::doc(tz).man = "A fixed offset like `+01:00` or `UTC+2`, or a zone name like `Europe/Berlin` from the system's "
-                    "zone database. Timestamps without a zone are read in it, and calendar windows (`--tumbling 1d`, "
-                    "`1w`, `1mo`) start on its local midnight. A wall time that a daylight-saving change skips is read with "
-                    "the offset from before the change; one that comes twice, as the first of the two.";
+  CLI::Option* tz =
+      app.add_option(
+             "--tz", o.tz,
+             "Zone of timestamps that carry none and of 1d/1w/1mo windows: UTC (default), +01:00, Europe/Berlin")
+          ->type_name("ZONE")
+          ->group("Time");
+  su::doc(tz).man =
+      "A fixed offset like `+01:00` or `UTC+2`, or a zone name like `Europe/Berlin` from the system's "
+      "zone database. Timestamps without a zone are read in it, and calendar windows (`--tumbling 1d`, "
+      "`1w`, `1mo`) start on its local midnight. A wall time that a daylight-saving change skips is read with "
+      "the offset from before the change; one that comes twice, as the first of the two.";
   su::doc(tz).examples = {"UTC", "+01:00", "-05:00", "Europe/Berlin", "America/New_York"};
   CLI::Option* grace = su::add_duration(app, "--grace", o.grace,
                                         "Event time: a window closes once a record this much past its end is seen")
@@ -204,8 +217,9 @@ int main(int argc, char** argv) {
                        "Event time: after D without input, close every open window (later records for them are late)")
           ->type_name("D")
           ->group("Time");
-  su::doc(idle).man = "Choose *D* longer than the usual pauses of the input. In processing time, windows close on "
-                      "the wall clock whether input comes or not.";
+  su::doc(idle).man =
+      "Choose *D* longer than the usual pauses of the input. In processing time, windows close on "
+      "the wall clock whether input comes or not.";
   CLI::Option* time_output = su::add_enum<su::TimeOutput>(
       app, "--time-output", o.time_output,
       {{{"iso", "RFC 3339 UTC strings (the default)"}, su::TimeOutput::Iso},

@@ -146,8 +146,9 @@ struct Extreme {
     if (v.is_null_or_missing()) return true;
     Value x;
     if (as_number(v, x)) {
-      bool better = st.kind == State::None || (st.kind == State::String && !max) ||
-                    (st.kind == State::Number && (max ? compare_numbers(x, st.num) > 0 : compare_numbers(x, st.num) < 0));
+      bool better =
+          st.kind == State::None || (st.kind == State::String && !max) ||
+          (st.kind == State::Number && (max ? compare_numbers(x, st.num) > 0 : compare_numbers(x, st.num) < 0));
       if (better) {
         st.kind = State::Number;
         st.num = x;
@@ -226,7 +227,8 @@ void percentile_params(Spec& s) {
   std::string_view digits = std::string_view(s.func).substr(1);
   std::from_chars(digits.data(), digits.data() + digits.size(), s.param, std::chars_format::fixed);
   const std::string quoted = "'" + s.text + "'";
-  if (s.param < 0 || s.param > 100) throw UsageError("aggregate " + quoted + ": a percentile must be between p0 and p100");
+  if (s.param < 0 || s.param > 100)
+    throw UsageError("aggregate " + quoted + ": a percentile must be between p0 and p100");
   if (!exact_fraction(digits, &s.param_num, &s.param_den))
     throw UsageError("aggregate " + quoted + ": too many digits in the percentile");
 }
@@ -242,14 +244,16 @@ const FunctionInfo kFunctions[] = {
      [](const Spec& s, bool) { return make<Count>(!s.field.empty()); }},
     {"sum", "sum (integers exact; floats compensated)", "0 when there are no numbers.", true,
      [](const Spec&, bool) { return make<Sum>(); }},
-    {"mean", "arithmetic mean", "Null when there are no numbers.", true, [](const Spec&, bool) { return make<Mean>(); }},
+    {"mean", "arithmetic mean", "Null when there are no numbers.", true,
+     [](const Spec&, bool) { return make<Mean>(); }},
     {"min", "smallest value (numbers before strings)",
      "Strings compare by their UTF-8 bytes, so `min` is a number if the group has any number.", true,
      [](const Spec&, bool) { return make<Extreme>(false); }},
     {"max", "largest value (strings after numbers)",
      "A string if the group has any (non-numeric) string, otherwise the largest number.", true,
      [](const Spec&, bool) { return make<Extreme>(true); }},
-    {"first", "first non-null value", "Of any JSON type.", true, [](const Spec&, bool) { return make<FirstLast>(false); }},
+    {"first", "first non-null value", "Of any JSON type.", true,
+     [](const Spec&, bool) { return make<FirstLast>(false); }},
     {"last", "last non-null value", "Of any JSON type.", true, [](const Spec&, bool) { return make<FirstLast>(true); }},
     {"stddev", "sample standard deviation", "Divisor n-1; null for fewer than 2 numbers.", true,
      [](const Spec&, bool) { return make<Variance>(true); }},
@@ -268,7 +272,9 @@ const FunctionInfo kFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionInfo> function_table() { return kFunctions; }
+std::span<const FunctionInfo> function_table() {
+  return kFunctions;
+}
 
 const FunctionInfo* find_function(std::string_view func) {
   for (const auto& f : kFunctions)
@@ -283,14 +289,16 @@ Spec parse_spec(std::string_view text) {
   size_t eq = text.find('=', colon == std::string_view::npos ? 0 : colon);
   std::string_view head = text.substr(0, std::min(colon, eq));
   s.func = std::string(head);
-  if (colon != std::string_view::npos) s.field = std::string(text.substr(colon + 1, eq == std::string_view::npos ? eq : eq - colon - 1));
+  if (colon != std::string_view::npos)
+    s.field = std::string(text.substr(colon + 1, eq == std::string_view::npos ? eq : eq - colon - 1));
   if (eq != std::string_view::npos) s.name = std::string(text.substr(eq + 1));
   const std::string quoted = "'" + s.text + "'";
   if (s.func.empty()) throw UsageError("aggregate " + quoted + ": no function (expected FUNC[:FIELD][=NAME])");
   const FunctionInfo* f = find_function(s.func);
   if (!f) throw UsageError("aggregate " + quoted + ": unknown function '" + s.func + "' (see --help)");
   if (f->params) f->params(s);
-  if (colon != std::string_view::npos && s.field.empty()) throw UsageError("aggregate " + quoted + ": empty field name");
+  if (colon != std::string_view::npos && s.field.empty())
+    throw UsageError("aggregate " + quoted + ": empty field name");
   if (f->needs_field && s.field.empty())
     throw UsageError("aggregate " + quoted + ": " + s.func + " needs a field: " + s.func + ":FIELD");
   if (eq != std::string_view::npos && s.name.empty()) throw UsageError("aggregate " + quoted + ": empty output name");
@@ -304,7 +312,9 @@ std::unique_ptr<Function> make_function(const Spec& spec, bool approx) {
   return f->make(spec, approx);
 }
 
-bool is_function(std::string_view func) { return find_function(func) != nullptr; }
+bool is_function(std::string_view func) {
+  return find_function(func) != nullptr;
+}
 
 std::string functions_help() {
   std::string h;

@@ -39,11 +39,11 @@ class Function {
 
 // A parsed SPEC: FUNC[:FIELD][=NAME].
 struct Spec {
-  std::string text;    // as given
-  std::string func;    // e.g. "p99.9"
-  std::string field;   // empty for `count`
-  std::string name;    // output field name
-  double param = 0;    // the percentile of pNN
+  std::string text;   // as given
+  std::string func;   // e.g. "p99.9"
+  std::string field;  // empty for `count`
+  std::string name;   // output field name
+  double param = 0;   // the percentile of pNN
   // The same percentile as an exact fraction: "p99.9" is 999/10.
   int64_t param_num = 0, param_den = 1;
 };

@@ -51,7 +51,7 @@ uint32_t GroupTable::allocate() {
   const uint32_t e = uint32_t(entries_.size());
   entries_.emplace_back();
   if (e / kChunk >= chunks_.size()) {
-    auto* p = static_cast<std::byte*>(::operator new(stride_ * kChunk, std::align_val_t(kAlign)));
+    auto* p = static_cast<std::byte*>(::operator new(stride_* kChunk, std::align_val_t(kAlign)));
     chunks_.emplace_back(p, [](std::byte* q) { ::operator delete(q, std::align_val_t(kAlign)); });
   }
   return e;

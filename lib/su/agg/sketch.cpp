@@ -9,7 +9,6 @@
 
 namespace su {
 
-
 // ---- DDSketch ----------------------------------------------------------------
 
 namespace {
@@ -20,9 +19,13 @@ const double kGamma = (1 + 0.999 * DDSketch::kAlpha) / (1 - 0.999 * DDSketch::kA
 const double kLogGamma = std::log(kGamma);
 }  // namespace
 
-int32_t DDSketch::index_of(double m) { return int32_t(std::ceil(std::log(m) / kLogGamma)); }
+int32_t DDSketch::index_of(double m) {
+  return int32_t(std::ceil(std::log(m) / kLogGamma));
+}
 
-double DDSketch::value_of(int32_t i) { return 2 * std::pow(kGamma, double(i)) / (kGamma + 1); }
+double DDSketch::value_of(int32_t i) {
+  return 2 * std::pow(kGamma, double(i)) / (kGamma + 1);
+}
 
 void DDSketch::Store::add(int32_t i, uint64_t n) {
   constexpr int max_buckets = kMaxBuckets;

@@ -11,7 +11,6 @@
 
 namespace su {
 
-
 // DDSketch (Masson, Rim, Lee, VLDB 2019) with a relative accuracy alpha: every
 // value x is counted in the bucket i = ceil(log_gamma |x|), gamma =
 // (1+alpha)/(1-alpha), whose representative 2*gamma^i/(gamma+1) is within

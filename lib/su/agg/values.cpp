@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "su/agg/functions.hpp"
-#include "su/core/json_write.hpp"
 #include "su/agg/sketch.hpp"
+#include "su/core/json_write.hpp"
 
 namespace su::agg {
 namespace {
@@ -101,7 +101,7 @@ struct ApproxDistinct {
 };
 
 struct ModeState {
-  std::unordered_map<std::string, size_t> index;  // value -> position in seen
+  std::unordered_map<std::string, size_t> index;              // value -> position in seen
   std::vector<std::pair<const std::string*, uint64_t>> seen;  // first-seen order, counts
 };
 
@@ -149,6 +149,8 @@ std::unique_ptr<Function> make_distinct(const Spec&, bool approx) {
   return make<ExactDistinct>();
 }
 
-std::unique_ptr<Function> make_mode(const Spec&, bool) { return make<Mode>(); }
+std::unique_ptr<Function> make_mode(const Spec&, bool) {
+  return make<Mode>();
+}
 
 }  // namespace su::agg

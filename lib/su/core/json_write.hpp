@@ -17,7 +17,6 @@ void append_double(std::string& out, double v);
 // Appends members to the raw text of a JSON object without re-serialising it:
 // `members` is `"k":v,"k2":v2` (no leading comma). Returns false when raw does
 // not end with '}'.
-bool append_members_to_object(std::string& out, std::string_view raw_object,
-                              std::string_view members);
+bool append_members_to_object(std::string& out, std::string_view raw_object, std::string_view members);
 
 }  // namespace su

@@ -13,11 +13,11 @@ namespace su {
 inline constexpr size_t kInputPadding = 64;
 
 struct Line {
-  std::string_view text;     // without the line terminator (\n or \r\n)
-  std::string_view source;   // file name, or "stdin"
-  uint64_t number = 0;       // 1-based line number in its source
-  size_t capacity = 0;       // readable bytes from text.data() (>= size + kInputPadding)
-  bool too_long = false;     // longer than the maximum: text holds a prefix only
+  std::string_view text;    // without the line terminator (\n or \r\n)
+  std::string_view source;  // file name, or "stdin"
+  uint64_t number = 0;      // 1-based line number in its source
+  size_t capacity = 0;      // readable bytes from text.data() (>= size + kInputPadding)
+  bool too_long = false;    // longer than the maximum: text holds a prefix only
 };
 
 // Several whole lines at once, for tools that work on blocks (stream-parse's

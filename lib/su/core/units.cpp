@@ -23,14 +23,22 @@ std::optional<int64_t> parse_duration(std::string_view s) {
     while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
     std::string_view unit = s.substr(u, i - u);
     double mult;
-    if (unit == "ns") mult = 1;
-    else if (unit == "us") mult = 1e3;
-    else if (unit == "ms") mult = 1e6;
-    else if (unit == "s") mult = 1e9;
-    else if (unit == "m") mult = 60e9;
-    else if (unit == "h") mult = 3600e9;
-    else if (unit == "d") mult = 86400e9;
-    else return std::nullopt;
+    if (unit == "ns")
+      mult = 1;
+    else if (unit == "us")
+      mult = 1e3;
+    else if (unit == "ms")
+      mult = 1e6;
+    else if (unit == "s")
+      mult = 1e9;
+    else if (unit == "m")
+      mult = 60e9;
+    else if (unit == "h")
+      mult = 3600e9;
+    else if (unit == "d")
+      mult = 86400e9;
+    else
+      return std::nullopt;
     double v = num * mult;
     if (v > 9.2e18) return std::nullopt;
     total += int64_t(v + 0.5);
@@ -54,11 +62,16 @@ std::optional<uint64_t> parse_size(std::string_view s) {
   if (r.ec != std::errc() || r.ptr == s.data()) return std::nullopt;
   std::string_view unit = s.substr(size_t(r.ptr - s.data()));
   uint64_t mult = 1;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "K" || unit == "k" || unit == "KiB") mult = 1ull << 10;
-  else if (unit == "M" || unit == "MiB") mult = 1ull << 20;
-  else if (unit == "G" || unit == "GiB") mult = 1ull << 30;
-  else return std::nullopt;
+  if (unit.empty() || unit == "B")
+    mult = 1;
+  else if (unit == "K" || unit == "k" || unit == "KiB")
+    mult = 1ull << 10;
+  else if (unit == "M" || unit == "MiB")
+    mult = 1ull << 20;
+  else if (unit == "G" || unit == "GiB")
+    mult = 1ull << 30;
+  else
+    return std::nullopt;
   return v * mult;
 }
 
@@ -86,9 +99,17 @@ std::string invalid_count(std::string_view s, std::string_view things) {
 std::string format_duration(int64_t ns) {
   if (ns == 0) return "0s";
   std::string out;
-  struct U { const char* name; int64_t ns; };
-  static constexpr U units[] = {{"d", 86400000000000LL}, {"h", 3600000000000LL}, {"m", 60000000000LL},
-                                {"s", 1000000000LL}, {"ms", 1000000LL}, {"us", 1000LL}, {"ns", 1}};
+  struct U {
+    const char* name;
+    int64_t ns;
+  };
+  static constexpr U units[] = {{"d", 86400000000000LL},
+                                {"h", 3600000000000LL},
+                                {"m", 60000000000LL},
+                                {"s", 1000000000LL},
+                                {"ms", 1000000LL},
+                                {"us", 1000LL},
+                                {"ns", 1}};
   for (const U& u : units) {
     if (ns >= u.ns) {
       out += std::to_string(ns / u.ns) + u.name;

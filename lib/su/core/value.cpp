@@ -1,9 +1,9 @@
 // Number syntax checks and conversions (std::from_chars / fast_float).
 #include "su/core/value.hpp"
 
-#include <charconv>
-
 #include <fast_float/fast_float.h>
+
+#include <charconv>
 
 #include "su/core/json_write.hpp"
 
@@ -57,12 +57,24 @@ std::optional<Value> parse_number(std::string_view s) {
 void append_value(std::string& out, const Value& v) {
   switch (v.kind) {
     case Value::Kind::Missing:
-    case Value::Kind::Null: out.append("null"); break;
-    case Value::Kind::Bool: out.append(v.b ? "true" : "false"); break;
-    case Value::Kind::Int: append_int(out, v.i); break;
-    case Value::Kind::Double: append_double(out, v.d); break;
-    case Value::Kind::String: append_json_string(out, v.s); break;
-    case Value::Kind::Json: out.append(v.s); break;
+    case Value::Kind::Null:
+      out.append("null");
+      break;
+    case Value::Kind::Bool:
+      out.append(v.b ? "true" : "false");
+      break;
+    case Value::Kind::Int:
+      append_int(out, v.i);
+      break;
+    case Value::Kind::Double:
+      append_double(out, v.d);
+      break;
+    case Value::Kind::String:
+      append_json_string(out, v.s);
+      break;
+    case Value::Kind::Json:
+      out.append(v.s);
+      break;
   }
 }
 

@@ -17,12 +17,41 @@ struct Value {
   std::string_view s;  // String: unescaped text; Json: raw object/array text
 
   static Value missing() { return {}; }
-  static Value null() { Value v; v.kind = Kind::Null; return v; }
-  static Value boolean(bool x) { Value v; v.kind = Kind::Bool; v.b = x; return v; }
-  static Value integer(int64_t x) { Value v; v.kind = Kind::Int; v.i = x; return v; }
-  static Value real(double x) { Value v; v.kind = Kind::Double; v.d = x; return v; }
-  static Value string(std::string_view x) { Value v; v.kind = Kind::String; v.s = x; return v; }
-  static Value json(std::string_view x) { Value v; v.kind = Kind::Json; v.s = x; return v; }
+  static Value null() {
+    Value v;
+    v.kind = Kind::Null;
+    return v;
+  }
+  static Value boolean(bool x) {
+    Value v;
+    v.kind = Kind::Bool;
+    v.b = x;
+    return v;
+  }
+  static Value integer(int64_t x) {
+    Value v;
+    v.kind = Kind::Int;
+    v.i = x;
+    return v;
+  }
+  static Value real(double x) {
+    Value v;
+    v.kind = Kind::Double;
+    v.d = x;
+    return v;
+  }
+  static Value string(std::string_view x) {
+    Value v;
+    v.kind = Kind::String;
+    v.s = x;
+    return v;
+  }
+  static Value json(std::string_view x) {
+    Value v;
+    v.kind = Kind::Json;
+    v.s = x;
+    return v;
+  }
 
   bool is_number() const { return kind == Kind::Int || kind == Kind::Double; }
   bool is_null_or_missing() const { return kind == Kind::Null || kind == Kind::Missing; }

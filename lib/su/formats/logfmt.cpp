@@ -23,7 +23,9 @@
 namespace su {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -72,12 +74,26 @@ void unescape(std::string_view in, std::string& out) {
     }
     char e = in[++i];
     switch (e) {
-      case '"': case '\\': case '/': out.push_back(e); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
+      case '"':
+      case '\\':
+      case '/':
+        out.push_back(e);
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
       case 'u': {
         long cp = hex4(in, i + 1);
         if (cp < 0) {
@@ -116,8 +132,7 @@ class Logfmt final : public LineFormat {
       if (i == n) return {};
       const size_t key_start = i;
       while (i < n && !is_space(line[i]) && line[i] != '=' && line[i] != '"') ++i;
-      if (i < n && line[i] == '"')
-        return "logfmt: quote in a key at column " + std::to_string(i + 1);
+      if (i < n && line[i] == '"') return "logfmt: quote in a key at column " + std::to_string(i + 1);
       ParsedField f;
       f.name = line.substr(key_start, i - key_start);
       if (f.name.empty()) return "logfmt: '=' without a key at column " + std::to_string(i + 1);
@@ -152,8 +167,10 @@ class Logfmt final : public LineFormat {
         const size_t start = i;
         while (i < n && !is_space(line[i])) ++i;
         f.text = line.substr(start, i - start);
-        if (f.text.empty()) f.null = true;
-        else if (f.text == "true" || f.text == "false") f.raw = true;
+        if (f.text.empty())
+          f.null = true;
+        else if (f.text == "true" || f.text == "false")
+          f.raw = true;
       }
       add(out, f);
     }
@@ -182,7 +199,9 @@ bool key_like(std::string_view k) {
 
 }  // namespace
 
-std::unique_ptr<LineFormat> make_logfmt() { return std::make_unique<Logfmt>(); }
+std::unique_ptr<LineFormat> make_logfmt() {
+  return std::make_unique<Logfmt>();
+}
 
 // key=value pairs outnumber bare words, keys look like identifiers, and a
 // single pair only counts when the line has no comma (`a=1,b=2` is more

@@ -42,8 +42,7 @@ std::string python_named_groups(const std::string& p) {
       in_class = true;
       if (i + 1 < p.size() && p[i + 1] == '^') out.push_back(p[++i]);
       if (i + 1 < p.size() && p[i + 1] == ']') out.push_back(p[++i]);  // []...] holds a ]
-    } else if (c == '(' && p.compare(i + 1, 2, "?<") == 0 && i + 3 < p.size() && p[i + 3] != '=' &&
-               p[i + 3] != '!') {
+    } else if (c == '(' && p.compare(i + 1, 2, "?<") == 0 && i + 3 < p.size() && p[i + 3] != '=' && p[i + 3] != '!') {
       out += "?P<";
       i += 2;
     }
@@ -98,6 +97,8 @@ class Regex final : public LineFormat {
 
 }  // namespace
 
-std::unique_ptr<LineFormat> make_regex(const std::string& pattern) { return std::make_unique<Regex>(pattern); }
+std::unique_ptr<LineFormat> make_regex(const std::string& pattern) {
+  return std::make_unique<Regex>(pattern);
+}
 
 }  // namespace su

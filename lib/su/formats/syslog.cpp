@@ -24,16 +24,15 @@
 //    3339, a missing host, unterminated structured data.
 #include "su/formats/syslog.hpp"
 
-#include "su/core/calendar.hpp"
-
 #include <charconv>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "su/core/calendar.hpp"
+
 namespace su {
 namespace {
-
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';

@@ -1,12 +1,12 @@
 // Block-at-a-time NDJSON through simdjson iterate_many (see block.hpp).
 #include "su/json/block.hpp"
-#include "su/json/control.hpp"
 
 #include <algorithm>
-
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
+
+#include "su/json/control.hpp"
 
 namespace su {
 namespace {

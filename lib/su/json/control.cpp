@@ -34,8 +34,10 @@ std::string read(const Line& line, FieldReader& reader, Record& out) {
   if (out.members.empty() || out.members[0].first != kMember) return "not a control record";
   std::string_view kind = out.members[0].second;
   if (kind.size() >= 2 && kind.front() == '"' && kind.back() == '"') out.name.assign(kind.substr(1, kind.size() - 2));
-  if (out.name == "close") out.kind = Kind::Close;
-  else if (out.name == "checkpoint") out.kind = Kind::Checkpoint;
+  if (out.name == "close")
+    out.kind = Kind::Close;
+  else if (out.name == "checkpoint")
+    out.kind = Kind::Checkpoint;
   out.members.erase(out.members.begin());
   return {};
 }

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "su/core/line.hpp"
-#include "su/json/json.hpp"
 #include "su/core/value.hpp"
+#include "su/json/json.hpp"
 
 namespace su {
 

@@ -65,9 +65,12 @@ simdjson::error_code to_value(simdjson::ondemand::value v, Value& out) {
         out = Value::real(d);
         return simdjson::SUCCESS;
       }
-      if (num.is_int64()) out = Value::integer(num.get_int64());
-      else if (num.is_uint64()) out = Value::real(double(num.get_uint64()));
-      else out = Value::real(num.get_double());
+      if (num.is_int64())
+        out = Value::integer(num.get_int64());
+      else if (num.is_uint64())
+        out = Value::real(double(num.get_uint64()));
+      else
+        out = Value::real(num.get_double());
       return simdjson::SUCCESS;
     }
     case json_type::string: {

@@ -30,7 +30,6 @@ bool csv_scan_scalar(std::string_view rec, char delim, char quote, std::vector<u
   return !inq;
 }
 
-
 // ---- scalar twins -------------------------------------------------------
 namespace scalar {
 

@@ -11,6 +11,8 @@ size_t find_record_end_quoted(const char* p, size_t n, char quote, int* parity) 
   return csv_kernels().find_record_end(p, n, quote, parity);
 }
 
-size_t count_byte(const char* p, size_t n, char c) { return csv_kernels().count_byte(p, n, c); }
+size_t count_byte(const char* p, size_t n, char c) {
+  return csv_kernels().count_byte(p, n, c);
+}
 
 }  // namespace su

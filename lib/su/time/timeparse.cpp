@@ -16,9 +16,15 @@ constexpr const char* kMonthsLong[] = {"january", "february", "march",     "apri
                                        "july",    "august",   "september", "october", "november", "december"};
 constexpr const char* kDays[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 // A cursor over the text being parsed.
 struct Scan {
@@ -102,7 +108,6 @@ struct Scan {
     return true;
   }
 };
-
 
 void append_2(std::string& out, int v) {
   out.push_back(char('0' + v / 10));
@@ -245,7 +250,7 @@ namespace {
 struct StrftimeState {
   CivilTime c;
   int yday = -1;
-  int pm = -1;     // %p: 0 am, 1 pm
+  int pm = -1;  // %p: 0 am, 1 pm
   bool hour12 = false;
   std::optional<int64_t> epoch;
 };
@@ -264,20 +269,39 @@ bool apply_directive(char d, Scan& sc, StrftimeState& st, const TimeZone& tz) {
       if (!sc.fixed(2, v)) return false;
       c.year = v < 69 ? 2000 + v : 1900 + v;
       return true;
-    case 'm': if (!sc.upto(2, c.month)) return false; return true;
-    case 'd': if (!sc.upto(2, c.day)) return false; return true;
-    case 'e': sc.spaces(); return sc.upto(2, c.day);
-    case 'H': return sc.upto(2, c.hour);
-    case 'I': st.hour12 = true; return sc.upto(2, c.hour);
-    case 'M': return sc.upto(2, c.minute);
-    case 'S': return sc.upto(2, c.second);
-    case 'f': return sc.fraction(c.nanos);
-    case 'j': if (!sc.upto(3, v)) return false; st.yday = v; return true;
-    case 'b': case 'h': case 'B':
+    case 'm':
+      if (!sc.upto(2, c.month)) return false;
+      return true;
+    case 'd':
+      if (!sc.upto(2, c.day)) return false;
+      return true;
+    case 'e':
+      sc.spaces();
+      return sc.upto(2, c.day);
+    case 'H':
+      return sc.upto(2, c.hour);
+    case 'I':
+      st.hour12 = true;
+      return sc.upto(2, c.hour);
+    case 'M':
+      return sc.upto(2, c.minute);
+    case 'S':
+      return sc.upto(2, c.second);
+    case 'f':
+      return sc.fraction(c.nanos);
+    case 'j':
+      if (!sc.upto(3, v)) return false;
+      st.yday = v;
+      return true;
+    case 'b':
+    case 'h':
+    case 'B':
       if (!sc.name(kMonthsLong, 12, v)) return false;
       c.month = v + 1;
       return true;
-    case 'a': case 'A': return sc.name(kDays, 7, v);
+    case 'a':
+    case 'A':
+      return sc.name(kDays, 7, v);
     case 'p': {
       char a = lower(sc.peek());
       if ((a != 'a' && a != 'p') || sc.i + 1 >= sc.s.size() || lower(sc.s[sc.i + 1]) != 'm') return false;
@@ -305,15 +329,23 @@ bool apply_directive(char d, Scan& sc, StrftimeState& st, const TimeZone& tz) {
       st.epoch = parse_epoch_text(sc.s.substr(start, sc.i - start));
       return st.epoch.has_value();
     }
-    case 'T': return apply_directive('H', sc, st, tz) && sc.eat(':') && apply_directive('M', sc, st, tz) &&
-                     sc.eat(':') && apply_directive('S', sc, st, tz);
-    case 'R': return apply_directive('H', sc, st, tz) && sc.eat(':') && apply_directive('M', sc, st, tz);
-    case 'D': return apply_directive('m', sc, st, tz) && sc.eat('/') && apply_directive('d', sc, st, tz) &&
-                     sc.eat('/') && apply_directive('y', sc, st, tz);
-    case 'F': return apply_directive('Y', sc, st, tz) && sc.eat('-') && apply_directive('m', sc, st, tz) &&
-                     sc.eat('-') && apply_directive('d', sc, st, tz);
-    case 'n': case 't': sc.spaces(); return true;
-    case '%': return sc.eat('%');
+    case 'T':
+      return apply_directive('H', sc, st, tz) && sc.eat(':') && apply_directive('M', sc, st, tz) && sc.eat(':') &&
+             apply_directive('S', sc, st, tz);
+    case 'R':
+      return apply_directive('H', sc, st, tz) && sc.eat(':') && apply_directive('M', sc, st, tz);
+    case 'D':
+      return apply_directive('m', sc, st, tz) && sc.eat('/') && apply_directive('d', sc, st, tz) && sc.eat('/') &&
+             apply_directive('y', sc, st, tz);
+    case 'F':
+      return apply_directive('Y', sc, st, tz) && sc.eat('-') && apply_directive('m', sc, st, tz) && sc.eat('-') &&
+             apply_directive('d', sc, st, tz);
+    case 'n':
+    case 't':
+      sc.spaces();
+      return true;
+    case '%':
+      return sc.eat('%');
   }
   return false;
 }
@@ -373,7 +405,8 @@ bool TimeParser::same_minute_rfc3339(std::string_view s, int64_t& out) const {
     bool ok = second <= 60;
     if (end - p == 5 && *p == '.' && is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3]) && p[4] == 'Z' && ok)
       return out = (head_local_s_ + second) * kNsPerSec + (p[1] - '0') * 100'000'000 + (p[2] - '0') * 10'000'000 +
-                   (p[3] - '0') * 1'000'000, true;  // milliseconds, the usual case
+                   (p[3] - '0') * 1'000'000,
+             true;  // milliseconds, the usual case
     if (*p == '.' || *p == ',') {
       const char* digits = ++p;
       int k = 0;
@@ -423,12 +456,18 @@ std::optional<int64_t> TimeParser::parse_rfc3339_cached(std::string_view s) {
 
 const char* time_format_name(TimeFormat f) {
   switch (f) {
-    case TimeFormat::None: return "none";
-    case TimeFormat::Epoch: return "epoch";
-    case TimeFormat::Rfc3339: return "rfc3339";
-    case TimeFormat::Clf: return "clf";
-    case TimeFormat::Syslog: return "syslog";
-    case TimeFormat::Strftime: return "strftime";
+    case TimeFormat::None:
+      return "none";
+    case TimeFormat::Epoch:
+      return "epoch";
+    case TimeFormat::Rfc3339:
+      return "rfc3339";
+    case TimeFormat::Clf:
+      return "clf";
+    case TimeFormat::Syslog:
+      return "syslog";
+    case TimeFormat::Strftime:
+      return "strftime";
   }
   return "none";
 }
@@ -440,11 +479,16 @@ TimeParser::TimeParser(TimeZone tz, std::string strftime) : tz_(tz), strftime_(s
 
 std::optional<int64_t> TimeParser::parse_as(TimeFormat f, std::string_view text) {
   switch (f) {
-    case TimeFormat::None: return std::nullopt;
-    case TimeFormat::Epoch: return parse_epoch_text(text);
-    case TimeFormat::Rfc3339: return parse_rfc3339_cached(text);
-    case TimeFormat::Clf: return parse_clf(text, tz_);
-    case TimeFormat::Strftime: return parse_strftime(text, strftime_, tz_);
+    case TimeFormat::None:
+      return std::nullopt;
+    case TimeFormat::Epoch:
+      return parse_epoch_text(text);
+    case TimeFormat::Rfc3339:
+      return parse_rfc3339_cached(text);
+    case TimeFormat::Clf:
+      return parse_clf(text, tz_);
+    case TimeFormat::Strftime:
+      return parse_strftime(text, strftime_, tz_);
     case TimeFormat::Syslog: {
       auto t = parse_syslog(text, syslog_ref_, syslog_ref_is_clock_, tz_);
       if (t) syslog_ref_ = *t, syslog_ref_is_clock_ = false;
@@ -538,8 +582,10 @@ void append_time_value(std::string& out, int64_t ns, TimeOutput how) {
       append_rfc3339(out, ns);
       out.push_back('"');
       return;
-    case TimeOutput::Epoch: return append_scaled(out, ns, kNsPerSec);
-    case TimeOutput::EpochMs: return append_scaled(out, ns, 1'000'000);
+    case TimeOutput::Epoch:
+      return append_scaled(out, ns, kNsPerSec);
+    case TimeOutput::EpochMs:
+      return append_scaled(out, ns, 1'000'000);
   }
 }
 

@@ -66,7 +66,10 @@ class TimeParser {
   std::optional<int64_t> parse(double number) { return epoch_to_instant(number); }
   TimeFormat detected() const { return cached_; }
   // Wall clock used to infer the year of the first syslog timestamp.
-  void set_clock(int64_t now_ns) { syslog_ref_ = now_ns; syslog_ref_is_clock_ = true; }
+  void set_clock(int64_t now_ns) {
+    syslog_ref_ = now_ns;
+    syslog_ref_is_clock_ = true;
+  }
 
  private:
   std::optional<int64_t> parse_as(TimeFormat f, std::string_view text);

@@ -11,7 +11,9 @@
 
 namespace su {
 
-bool is_leap_year(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap_year(int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int64_t y, int m) {
   static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -46,14 +48,24 @@ struct TimeZone::Zone {
 namespace {
 
 using Seconds = cctz::time_point<cctz::seconds>;
-Seconds instant(int64_t s) { return Seconds(cctz::seconds(s)); }
-int64_t seconds_of(const Seconds& t) { return int64_t(t.time_since_epoch().count()); }
+Seconds instant(int64_t s) {
+  return Seconds(cctz::seconds(s));
+}
+int64_t seconds_of(const Seconds& t) {
+  return int64_t(t.time_since_epoch().count());
+}
 // Local wall times as seconds counted as if they were UTC.
 const cctz::civil_second kEpoch(1970, 1, 1, 0, 0, 0);
-int64_t local_seconds(const cctz::civil_second& c) { return int64_t(c - kEpoch); }
-cctz::civil_second civil(int64_t local_s) { return kEpoch + local_s; }
+int64_t local_seconds(const cctz::civil_second& c) {
+  return int64_t(c - kEpoch);
+}
+cctz::civil_second civil(int64_t local_s) {
+  return kEpoch + local_s;
+}
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // ±H, ±HH, ±HHMM, ±HH:MM -> seconds east of UTC.
 std::optional<int> parse_offset(std::string_view s) {

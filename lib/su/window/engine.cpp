@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "su/core/error.hpp"
 #include "su/core/calendar.hpp"
+#include "su/core/error.hpp"
 #include "su/core/units.hpp"
 #include "su/json/control.hpp"
 
@@ -15,9 +15,13 @@ WindowEngine::WindowEngine(WindowOptions o, RecordBuffer& out) : o_(o), out_(out
 std::string WindowEngine::add(std::string_view raw, int64_t t, std::string_view key) {
   switch (o_.spec.kind) {
     case WindowKind::Tumbling:
-    case WindowKind::Hopping: return add_time_window(raw, t);
-    case WindowKind::Session: return add_session(raw, t, key);
-    case WindowKind::Count: add_count(raw, key); return {};
+    case WindowKind::Hopping:
+      return add_time_window(raw, t);
+    case WindowKind::Session:
+      return add_session(raw, t, key);
+    case WindowKind::Count:
+      add_count(raw, key);
+      return {};
   }
   return {};
 }

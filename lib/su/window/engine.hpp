@@ -23,9 +23,9 @@ namespace su {
 
 struct WindowOptions {
   WindowSpec spec;
-  int64_t grace = 0;                     // ns: a window closes at stream time >= end + grace
+  int64_t grace = 0;  // ns: a window closes at stream time >= end + grace
   TimeOutput time_output = TimeOutput::Iso;
-  bool control = true;                   // write close records
+  bool control = true;                      // write close records
   uint64_t max_buffer = uint64_t(1) << 30;  // bytes of records held (sessions, sliding count windows)
 };
 
@@ -102,7 +102,7 @@ class WindowEngine {
   int64_t now_ = INT64_MIN;
   uint64_t buffered_ = 0;
 
-  std::map<int64_t, Open> open_;  // tumbling/hopping, by start (= by end)
+  std::map<int64_t, Open> open_;                           // tumbling/hopping, by start (= by end)
   int64_t last_start_ = INT64_MIN, last_end_ = INT64_MIN;  // of last_
   Open* last_ = nullptr;
   std::vector<TimeWindow> hops_;

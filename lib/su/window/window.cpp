@@ -34,8 +34,7 @@ std::string read_window_size(std::string_view value, WindowSpec& w) {
 
 std::string read_session_gap(std::string_view value, WindowSpec& w) {
   auto size = parse_window_size(value);
-  if (size && (size->unit == CalendarUnit::Week || size->unit == CalendarUnit::Month))
-  {
+  if (size && (size->unit == CalendarUnit::Week || size->unit == CalendarUnit::Month)) {
     std::string why(1, '\'');  // built by appends: GCC 12 warns falsely (-Wrestrict) on "'" + std::string
     why.append(value);
     why.append("': weeks and months are calendar sizes, for --tumbling only");
@@ -55,8 +54,11 @@ std::string read_record_count(std::string_view value, WindowSpec& w) {
 
 const std::vector<WindowKindInfo>& window_kinds() {
   static const std::vector<WindowKindInfo> kinds = {
-      {WindowKind::Tumbling, "--tumbling", "SIZE", "Windows of this length, one after another (e.g. 1m; 1d, 1w, 1mo: local days, weeks, months of --tz)",
-       "A duration: `250ms`, `30s`, `5m`, `1h`, or a sum like `1h30m`; or a calendar size: `Nd`, `Nw` (from Monday), `Nmo` (from the 1st), on local midnight of --tz.", read_window_size},
+      {WindowKind::Tumbling, "--tumbling", "SIZE",
+       "Windows of this length, one after another (e.g. 1m; 1d, 1w, 1mo: local days, weeks, months of --tz)",
+       "A duration: `250ms`, `30s`, `5m`, `1h`, or a sum like `1h30m`; or a calendar size: `Nd`, `Nw` (from Monday), "
+       "`Nmo` (from the 1st), on local midnight of --tz.",
+       read_window_size},
       {WindowKind::Hopping, "--hopping", "SIZE", "Overlapping windows of this length, one starting --every STEP",
        "A record is written once for each window that covers it.", read_window_size},
       {WindowKind::Session, "--session", "GAP", "A key's session ends after this gap without its records",
@@ -120,7 +122,9 @@ namespace {
 constexpr int64_t kNsPerDay = int64_t(86400) * 1'000'000'000;
 constexpr int64_t kMostUnits = 100'000;  // 100000d fits in int64 ns; more is no window
 
-bool mentions_days(std::string_view s) { return s.find('d') != std::string_view::npos; }
+bool mentions_days(std::string_view s) {
+  return s.find('d') != std::string_view::npos;
+}
 }  // namespace
 
 std::optional<WindowSize> parse_window_size(std::string_view s) {
@@ -169,8 +173,9 @@ int64_t fixed_window_size_arg(std::string_view option, std::string_view s, const
   if (size->unit == CalendarUnit::Week || size->unit == CalendarUnit::Month)
     throw UsageError(what + ": weeks and months are calendar sizes, for --tumbling only");
   if (!zone.is_utc() && mentions_days(s))
-    throw UsageError(what + " with --tz: hopping windows are aligned on the epoch in UTC, not on local midnight "
-                            "(write the size in hours, or use --tumbling for local days)");
+    throw UsageError(what +
+                     " with --tz: hopping windows are aligned on the epoch in UTC, not on local midnight "
+                     "(write the size in hours, or use --tumbling for local days)");
   return size->unit == CalendarUnit::Day ? size->count * kNsPerDay : size->ns;
 }
 
