@@ -29,7 +29,7 @@ void RecordLoop::line(const Line& l) {
   // passed on: check the whole line first.
   std::string reason = json_.validate(l.text);
   if (!reason.empty()) return reject(l, reason);
-  if (control::is_control_line(l.text)) return control_line(l);
+  if (control::is_control_line(l.text)) return control_line(l, /*validated=*/true);
   reason = json_.parse(l, doc_);
   if (reason.empty()) reason = h_.read(l, doc_);
   if (reason.empty()) reason = h_.apply(l);
@@ -54,7 +54,7 @@ void RecordLoop::block(const Block& b) {
       more = blocks_.next();
       if (!blocks_.previous_ok()) break;
       if (is_control) {
-        control_line(l);
+        control_line(l, /*validated=*/false);
         continue;
       }
       std::string reason = h_.apply(l);
@@ -67,9 +67,9 @@ void RecordLoop::block(const Block& b) {
   h_.after_block();
 }
 
-void RecordLoop::control_line(const Line& l) {
+void RecordLoop::control_line(const Line& l, bool validated) {
   // Rare (one per window): validated in full, whatever path it came by.
-  std::string reason = json_.validate(l.text);
+  std::string reason = validated ? std::string() : json_.validate(l.text);
   if (reason.empty()) reason = control::read(l, members_, control_);
   if (!reason.empty()) return reject(l, reason);
   h_.control(l, control_);

@@ -89,8 +89,8 @@ class RecordLoop {
   void block(const Block& b);
 
  private:
-  bool pump();  // true when the input was read to its end
-  void control_line(const Line& l);
+  bool pump();                                       // true when the input was read to its end
+  void control_line(const Line& l, bool validated);  // validated: as a whole line already
   void reject(const Line& l, std::string_view reason);
 
   InputReader& in_;
