@@ -10,12 +10,7 @@ namespace su {
 
 RecordLoop::RecordLoop(InputReader& in, Output& out, Diagnostics& diag, RecordHandler& h, LoopOptions o)
     : in_(in), out_(out), diag_(diag), h_(h), o_(o) {
-  // CONTRACT 6: never hold output while waiting for input.
-  in_.on_before_block([this] {
-    h_.before_block();
-    out_.flush();
-    diag_.flush();
-  });
+  flush_before_block(in_, out_, diag_, [this] { h_.before_block(); });
 }
 
 void RecordLoop::reject(const Line& l, std::string_view reason) {

@@ -146,8 +146,9 @@ void Diagnostics::finish() {
   }
 }
 
-void flush_before_block(InputReader& in, Output& out, Diagnostics& diag) {
-  in.on_before_block([&out, &diag] {
+void flush_before_block(InputReader& in, Output& out, Diagnostics& diag, std::function<void()> first) {
+  in.on_before_block([&out, &diag, first = std::move(first)] {
+    if (first) first();
     out.flush();
     diag.flush();
   });

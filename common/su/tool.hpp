@@ -73,8 +73,9 @@ class Diagnostics {
 };
 
 // Connects a reader to what must happen before it blocks: flush stdout and
-// the rejects file (CONTRACT 6: never hold output while waiting for input).
-void flush_before_block(InputReader& in, Output& out, Diagnostics& diag);
+// the rejects file (CONTRACT 6: never hold output while waiting for input),
+// after `first` (the sink commits there) when given.
+void flush_before_block(InputReader& in, Output& out, Diagnostics& diag, std::function<void()> first = {});
 
 // Runs a tool: parses argv with CLI11 (help/version to stdout, status 0; a bad
 // option: one line and a hint on stderr, status 2; --generate: the docs to
