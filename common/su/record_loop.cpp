@@ -35,9 +35,12 @@ void RecordLoop::block(const Block& b) {
   if (o_.validate_blocks) {
     if (b.lines <= 1 || b.too_long || !validator_.all_data_objects(b) || !h_.take_block(b))
       for_each_line(b, [this](const Line& l) { line(l); });
-  } else if (b.lines > 1 && !b.too_long) {
-    // A line's document is read first, and acted on only once the next
-    // document shows that the line held exactly one (JsonBlockReader).
+  } else if (b.lines > 1 && !b.too_long && validator_.all_valid(b)) {
+    // Every byte of the block is valid JSON (one DOM pass: On-Demand below
+    // reads only the wanted fields and would let an invalid value elsewhere
+    // on the line through). A line's document is read first, and acted on
+    // only once the next document shows that the line held exactly one
+    // (JsonBlockReader).
     blocks_.start(b);
     for (bool more = blocks_.next(); more;) {
       const Line l = blocks_.line();

@@ -65,9 +65,10 @@ struct LoopOptions {
   // After SIGINT/SIGTERM keep reading until upstream finishes, for at most
   // this long; a second signal stops at once (the sink). 0: stop reading.
   int drain_after_stop_ms = 0;
-  // Block strategy. false: one On-Demand stage 1 over the block
-  // (JsonBlockReader), each record's wanted fields read, the rest of a line
-  // checked by stage 1 only; for tools that read fields. true: the whole
+  // Block strategy. false: the block validated whole by a DOM pass
+  // (JsonBlockValidator::all_valid: every byte, as a line alone is checked),
+  // then one On-Demand stage 1 over it (JsonBlockReader) reads each record's
+  // wanted fields; for tools that read fields. true: the whole
   // block validated by a DOM pass (JsonBlockValidator) and handed to
   // take_block; for a tool that copies records on (stream-parse).
   bool validate_blocks = false;

@@ -145,6 +145,15 @@ const std::vector<std::string> kLines = {
     R"(})",
     R"({"t":18,"k":"ok"}
 )",
+    // Invalid values in fields no tool reads: the whole line is still checked.
+    R"({"t":19,"x":tru})",
+    R"({"t":20,"x":[1,,2]})",
+    R"({"t":21,"a":1,})",
+    R"({"t":22,"x":18446744073709551616})",
+    R"({"t":23,"x":{"y":nul}})",
+    R"({"t":24,"x":"\q"})",
+    R"({"t":25,"x":-})",
+    R"({"t":26,"x":[[[[[[[[[[]]]]]]]]]]]})",
 };
 
 }  // namespace
@@ -176,6 +185,18 @@ TEST_CASE("record loop: a block of good records goes through the block path whol
   auto log = by_block(text, false);
   REQUIRE(log.size() == 100);
   CHECK(log[99] == "rec 100 99|\"a\"|-|{\"t\":99,\"k\":\"a\"}");
+}
+
+TEST_CASE("record loop: a block rejects an invalid value in a field no tool reads, as a line alone does") {
+  // Lines 2-5 are invalid only outside the fields read (t, k, s).
+  auto log = by_block(
+      "{\"t\":1}\n{\"t\":2,\"x\":tru}\n{\"t\":3,\"x\":[1,,2]}\n{\"t\":4,\"a\":1,}\n"
+      "{\"t\":5,\"x\":18446744073709551616}\n{\"t\":6}",
+      false);
+  REQUIRE(log.size() == 6);
+  CHECK(log[0].rfind("rec 1 ", 0) == 0);
+  for (int i = 1; i <= 4; ++i) CHECK(log[size_t(i)].rfind("rej " + std::to_string(i + 1) + " invalid JSON", 0) == 0);
+  CHECK(log[5].rfind("rec 6 ", 0) == 0);
 }
 
 TEST_CASE("record loop: rejects name the line and the reason") {

@@ -147,4 +147,16 @@ bool JsonBlockValidator::all_data_objects(const Block& b) {
   return docs == b.lines && stream.truncated_bytes() == 0;  // else blank lines, or two objects on a line
 }
 
+bool JsonBlockValidator::all_valid(const Block& b) {
+  std::string_view t = b.text;
+  simdjson::dom::document_stream stream;
+  size_t batch = std::max<size_t>(t.size(), size_t(1) << 20);
+  if (parser_.parse_many(t.data(), t.size(), batch).get(stream)) return false;
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    simdjson::dom::element el;
+    if ((*it).get(el)) return false;
+  }
+  return stream.truncated_bytes() == 0;
+}
+
 }  // namespace su

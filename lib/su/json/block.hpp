@@ -88,6 +88,11 @@ class JsonBlockValidator {
   // control record (no blank lines, no two objects on a line); false sends
   // the block to the per-line path.
   bool all_data_objects(const Block& b);
+  // True when the whole text of b is a sequence of valid JSON values (every
+  // byte checked, as the per-line path checks a line). It says nothing of
+  // how values map to lines: JsonBlockReader checks that. false sends the
+  // block to the per-line path, which finds the bad line and says why.
+  bool all_valid(const Block& b);
 
  private:
   simdjson::dom::parser parser_;
