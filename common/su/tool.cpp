@@ -211,7 +211,10 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
     std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name.c_str(), e.what(), name.c_str());
     return kUsage;
   } catch (const BrokenPipe&) {
-    return kOk;
+    // The reader went away: nothing more to say. After a stop signal, the
+    // signal decides the status (the next stage often ends on the same
+    // Ctrl-C, so EPIPE is the usual way a stopped tool's last write ends).
+    status = kOk;
   } catch (const StrictStop& e) {
     std::fprintf(stderr, "%s: %s (stopped by --strict)\n", name.c_str(), e.what());
     status = kFatal;
