@@ -135,9 +135,15 @@ bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
   }
 }
 
+void InputReader::long_line_ended() {
+  discarding_ = false;
+  if (long_line_) long_line_(source_name_, discard_line_, discard_len_);
+}
+
 ReadStatus InputReader::next(Line& line, int timeout_ms) {
   for (;;) {
     if (fd_ < 0 || (eof_ && begin_ == end_)) {
+      if (discarding_) long_line_ended();  // the file ended inside it
       if (!open_next()) return ReadStatus::Eof;
       begin_ = end_ = scanned_ = 0;
       quote_parity_ = 0;
@@ -176,9 +182,12 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
       bool have_end = rel < avail;
       if (discarding_) {
         if (!have_end) {
+          discard_len_ += avail;
           begin_ = end_;
           scanned_ = 0;
         } else {
+          discard_len_ += rel;
+          long_line_ended();
           begin_ += rel + 1;
           scanned_ = 0;
           quote_parity_ = 0;
@@ -202,7 +211,10 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
         if (too_long && !have_end) {
           begin_ = end_;  // drop the rest of this line as it arrives
           discarding_ = true;
+          discard_line_ = line.number;
+          discard_len_ = avail;
         } else {
+          if (too_long && long_line_) long_line_(source_name_, line.number, rel);
           begin_ += have_end ? rel + 1 : avail;
         }
         scanned_ = 0;

@@ -36,6 +36,13 @@ class InputReader {
 
   // Called right before the reader would block on a read: flush output, commit.
   void on_before_block(std::function<void()> fn) { before_block_ = std::move(fn); }
+  // Called with the whole length in bytes of each over-long line (its
+  // terminator aside) once its end has been read: at once when the end is in
+  // the buffer, else after the rest of the line has been read and dropped
+  // (or its file ended). Rejects report it (Diagnostics).
+  void on_long_line(std::function<void(std::string_view source, uint64_t line, uint64_t length)> fn) {
+    long_line_ = std::move(fn);
+  }
 
   // RFC 4180 mode: a newline inside double quotes does not end the record.
   void set_quote_aware(bool on, char quote = '"') {
@@ -82,6 +89,10 @@ class InputReader {
   int quote_parity_ = 0;       // quote-aware scanning state for [begin_, begin_+scanned_)
   size_t quote_free_end_ = 0;  // quote-aware: no quote byte in [begin_+scanned_, this) of buf_
   bool discarding_ = false;    // inside an over-long line, dropping bytes to its end
+  uint64_t discard_line_ = 0;  // its number
+  uint64_t discard_len_ = 0;   // its bytes so far
+  std::function<void(std::string_view, uint64_t, uint64_t)> long_line_;
+  void long_line_ended();
   std::function<void()> before_block_;
 };
 

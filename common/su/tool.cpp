@@ -2,6 +2,7 @@
 #include "su/tool.hpp"
 
 #include <signal.h>
+#include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <iostream>
 
 #include "su/core/error.hpp"
+#include "su/core/json_write.hpp"
 #include "su/core/units.hpp"
 #include "su/docs.hpp"
 #include "su/json/control.hpp"
@@ -59,7 +61,9 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_inputs) {
   rejects->group(group);
   doc(rejects).man =
       "The record is `{\"source\":\"in.csv\",\"line\":42,\"reason\":\"...\",\"raw\":\"...\"}`, so nothing is "
-      "lost and the line can be fixed and replayed; bytes of `raw` that are not UTF-8 are written as `\\u00XX`.";
+      "lost and the line can be fixed and replayed. A line that is not valid UTF-8 is carried as `raw_base64` "
+      "instead of `raw`, byte for byte; a line longer than --max-line has its first --max-line bytes, "
+      "`\"truncated\":true` and its whole `\"length\"` in bytes.";
   CLI::Option* strict = app.add_flag("--strict", o.strict, "Stop at the first rejected line (exit status 3)");
   doc(strict->group(group)).man = "What was processed before it is still written out (and committed).";
   CLI::Option* control = add_enum<Control>(
@@ -96,22 +100,40 @@ Diagnostics::Diagnostics(std::string tool, const CommonOptions& o)
 
 Diagnostics::~Diagnostics() = default;
 
-void Diagnostics::reject(std::string_view source, uint64_t line, std::string_view raw, std::string_view reason) {
-  ++rejected_;
-  if (rejects_) {
-    std::string& b = rejects_->buf();
-    b.append("{\"source\":");
-    append_json_string(b, source);
-    b.append(",\"line\":");
-    append_int(b, int64_t(line));
-    b.append(",\"reason\":");
-    append_json_string(b, reason);
+void Diagnostics::write(std::string_view source, uint64_t line, std::string_view raw, std::string_view reason,
+                        bool truncated, uint64_t length) {
+  std::string& b = rejects_->buf();
+  b.append("{\"source\":");
+  append_json_string(b, source);
+  b.append(",\"line\":");
+  append_int(b, int64_t(line));
+  b.append(",\"reason\":");
+  append_json_string(b, reason);
+  // Bytes that are not UTF-8 cannot be a JSON string without changing them:
+  // such a line is carried whole, as base64.
+  if (simdjson::validate_utf8(raw.data(), raw.size())) {
     b.append(",\"raw\":");
     append_json_string(b, raw);
-    b.append("}\n");
-    rejects_->end_record();
+  } else {
+    b.append(",\"raw_base64\":\"");
+    append_base64(b, raw);
+    b.push_back('"');
   }
+  if (truncated) {
+    b.append(",\"truncated\":true");
+    if (length) {
+      b.append(",\"length\":");
+      append_int(b, int64_t(length));
+    }
+  }
+  b.append("}\n");
+  rejects_->end_record();
+}
+
+void Diagnostics::report(std::string_view source, uint64_t line, std::string_view reason) {
+  ++rejected_;
   if (strict_) {
+    write_pending(false);
     flush();
     throw StrictStop(std::string(source) + ":" + std::to_string(line) + ": " + std::string(reason));
   }
@@ -119,6 +141,47 @@ void Diagnostics::reject(std::string_view source, uint64_t line, std::string_vie
     std::fprintf(stderr, "%s: %.*s:%llu: %.*s\n", tool_.c_str(), int(source.size()), source.data(),
                  static_cast<unsigned long long>(line), int(reason.size()), reason.data());
   }
+}
+
+void Diagnostics::reject(std::string_view source, uint64_t line, std::string_view raw, std::string_view reason) {
+  if (rejects_) {
+    write_pending(false);  // in line order
+    write(source, line, raw, reason, false, 0);
+  }
+  report(source, line, reason);
+}
+
+void Diagnostics::reject(const Line& l, std::string_view reason) {
+  if (!l.too_long) return reject(l.source, l.number, l.text, reason);
+  if (rejects_) {
+    write_pending(false);
+    if (known_.line == l.number && known_.source == l.source) {
+      write(l.source, l.number, l.text, reason, true, known_.length);
+    } else {
+      pending_.source = l.source;
+      pending_.line = l.number;
+      pending_.raw = l.text;
+      pending_.reason = reason;
+      pending_.length = 0;
+    }
+  }
+  report(l.source, l.number, reason);
+}
+
+void Diagnostics::long_line(std::string_view source, uint64_t line, uint64_t length) {
+  known_.source = source;
+  known_.line = line;
+  known_.length = length;
+  if (pending_.line == line && pending_.source == source) {
+    pending_.length = length;
+    write_pending(true);
+  }
+}
+
+void Diagnostics::write_pending(bool length_known) {
+  if (pending_.line == 0 || !rejects_) return;
+  write(pending_.source, pending_.line, pending_.raw, pending_.reason, true, length_known ? pending_.length : 0);
+  pending_ = LongLine{};
 }
 
 bool Diagnostics::skip_blank_or_too_long(const Line& line) {
@@ -138,6 +201,7 @@ void Diagnostics::flush() {
 }
 
 void Diagnostics::finish() {
+  write_pending(false);  // input stopped inside the line: its length is not known
   flush();
   if (!quiet_ && rejected_ > 10) {
     std::fprintf(stderr, "%s: %llu lines rejected in all (%llu not shown above)%s\n", tool_.c_str(),
@@ -147,6 +211,8 @@ void Diagnostics::finish() {
 }
 
 void flush_before_block(InputReader& in, Output& out, Diagnostics& diag, std::function<void()> first) {
+  in.on_long_line(
+      [&diag](std::string_view source, uint64_t line, uint64_t length) { diag.long_line(source, line, length); });
   in.on_before_block([&out, &diag, first = std::move(first)] {
     if (first) first();
     out.flush();

@@ -49,7 +49,13 @@ class Diagnostics {
   Diagnostics(std::string tool, const CommonOptions& opts);
   ~Diagnostics();
   void reject(std::string_view source, uint64_t line, std::string_view raw, std::string_view reason);
-  void reject(const Line& line, std::string_view reason) { reject(line.source, line.number, line.text, reason); }
+  // An over-long line (Line::too_long) holds only the first --max-line bytes:
+  // its record says `"truncated":true` and the whole `"length"`, which the
+  // input reader reports once it has read to the line's end (long_line()),
+  // so the record may be written a little later than its stderr line.
+  void reject(const Line& line, std::string_view reason);
+  // From InputReader::on_long_line (flush_before_block connects them).
+  void long_line(std::string_view source, uint64_t line, uint64_t length);
   // A warning that is not about one line: `tool: message`.
   void warn(std::string_view message);
   uint64_t rejected() const { return rejected_; }
@@ -70,6 +76,16 @@ class Diagnostics {
   std::string max_line_;  // --max-line as given, for the reject reason
   uint64_t rejected_ = 0;
   std::unique_ptr<Output> rejects_;
+  struct LongLine {
+    std::string source, raw, reason;
+    uint64_t line = 0, length = 0;
+  };
+  LongLine known_;    // the last over-long line whose length the reader told
+  LongLine pending_;  // an over-long line's reject waiting for its length (line != 0)
+  void report(std::string_view source, uint64_t line, std::string_view reason);
+  void write(std::string_view source, uint64_t line, std::string_view raw, std::string_view reason, bool truncated,
+             uint64_t length);
+  void write_pending(bool length_known);
 };
 
 // Connects a reader to what must happen before it blocks: flush stdout and

@@ -188,3 +188,19 @@ TEST_CASE("stream-parse writer: empty and default (null-pointer) texts, escapes,
   REQUIRE(writer.write(out, fields) == "");
   CHECK(out == "{\"empty\":\"\",\"esc\":\"a\\\"b\\n\xC3\xA9\\u00ff\",\"null\":null,\"str\":\"007\",\"num\":-12.5}\n");
 }
+
+TEST_CASE("append_base64: RFC 4648 test vectors, any bytes") {
+  auto b64 = [](std::string_view s) {
+    std::string out;
+    su::append_base64(out, s);
+    return out;
+  };
+  CHECK(b64("") == "");
+  CHECK(b64("f") == "Zg==");
+  CHECK(b64("fo") == "Zm8=");
+  CHECK(b64("foo") == "Zm9v");
+  CHECK(b64("foob") == "Zm9vYg==");
+  CHECK(b64("fooba") == "Zm9vYmE=");
+  CHECK(b64("foobar") == "Zm9vYmFy");
+  CHECK(b64(std::string_view("\xff\xfe\0", 3)) == "//4A");
+}

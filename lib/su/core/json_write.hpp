@@ -11,6 +11,9 @@ namespace su {
 // valid UTF-8 are written as \u00XX (so nothing is dropped).
 void append_json_string(std::string& out, std::string_view s);
 void append_int(std::string& out, int64_t v);
+// Standard base64 (RFC 4648, with '=' padding) of any bytes: how a reject
+// carries a line that is not UTF-8. (Ten lines; no library of ours has it.)
+void append_base64(std::string& out, std::string_view bytes);
 // Shortest round-trip text; NaN and infinities become null.
 void append_double(std::string& out, double v);
 
