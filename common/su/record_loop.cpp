@@ -33,9 +33,9 @@ void RecordLoop::line(const Line& l) {
 
 void RecordLoop::block(const Block& b) {
   if (o_.validate_blocks) {
-    if (b.lines <= 1 || b.too_long || !validator_.all_data_objects(b) || !h_.take_block(b))
+    if (b.lines <= 1 || !json_block_enabled() || b.too_long || !validator_.all_data_objects(b) || !h_.take_block(b))
       for_each_line(b, [this](const Line& l) { line(l); });
-  } else if (b.lines > 1 && !b.too_long && validator_.all_valid(b)) {
+  } else if (b.lines > 1 && !b.too_long && json_block_enabled() && validator_.all_valid(b)) {
     // Every byte of the block is valid JSON (one DOM pass: On-Demand below
     // reads only the wanted fields and would let an invalid value elsewhere
     // on the line through). A line's document is read first, and acted on

@@ -9,8 +9,7 @@
 #include "su/json/control.hpp"
 
 namespace su {
-namespace {
-bool block_parsing_enabled() {
+bool json_block_enabled() {
   static const bool on = [] {
     const char* e = std::getenv("STREAM_UTILS_JSON_BLOCK");
     return !(e && std::string_view(e) == "0");
@@ -18,6 +17,7 @@ bool block_parsing_enabled() {
   return on;
 }
 
+namespace {
 // Skips white space and blank lines from p: returns the first other byte (or
 // end); line_start and number follow the line it is on.
 const char* skip_blank(const char* p, const char* end, const char*& line_start, uint64_t& number) {
@@ -44,7 +44,7 @@ void JsonBlockReader::start(const Block& b) {
   const char* line_start = next_;
   uint64_t number = next_number_;
   const char* first = skip_blank(next_, end_, line_start, number);
-  if (!block_parsing_enabled() || b.too_long || b.lines == 0 ||
+  if (!json_block_enabled() || b.too_long || b.lines == 0 ||
       b.capacity < b.text.size() + simdjson::SIMDJSON_PADDING || first == end_ || !start_chunk(first))
     return stop_at(next_, next_number_);
   active_ = true;

@@ -10,6 +10,10 @@
 
 namespace su {
 
+// False when the environment variable STREAM_UTILS_JSON_BLOCK=0 turns block
+// parsing off: every block then goes line by line (tests compare the paths).
+bool json_block_enabled();
+
 // Usage (see tools/stream-window/handler.cpp):
 //
 //   r.start(block);
