@@ -1,6 +1,7 @@
 // SQLite connection and statement wrappers; errors become su::Fatal.
 #include "sqlite_db.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,14 +76,27 @@ void Stmt::run() {
   reset();
 }
 
+std::string cannot_create_message(const std::string& path, int err) {
+  std::string m = path;
+  m.append(": cannot create: ").append(std::strerror(err));
+  return m;
+}
+
 namespace {
 // A new database appears at its path already in WAL mode: it is made under a
 // temporary name and linked into place (never over an existing file), so a
 // reader that opens it at that moment is never locked out by the switch.
-void create_in_wal_mode(const std::string& path) {
+// Returns 0, or the errno of the first thing that failed (EACCES for a
+// folder we may not write to: SQLite, which then tries to open it read-only,
+// would report that try's ENOENT).
+int create_in_wal_mode(const std::string& path) {
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0 || errno != ENOENT) return;
+  if (::stat(path.c_str(), &st) == 0) return 0;
+  if (errno != ENOENT) return errno;
   std::string tmp = path + ".new-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return errno;
+  ::close(fd);
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   bool ok = sqlite3_open_v2(tmp.c_str(), &db, flags, nullptr) == SQLITE_OK &&
@@ -92,6 +106,7 @@ void create_in_wal_mode(const std::string& path) {
   ::unlink(tmp.c_str());
   ::unlink((tmp + "-wal").c_str());
   ::unlink((tmp + "-shm").c_str());
+  return 0;
 }
 }  // namespace
 
@@ -101,7 +116,7 @@ Db::Db(const std::string& path, int busy_timeout_ms, bool durable) : path_(path)
     return true;
   }();
   (void)configured;
-  create_in_wal_mode(path);
+  if (int err = create_in_wal_mode(path)) throw su::Fatal(cannot_create_message(path, err));
   try {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");

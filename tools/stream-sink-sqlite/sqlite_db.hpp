@@ -16,6 +16,10 @@ void append_ident(std::string& sql, std::string_view name);
 // ASCII case-insensitive equality: SQLite's rule for identifiers.
 bool same_ident(std::string_view a, std::string_view b);
 
+// "PATH: cannot create: REASON" for a database file that could not be made
+// (err: the errno of the first failure).
+std::string cannot_create_message(const std::string& path, int err);
+
 class Db;
 
 class Stmt {
