@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pipeline.hpp"
@@ -34,8 +35,22 @@ int busy_timeout_ms(int64_t ns) {
   return int(std::min<int64_t>(ns / 1000000, INT_MAX));
 }
 
+// Tables the sink must not write: SQLite's own, and the checkpoints' (CONTRACT 9).
+constexpr std::string_view kCheckpointTable = "_stream_checkpoints";
+
 void check(const Options& o) {
-  if (o.writer.table.empty()) throw su::UsageError("--table: the name is empty");
+  const std::string& t = o.writer.table;
+  if (t.empty()) throw su::UsageError("--table: the name is empty");
+  if (t.size() >= 7 && sink::same_ident(std::string_view(t).substr(0, 7), "sqlite_")) {
+    std::string m = "--table: '";
+    m.append(t).append("': names that begin with sqlite_ are reserved for SQLite's own tables");
+    throw su::UsageError(m);
+  }
+  if (sink::same_ident(t, kCheckpointTable)) {
+    std::string m = "--table: '";
+    m.append(t).append("' is reserved for the checkpoints of the sources");
+    throw su::UsageError(m);
+  }
   for (const std::string& k : o.writer.keys)
     if (k.empty()) throw su::UsageError("--upsert: empty key name");
 }
