@@ -1,7 +1,25 @@
 // The sink's record callbacks (see sink.hpp).
 #include "sink.hpp"
 
+#include <cmath>
+
 namespace sink {
+namespace {
+
+std::string_view trim_token(std::string_view t) {
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\n' || t.back() == '\r'))
+    t.remove_suffix(1);
+  return t;
+}
+
+// A JSON integer (no fraction, no exponent) that int64 does not hold: read as
+// a double (to_value), but kept as its digits (table_writer.hpp, big_integer).
+bool is_integer_beyond_int64(std::string_view token, double d) {
+  if (token.empty() || std::fabs(d) < 9.2e18) return false;
+  return trim_token(token).find_first_of(".eE") == std::string_view::npos;
+}
+
+}  // namespace
 
 std::string Sink::read(const su::Line& line, simdjson::ondemand::document& doc) {
   fields_.clear();
@@ -12,7 +30,14 @@ std::string Sink::read(const su::Line& line, simdjson::ondemand::document& doc) 
     if (auto e = std::move(member).get(f)) return su::json_error_message(e);
     Field& out = fields_.emplace_back();
     if (auto e = f.unescaped_key().get(out.name)) return su::json_error_message(e);
-    if (auto e = su::to_value(f.value(), out.value)) return su::json_error_message(e);
+    simdjson::ondemand::value& v = f.value();
+    simdjson::ondemand::json_type t;
+    if (auto e = v.type().get(t)) return su::json_error_message(e);
+    std::string_view token;
+    if (t == simdjson::ondemand::json_type::number) token = v.raw_json_token();
+    if (auto e = su::to_value(v, out.value)) return su::json_error_message(e);
+    if (out.value.kind == su::Value::Kind::Double && is_integer_beyond_int64(token, out.value.d))
+      out.value = big_integer(trim_token(token));
   }
   own(line.text);
   return {};

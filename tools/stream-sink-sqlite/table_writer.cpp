@@ -3,8 +3,12 @@
 
 #include <array>
 #include <bit>
+#include <charconv>
+#include <cmath>
+#include <optional>
 
 #include "su/core/error.hpp"
+#include "su/core/json_write.hpp"
 
 namespace sink {
 namespace {
@@ -33,11 +37,21 @@ std::string lower(std::string_view s) {
   return r;
 }
 
+// 'name' for a message; control characters (U+0000...) written as \u00XX.
 std::string quoted_for_message(std::string_view name) {
   std::string s;
   s.reserve(name.size() + 2);
   s.push_back('\'');
-  s.append(name);
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) >= 0x20) {
+      s.push_back(c);
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    s.append("\\u00");
+    s.push_back(kHex[(c >> 4) & 0xf]);
+    s.push_back(kHex[c & 0xf]);
+  }
   s.push_back('\'');
   return s;
 }
@@ -56,7 +70,28 @@ bool is_record_error(int rc) {
   }
 }
 
-int bind_value(sqlite3_stmt* st, int i, const su::Value& v) {
+// The double that the digits of a big integer are, when it is exactly that.
+std::optional<double> exact_double(std::string_view digits) {
+  double d = 0;
+  auto r = std::from_chars(digits.data(), digits.data() + digits.size(), d);
+  if (r.ec != std::errc() || r.ptr != digits.data() + digits.size() || !std::isfinite(d)) return std::nullopt;
+  char buf[400];
+  auto w = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, 0);
+  if (w.ec != std::errc() || std::string_view(buf, size_t(w.ptr - buf)) != digits) return std::nullopt;
+  return d;
+}
+
+// Binds v as the column's affinity keeps it exactly: a double into a TEXT
+// column as its shortest round-trip text (SQLite would write 15 digits), a
+// big integer into a numeric column as its (exact, checked before) double.
+int bind_value(sqlite3_stmt* st, int i, const su::Value& v, Affinity a) {
+  if (v.kind == Kind::Double && a == Affinity::Text) {
+    std::string text;
+    su::append_double(text, v.d);
+    return sqlite3_bind_text(st, i, text.data(), int(text.size()), SQLITE_TRANSIENT);
+  }
+  if (a == Affinity::Numeric && is_big_integer(v))
+    if (auto d = exact_double(v.s)) return sqlite3_bind_double(st, i, *d);
   switch (v.kind) {
     case Kind::Missing:
     case Kind::Null:
@@ -80,9 +115,27 @@ std::string_view column_type(const su::Value& v) {
   return kColumnType[size_t(v.kind)];
 }
 
+Affinity affinity_of(std::string_view type) {
+  std::string t = lower(type);
+  auto has = [&t](std::string_view w) { return t.find(w) != std::string::npos; };
+  if (has("int")) return Affinity::Numeric;
+  if (has("char") || has("clob") || has("text")) return Affinity::Text;
+  if (has("blob") || t.empty()) return Affinity::None;
+  return Affinity::Numeric;  // REAL, FLOA, DOUB, NUMERIC, anything else
+}
+
+su::Value big_integer(std::string_view digits) {
+  return su::Value::json(digits);
+}
+
+bool is_big_integer(const su::Value& v) {
+  return v.kind == Kind::Json && !v.s.empty() && (v.s[0] == '-' || (v.s[0] >= '0' && v.s[0] <= '9'));
+}
+
 struct TableWriter::Shape {
   std::vector<std::string> names;  // the record's field names, in order
   std::vector<size_t> key_pos;     // where the --upsert keys are among them
+  std::vector<Affinity> affinity;  // of each one's column
   Stmt insert;
   std::array<Stmt, 9> multi;  // [k]: 2^k rows at once (up to kChunkRows), made on first use
 };
@@ -95,6 +148,9 @@ TableWriter::TableWriter(Db& db, WriterOptions o)
       savepoint_(db, "SAVEPOINT sink_rows"),
       release_(db, "RELEASE sink_rows"),
       rollback_to_(db, "ROLLBACK TO sink_rows"),
+      schema_savepoint_(db, "SAVEPOINT sink_schema"),
+      schema_release_(db, "RELEASE sink_schema"),
+      schema_rollback_to_(db, "ROLLBACK TO sink_schema"),
       truncate_pending_(o_.truncate) {
   // Heap buffers from the start (a short string's text lives inside the
   // object, and the two queues are swapped).
@@ -148,9 +204,10 @@ std::string TableWriter::write(std::span<const Field> fields) {
   flush_rows();
   if (!in_txn_) begin();
   std::string reason;
-  Shape* s = shape_for(fields, &reason);
+  bool written = false;
+  Shape* s = shape_for(fields, &reason, &written);
   if (!s) return reason;
-  reason = insert_one(*s, fields);
+  if (!written) reason = insert_one(*s, fields);
   if (reason.empty() && ++in_batch_ >= o_.batch) commit();
   return reason;
 }
@@ -163,11 +220,19 @@ void TableWriter::reject(const su::Line& line, std::string_view reason) {
 void TableWriter::add(std::span<const Field> fields, const su::Line& line, bool stable_texts) {
   if (!in_txn_) begin();
   std::string reason;
-  Shape* s = shape_for(fields, &reason);
+  bool written = false;
+  Shape* s = shape_for(fields, &reason, &written);
   if (!s) return reject(line, reason);
+  if (written) {
+    if (++in_batch_ >= o_.batch) commit();
+    return;
+  }
   for (size_t k : s->key_pos)
     if (fields[k].value.is_null_or_missing())
       return reject(line, "--upsert key field " + quoted_for_message(fields[k].name) + " is null");
+  for (size_t i = 0; i < fields.size(); ++i)
+    if (is_big_integer(fields[i].value))
+      if (std::string r = check_value(*s, i, fields[i]); !r.empty()) return reject(line, r);
   size_t text = 0;
   if (!stable_texts)
     for (const Field& f : fields) text += f.value.s.size();
@@ -228,7 +293,7 @@ bool TableWriter::insert_rows(Shape& s, size_t first, size_t count) {
   sqlite3_stmt* st = stmt.get();
   const su::Value* v = q.values.data() + first * q.width;
   for (size_t i = 0; i < count * q.width; ++i)
-    if (bind_value(st, int(i + 1), v[i]) != SQLITE_OK) return false;
+    if (bind_value(st, int(i + 1), v[i], s.affinity[i % q.width]) != SQLITE_OK) return false;
   savepoint_.run();
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
@@ -265,13 +330,29 @@ std::string TableWriter::bind(Shape& s, std::span<const Field> fields) {
       return "--upsert key field " + quoted_for_message(fields[k].name) + " is null";
   sqlite3_stmt* st = s.insert.get();
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (bind_value(st, int(i + 1), fields[i].value) != SQLITE_OK)
+    if (std::string r = check_value(s, i, fields[i]); !r.empty()) return r;
+    if (bind_value(st, int(i + 1), fields[i].value, s.affinity[i]) != SQLITE_OK)
       return "sqlite: " + std::string(sqlite3_errmsg(db_.get()));
   }
   return {};
 }
 
-TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::string* reason) {
+std::string TableWriter::check_value(const Shape& s, size_t i, const Field& f) const {
+  if (s.affinity[i] != Affinity::Numeric || !is_big_integer(f.value) || exact_double(f.value.s)) return {};
+  std::string m = "integer ";
+  m.append(f.value.s.substr(0, 40))
+      .append(f.value.s.size() > 40 ? "..." : "")
+      .append(" is beyond SQLite's 64-bit integers and no double holds it exactly; column ")
+      .append(quoted_for_message(f.name))
+      .append(" of table ")
+      .append(quoted_for_message(o_.table))
+      .append(
+          " is numeric, so SQLite would round it: write it to a TEXT column (another field name, or a "
+          "table whose column is TEXT), which keeps its digits");
+  return m;
+}
+
+TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::string* reason, bool* written) {
   // Fast path: the same fields, in the same order, as the record before.
   if (last_ && last_->names.size() == fields.size()) {
     size_t i = 0;
@@ -285,7 +366,7 @@ TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::s
   }
   auto it = shapes_.find(key_buf_);
   if (it != shapes_.end()) return last_ = it->second.get();
-  std::unique_ptr<Shape> s = make_shape(fields, reason);
+  std::unique_ptr<Shape> s = make_shape(fields, reason, written);
   if (!s) return nullptr;
   if (shapes_.size() >= kMaxShapes) {
     flush_rows();  // the queue points at a shape
@@ -296,21 +377,69 @@ TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::s
   return last_;
 }
 
-std::unique_ptr<TableWriter::Shape> TableWriter::make_shape(std::span<const Field> fields, std::string* reason) {
+std::unique_ptr<TableWriter::Shape> TableWriter::make_shape(std::span<const Field> fields, std::string* reason,
+                                                            bool* written) {
   auto s = std::make_unique<Shape>();
   *reason = check_fields(fields, &s->key_pos);
-  if (reason->empty()) *reason = ensure_columns(fields);
+  std::vector<size_t> missing;
+  bool create = false;
+  if (reason->empty()) *reason = plan_columns(fields, &missing, &create);
   if (!reason->empty()) return nullptr;
-  if (!o_.keys.empty() && !key_index_done_) ensure_key_index();
   for (const Field& f : fields) s->names.emplace_back(f.name);
-  s->insert = Stmt(db_, insert_sql(s->names, 1));
+  auto set_affinity = [&] {
+    for (const Field& f : fields) s->affinity.push_back(columns_.at(lower(f.name)));
+  };
+  if (!create && missing.empty()) {
+    set_affinity();
+    if (!o_.keys.empty() && !key_index_done_) ensure_key_index();
+    s->insert = Stmt(db_, insert_sql(s->names, 1));
+    return s;
+  }
+  // The schema changes and the row that needs them, all or nothing.
+  flush_rows();  // the rows before it are not part of it
+  bool key_index_was_done = key_index_done_;
+  schema_savepoint_.run();
+  try {
+    if (create) create_table(fields);
+    for (size_t i : missing) add_column(fields[i]);
+    set_affinity();
+    if (!o_.keys.empty() && !key_index_done_) ensure_key_index();
+    s->insert = Stmt(db_, insert_sql(s->names, 1));
+    *reason = insert_one(*s, fields);
+  } catch (...) {
+    undo_schema(key_index_was_done);
+    throw;
+  }
+  if (!reason->empty()) {
+    undo_schema(key_index_was_done);
+    return nullptr;
+  }
+  schema_release_.run();
+  *written = true;
+  // Readers see the new table at once rather than "no such table".
+  if (create) {
+    commit();
+    begin();
+  }
   return s;
+}
+
+void TableWriter::undo_schema(bool key_index_was_done) {
+  key_index_done_ = key_index_was_done;
+  if (!db_.in_transaction()) return;  // SQLite rolled it all back
+  schema_rollback_to_.run();
+  schema_release_.run();
+  load_schema();
 }
 
 std::string TableWriter::check_fields(std::span<const Field> fields, std::vector<size_t>* key_pos) {
   if (fields.empty()) return "record has no fields";
   std::unordered_set<std::string> seen;
   for (const Field& f : fields) {
+    if (f.name.find('\0') != std::string_view::npos)
+      return "field name " + quoted_for_message(f.name) +
+             " holds U+0000, which SQLite cannot take in a column name: keep the other fields "
+             "(`stream-parse --fields`), or the record whole in one JSON column (`jq -c '{record: .}'`)";
     if (!seen.insert(lower(f.name)).second)
       return "field " + quoted_for_message(f.name) + " appears twice (names are case-insensitive)";
   }
@@ -323,38 +452,47 @@ std::string TableWriter::check_fields(std::span<const Field> fields, std::vector
   return {};
 }
 
-std::string TableWriter::ensure_columns(std::span<const Field> fields) {
+std::string TableWriter::plan_columns(std::span<const Field> fields, std::vector<size_t>* missing, bool* create) {
   if (!table_exists_) load_schema();  // first use, or another writer created it meanwhile
+  size_t limit = size_t(sqlite3_limit(db_.get(), SQLITE_LIMIT_COLUMN, -1));
+  auto too_many = [&](size_t have, size_t need) {
+    std::string m = "record has " + std::to_string(fields.size()) + " fields";
+    if (have) m += ", " + std::to_string(need) + " of them new";
+    m += ": table " + quoted_for_message(o_.table) + " would have " + std::to_string(have + need) +
+         " columns, more than SQLite's limit of " + std::to_string(limit) +
+         " (SQLITE_MAX_COLUMN): keep fewer fields (`stream-parse --fields`), or the record whole in one JSON column "
+         "(`jq -c '{record: .}'`)";
+    return m;
+  };
   if (!table_exists_) {
-    create_table(fields);
-    // Readers see the new, empty table at once rather than "no such table".
-    commit();
-    begin();
+    if (fields.size() > limit) return too_many(0, fields.size());
+    *create = true;
     return {};
   }
-  bool missing = false;
-  for (const Field& f : fields) missing = missing || !has_column(f.name);
-  if (!missing) return {};
+  bool any = false;
+  for (const Field& f : fields) any = any || !has_column(f.name);
+  if (!any) return {};
   load_schema();  // another writer may have added them
-  for (const Field& f : fields) {
-    if (has_column(f.name)) continue;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (has_column(fields[i].name)) continue;
     if (o_.no_alter)
-      return "new field " + quoted_for_message(f.name) + " is not a column of table " + quoted_for_message(o_.table) +
-             " (--no-alter)";
-    add_column(f);
+      return "new field " + quoted_for_message(fields[i].name) + " is not a column of table " +
+             quoted_for_message(o_.table) + " (--no-alter)";
+    missing->push_back(i);
   }
+  if (columns_.size() + missing->size() > limit) return too_many(columns_.size(), missing->size());
   return {};
 }
 
 void TableWriter::load_schema() {
-  Stmt q(db_, "SELECT name FROM pragma_table_info(?1)");
+  Stmt q(db_, "SELECT name, type FROM pragma_table_info(?1)");
   sqlite3_bind_text(q.get(), 1, o_.table.data(), int(o_.table.size()), SQLITE_STATIC);
   columns_.clear();
-  while (q.step()) {
-    const unsigned char* name = sqlite3_column_text(q.get(), 0);
-    columns_.insert(
-        lower(std::string_view(reinterpret_cast<const char*>(name), size_t(sqlite3_column_bytes(q.get(), 0)))));
-  }
+  auto text = [&q](int i) {
+    const unsigned char* t = sqlite3_column_text(q.get(), i);
+    return std::string_view(t ? reinterpret_cast<const char*>(t) : "", size_t(sqlite3_column_bytes(q.get(), i)));
+  };
+  while (q.step()) columns_.emplace(lower(text(0)), affinity_of(text(1)));
   table_exists_ = !columns_.empty();
 }
 
@@ -385,12 +523,70 @@ void TableWriter::add_column(const Field& f) {
   std::string_view type = column_type(f.value);
   if (!type.empty()) sql.append(" ").append(type);
   db_.exec(sql);
-  columns_.insert(lower(f.name));
+  columns_.emplace(lower(f.name), affinity_of(column_type(f.value)));
+}
+
+// The unique indexes an earlier run made for other --upsert keys, with their
+// columns: "name" -> "k1,k2".
+std::vector<std::pair<std::string, std::string>> TableWriter::other_key_indexes(const std::string& ours) {
+  Stmt q(db_,
+         "SELECT il.name, group_concat(ii.name, ',') FROM pragma_index_list(?1) il, pragma_index_info(il.name) ii "
+         "WHERE il.\"unique\" AND il.origin = 'c' GROUP BY il.name ORDER BY il.name");
+  sqlite3_bind_text(q.get(), 1, o_.table.data(), int(o_.table.size()), SQLITE_STATIC);
+  std::string prefix = o_.table + "_upsert_";
+  std::vector<std::pair<std::string, std::string>> out;
+  auto text = [&](int i) {
+    const unsigned char* t = sqlite3_column_text(q.get(), i);
+    return std::string(t ? reinterpret_cast<const char*>(t) : "", size_t(sqlite3_column_bytes(q.get(), i)));
+  };
+  while (q.step()) {
+    std::string name = text(0);
+    if (same_ident(name, ours) || name.size() <= prefix.size() ||
+        !same_ident(std::string_view(name).substr(0, prefix.size()), prefix))
+      continue;
+    out.emplace_back(name, text(1));
+  }
+  return out;
 }
 
 void TableWriter::ensure_key_index() {
   std::string name = o_.table + "_upsert";
   for (const std::string& k : o_.keys) name += "_" + k;
+  // A unique index of earlier keys that lacks one of ours would reject rows
+  // that differ only there (SQLite: "UNIQUE constraint failed"): say which
+  // index it is, and how to drop it. One on more columns than ours is harmless.
+  std::string others;
+  for (const auto& [index, cols] : other_key_indexes(name)) {
+    others.append(others.empty() ? "" : ", ").append(quote_ident(index)).append(" (").append(cols).append(")");
+    std::string lacks;  // our keys that the index lacks
+    for (const std::string& k : o_.keys) {
+      bool has = false;
+      for (size_t at = 0; at <= cols.size();) {
+        size_t comma = std::min(cols.find(',', at), cols.size());
+        has = has || same_ident(std::string_view(cols).substr(at, comma - at), k);
+        at = comma + 1;
+      }
+      if (!has) lacks.append(lacks.empty() ? "" : ",").append(k);
+    }
+    if (lacks.empty()) continue;
+    std::string m = db_.path();
+    m.append(": table ")
+        .append(quoted_for_message(o_.table))
+        .append(" has the unique index ")
+        .append(quote_ident(index))
+        .append(" on ")
+        .append(cols)
+        .append(" (earlier --upsert keys): rows with the same ")
+        .append(cols)
+        .append(" but another ")
+        .append(lacks)
+        .append(" would fail on it; drop it first: sqlite3 ")
+        .append(db_.path())
+        .append(" 'DROP INDEX ")
+        .append(quote_ident(index))
+        .append(";'");
+    throw su::Fatal(m);
+  }
   std::string sql = "CREATE UNIQUE INDEX IF NOT EXISTS ";
   append_ident(sql, name);
   sql += " ON ";
@@ -404,7 +600,9 @@ void TableWriter::ensure_key_index() {
   char* err = nullptr;
   if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     sqlite3_free(err);
-    db_.fail("cannot make the --upsert keys unique");
+    std::string context = "cannot make the --upsert keys unique";
+    if (!others.empty()) context.append(" (the table was written with the unique keys of ").append(others).append(")");
+    db_.fail(context);
   }
   key_index_done_ = true;
 }
