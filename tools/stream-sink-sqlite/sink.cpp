@@ -12,11 +12,10 @@ std::string_view trim_token(std::string_view t) {
   return t;
 }
 
-// A JSON integer (no fraction, no exponent) that int64 does not hold: read as
-// a double (to_value), but kept as its digits (table_writer.hpp, big_integer).
-bool is_integer_beyond_int64(std::string_view token, double d) {
-  if (token.empty() || std::fabs(d) < 9.2e18) return false;
-  return trim_token(token).find_first_of(".eE") == std::string_view::npos;
+// A number without fraction or exponent. Read beyond int64 it is a double
+// (to_value); the sink keeps its digits (table_writer.hpp, big_integer).
+bool is_json_integer(std::string_view token) {
+  return !token.empty() && token.find_first_of(".eE") == std::string_view::npos;
 }
 
 }  // namespace
@@ -31,13 +30,11 @@ std::string Sink::read(const su::Line& line, simdjson::ondemand::document& doc) 
     Field& out = fields_.emplace_back();
     if (auto e = f.unescaped_key().get(out.name)) return su::json_error_message(e);
     simdjson::ondemand::value& v = f.value();
-    simdjson::ondemand::json_type t;
-    if (auto e = v.type().get(t)) return su::json_error_message(e);
-    std::string_view token;
-    if (t == simdjson::ondemand::json_type::number) token = v.raw_json_token();
     if (auto e = su::to_value(v, out.value)) return su::json_error_message(e);
-    if (out.value.kind == su::Value::Kind::Double && is_integer_beyond_int64(token, out.value.d))
-      out.value = big_integer(trim_token(token));
+    // The token is found by its position, which stays valid after reading.
+    if (out.value.kind == su::Value::Kind::Double && std::fabs(out.value.d) >= 9.2e18)
+      if (std::string_view token = trim_token(v.raw_json_token()); is_json_integer(token))
+        out.value = big_integer(token);
   }
   own(line.text);
   return {};

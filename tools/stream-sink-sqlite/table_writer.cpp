@@ -84,14 +84,13 @@ std::optional<double> exact_double(std::string_view digits) {
 // Binds v as the column's affinity keeps it exactly: a double into a TEXT
 // column as its shortest round-trip text (SQLite would write 15 digits), a
 // big integer into a numeric column as its (exact, checked before) double.
+int bind_double_as_text(sqlite3_stmt* st, int i, double d) {
+  std::string text;
+  su::append_double(text, d);
+  return sqlite3_bind_text(st, i, text.data(), int(text.size()), SQLITE_TRANSIENT);
+}
+
 int bind_value(sqlite3_stmt* st, int i, const su::Value& v, Affinity a) {
-  if (v.kind == Kind::Double && a == Affinity::Text) {
-    std::string text;
-    su::append_double(text, v.d);
-    return sqlite3_bind_text(st, i, text.data(), int(text.size()), SQLITE_TRANSIENT);
-  }
-  if (a == Affinity::Numeric && is_big_integer(v))
-    if (auto d = exact_double(v.s)) return sqlite3_bind_double(st, i, *d);
   switch (v.kind) {
     case Kind::Missing:
     case Kind::Null:
@@ -101,9 +100,14 @@ int bind_value(sqlite3_stmt* st, int i, const su::Value& v, Affinity a) {
     case Kind::Int:
       return sqlite3_bind_int64(st, i, v.i);
     case Kind::Double:
+      if (a == Affinity::Text) [[unlikely]]
+        return bind_double_as_text(st, i, v.d);
       return sqlite3_bind_double(st, i, v.d);
-    case Kind::String:
     case Kind::Json:
+      if (a == Affinity::Numeric && is_big_integer(v)) [[unlikely]]
+        if (auto d = exact_double(v.s)) return sqlite3_bind_double(st, i, *d);
+      [[fallthrough]];
+    case Kind::String:
       return sqlite3_bind_text(st, i, v.s.data(), int(v.s.size()), SQLITE_STATIC);
   }
   return SQLITE_MISUSE;
@@ -230,9 +234,6 @@ void TableWriter::add(std::span<const Field> fields, const su::Line& line, bool 
   for (size_t k : s->key_pos)
     if (fields[k].value.is_null_or_missing())
       return reject(line, "--upsert key field " + quoted_for_message(fields[k].name) + " is null");
-  for (size_t i = 0; i < fields.size(); ++i)
-    if (is_big_integer(fields[i].value))
-      if (std::string r = check_value(*s, i, fields[i]); !r.empty()) return reject(line, r);
   size_t text = 0;
   if (!stable_texts)
     for (const Field& f : fields) text += f.value.s.size();
@@ -242,14 +243,24 @@ void TableWriter::add(std::span<const Field> fields, const su::Line& line, bool 
     queue_.shape = s;
     queue_.width = fields.size();
   }
+  bool json = false;
+  size_t text_at = queue_.text.size();
   for (const Field& f : fields) {
     su::Value& v = queue_.values.emplace_back(f.value);
+    json = json || v.kind == Kind::Json;
     if (!stable_texts && !v.s.empty()) {
       size_t at = queue_.text.size();
       queue_.text.append(v.s);
       v.s = std::string_view(queue_.text.data() + at, v.s.size());
     }
   }
+  if (json) [[unlikely]]
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (std::string r = check_value(*s, i, fields[i]); !r.empty()) {
+        queue_.values.resize(queue_.values.size() - fields.size());  // not queued after all
+        queue_.text.resize(text_at);
+        return reject(line, r);
+      }
   queue_.lines.push_back(line);
   if (queue_.lines.size() >= kChunkRows) flush_rows();
   if (++in_batch_ >= o_.batch) commit();
@@ -292,8 +303,9 @@ bool TableWriter::insert_rows(Shape& s, size_t first, size_t count) {
   if (!stmt) stmt = Stmt(db_, insert_sql(s.names, count));
   sqlite3_stmt* st = stmt.get();
   const su::Value* v = q.values.data() + first * q.width;
-  for (size_t i = 0; i < count * q.width; ++i)
-    if (bind_value(st, int(i + 1), v[i], s.affinity[i % q.width]) != SQLITE_OK) return false;
+  for (size_t r = 0, i = 0; r < count; ++r)
+    for (size_t c = 0; c < q.width; ++c, ++i)
+      if (bind_value(st, int(i + 1), v[i], s.affinity[c]) != SQLITE_OK) return false;
   savepoint_.run();
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
