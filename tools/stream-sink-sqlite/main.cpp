@@ -95,7 +95,9 @@ int main(int argc, char** argv) {
   CLI::Option* table =
       app.add_option("-t,--table", o.writer.table, "Table to write (created when missing); default records")
           ->type_name("NAME");
-  su::doc(table).man = "A missing table gets its columns from the first record.";
+  su::doc(table).man =
+      "A missing table gets its columns from the first record. Names that begin with `sqlite_` (SQLite's own "
+      "tables) and `_stream_checkpoints` (where checkpoints are kept) are refused (status 2).";
   CLI::Option* upsert =
       app.add_option("--upsert", o.writer.keys, "Make these fields unique keys and update rows that have the same keys")
           ->delimiter(',')
@@ -105,7 +107,8 @@ int main(int argc, char** argv) {
       "updates that row's other columns (`INSERT ... ON CONFLICT (K1,K2) DO UPDATE`), so re-running a job over the "
       "same input leaves the table as it was. Only the columns a record has are updated. A record without a key "
       "field, or with a null key, is rejected. Creating the index fails (status 3) when the table already holds "
-      "duplicate keys.";
+      "duplicate keys. With other keys than an earlier run, a unique index of those keys that lacks one of the new "
+      "ones would refuse rows: the sink stops (status 3) before writing and names it with the `DROP INDEX` to run.";
   CLI::Option* truncate =
       app.add_flag("--truncate", o.writer.truncate, "Empty the table in the same transaction as the first new rows");
   su::doc(truncate).man =
