@@ -108,6 +108,16 @@ int create_in_wal_mode(const std::string& path) {
   ::unlink((tmp + "-shm").c_str());
   return 0;
 }
+
+// WAL mode needs PATH-wal and PATH-shm beside the database: the errno when
+// they are missing and the folder does not let us make them (SQLite would
+// say "attempt to write a readonly database"), else 0.
+int wal_folder_error(const std::string& path) {
+  if (::access((path + "-wal").c_str(), F_OK) == 0 && ::access((path + "-shm").c_str(), F_OK) == 0) return 0;
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return ::faccessat(AT_FDCWD, dir.c_str(), W_OK, AT_EACCESS) == 0 ? 0 : errno;
+}
 }  // namespace
 
 Db::Db(const std::string& path, int busy_timeout_ms, bool durable) : path_(path) {
@@ -121,6 +131,11 @@ Db::Db(const std::string& path, int busy_timeout_ms, bool durable) : path_(path)
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");
     if (sqlite3_db_readonly(db_, "main") == 1) throw su::Fatal(path_ + ": cannot write: the file is read-only");
+    if (int err = wal_folder_error(path)) {
+      std::string m = path_;
+      m.append(": cannot create ").append(path_).append("-wal beside it (WAL mode): ").append(std::strerror(err));
+      throw su::Fatal(m);
+    }
     busy_timeout_ms_ = busy_timeout_ms;
     sqlite3_busy_handler(db_, &Db::on_busy, this);
     // WAL: readers run while we write; a crash loses at most the open transaction.
