@@ -354,3 +354,73 @@ TEST_CASE("numbers keep their value: big integers as digits, doubles in TEXT col
   w.finish(true);
   CHECK(one(db, "SELECT type FROM pragma_table_info('records') WHERE name = 'n'") == "TEXT");
 }
+
+namespace {
+// Counts the ALTER TABLE statements a connection runs.
+int count_alters(unsigned, void* n, void* stmt, void*) {
+  const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+  if (sql && std::string_view(sql).starts_with("ALTER TABLE")) ++*static_cast<int*>(n);
+  return 0;
+}
+
+std::vector<Field> numbered(std::vector<std::string>& names, int from, int to) {
+  std::vector<Field> r;
+  names.clear();
+  for (int i = from; i < to; ++i) names.emplace_back("c").append(std::to_string(i));
+  for (size_t i = 0; i < names.size(); ++i)
+    r.push_back({names[i], i % 2 ? Value::string("x") : Value::integer(int64_t(i))});
+  return r;
+}
+}  // namespace
+
+TEST_CASE("many new columns are added in one step to a table as the sink makes it, by ALTER TABLE otherwise") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  int alters = 0;
+  sqlite3_trace_v2(db.get(), SQLITE_TRACE_STMT, count_alters, &alters);
+  std::vector<std::string> names;
+  {
+    sink::TableWriter w(db, {});
+    CHECK(w.write(numbered(names, 0, 1)) == "");
+    CHECK(w.write(numbered(names, 0, 1999)) == "");  // 1998 new columns: one ALTER, then one step
+    w.finish(true);
+  }
+  CHECK(alters == 1);
+  CHECK(one(db, "SELECT count(*) FROM pragma_table_info('records')") == "1999");
+  CHECK(column(db, "SELECT name || ':' || type FROM pragma_table_info('records') WHERE cid IN (0, 1, 1998)") ==
+        std::vector<std::string>{"c0:INTEGER", "c1:TEXT", "c1998:INTEGER"});
+  CHECK(one(db, "SELECT c1 || c1998 FROM records WHERE c1998 IS NOT NULL") == "x1998");
+  CHECK(one(db, "PRAGMA integrity_check") == "ok");
+  sink::Db other(t.path, 1000, false);  // another connection sees the new schema
+  CHECK(one(other, "SELECT count(*) FROM records WHERE c1997 = 'x'") == "1");
+
+  // a row rejected after the step: the columns go with it
+  db.exec("CREATE TABLE strict_one (k INTEGER NOT NULL)");
+  sink::WriterOptions o;
+  o.table = "strict_one";
+  alters = 0;
+  sink::TableWriter w(db, o);
+  CHECK(w.write(numbered(names, 0, 40)) == "sqlite: NOT NULL constraint failed: strict_one.k");
+  CHECK(one(db, "SELECT count(*) FROM pragma_table_info('strict_one')") == "1");
+  // a table with a constraint is not as the sink makes it: ALTER TABLE for each
+  alters = 0;
+  std::vector<Field> r = numbered(names, 0, 40);
+  r.push_back({"k", Value::integer(1)});
+  CHECK(w.write(r) == "");
+  w.finish(true);
+  CHECK(alters == 40);
+  CHECK(one(db, "SELECT count(*) FROM pragma_table_info('strict_one')") == "41");
+}
+
+TEST_CASE("with SQLITE_DBCONFIG_DEFENSIVE (no writable_schema), new columns come from ALTER TABLE") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  std::vector<std::string> names;
+  sink::TableWriter w(db, {});
+  CHECK(w.write(numbered(names, 0, 1)) == "");
+  CHECK(w.write(numbered(names, 0, 50)) == "");
+  w.finish(true);
+  CHECK(one(db, "SELECT count(*) FROM pragma_table_info('records')") == "50");
+  CHECK(one(db, "PRAGMA integrity_check") == "ok");
+}
