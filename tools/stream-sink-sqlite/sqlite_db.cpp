@@ -31,6 +31,32 @@ void append_ident(std::string& sql, std::string_view name) {
   sql.push_back('"');
 }
 
+std::string ident_lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return r;
+}
+
+// 'name' for a message; control characters (U+0000...) written as \u00XX.
+std::string quote_for_message(std::string_view name) {
+  std::string s;
+  s.reserve(name.size() + 2);
+  s.push_back('\'');
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) >= 0x20) {
+      s.push_back(c);
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    s.append("\\u00");
+    s.push_back(kHex[(c >> 4) & 0xf]);
+    s.push_back(kHex[c & 0xf]);
+  }
+  s.push_back('\'');
+  return s;
+}
+
 bool same_ident(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
