@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pipeline.hpp"
@@ -34,8 +35,22 @@ int busy_timeout_ms(int64_t ns) {
   return int(std::min<int64_t>(ns / 1000000, INT_MAX));
 }
 
+// Tables the sink must not write: SQLite's own, and the checkpoints' (CONTRACT 9).
+constexpr std::string_view kCheckpointTable = "_stream_checkpoints";
+
 void check(const Options& o) {
-  if (o.writer.table.empty()) throw su::UsageError("--table: the name is empty");
+  const std::string& t = o.writer.table;
+  if (t.empty()) throw su::UsageError("--table: the name is empty");
+  if (t.size() >= 7 && sink::same_ident(std::string_view(t).substr(0, 7), "sqlite_")) {
+    std::string m = "--table: '";
+    m.append(t).append("': names that begin with sqlite_ are reserved for SQLite's own tables");
+    throw su::UsageError(m);
+  }
+  if (sink::same_ident(t, kCheckpointTable)) {
+    std::string m = "--table: '";
+    m.append(t).append("' is reserved for the checkpoints of the sources");
+    throw su::UsageError(m);
+  }
   for (const std::string& k : o.writer.keys)
     if (k.empty()) throw su::UsageError("--upsert: empty key name");
 }
@@ -80,7 +95,9 @@ int main(int argc, char** argv) {
   CLI::Option* table =
       app.add_option("-t,--table", o.writer.table, "Table to write (created when missing); default records")
           ->type_name("NAME");
-  su::doc(table).man = "A missing table gets its columns from the first record.";
+  su::doc(table).man =
+      "A missing table gets its columns from the first record. Names that begin with `sqlite_` (SQLite's own "
+      "tables) and `_stream_checkpoints` (where checkpoints are kept) are refused (status 2).";
   CLI::Option* upsert =
       app.add_option("--upsert", o.writer.keys, "Make these fields unique keys and update rows that have the same keys")
           ->delimiter(',')
@@ -90,7 +107,8 @@ int main(int argc, char** argv) {
       "updates that row's other columns (`INSERT ... ON CONFLICT (K1,K2) DO UPDATE`), so re-running a job over the "
       "same input leaves the table as it was. Only the columns a record has are updated. A record without a key "
       "field, or with a null key, is rejected. Creating the index fails (status 3) when the table already holds "
-      "duplicate keys.";
+      "duplicate keys. With other keys than an earlier run, a unique index of those keys that lacks one of the new "
+      "ones would refuse rows: the sink stops (status 3) before writing and names it with the `DROP INDEX` to run.";
   CLI::Option* truncate =
       app.add_flag("--truncate", o.writer.truncate, "Empty the table in the same transaction as the first new rows");
   su::doc(truncate).man =

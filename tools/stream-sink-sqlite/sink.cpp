@@ -1,7 +1,24 @@
 // The sink's record callbacks (see sink.hpp).
 #include "sink.hpp"
 
+#include <cmath>
+
 namespace sink {
+namespace {
+
+std::string_view trim_token(std::string_view t) {
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\n' || t.back() == '\r'))
+    t.remove_suffix(1);
+  return t;
+}
+
+// A number without fraction or exponent. Read beyond int64 it is a double
+// (to_value); the sink keeps its digits (table_writer.hpp, big_integer).
+bool is_json_integer(std::string_view token) {
+  return !token.empty() && token.find_first_of(".eE") == std::string_view::npos;
+}
+
+}  // namespace
 
 std::string Sink::read(const su::Line& line, simdjson::ondemand::document& doc) {
   fields_.clear();
@@ -12,7 +29,12 @@ std::string Sink::read(const su::Line& line, simdjson::ondemand::document& doc) 
     if (auto e = std::move(member).get(f)) return su::json_error_message(e);
     Field& out = fields_.emplace_back();
     if (auto e = f.unescaped_key().get(out.name)) return su::json_error_message(e);
-    if (auto e = su::to_value(f.value(), out.value)) return su::json_error_message(e);
+    simdjson::ondemand::value& v = f.value();
+    if (auto e = su::to_value(v, out.value)) return su::json_error_message(e);
+    // The token is found by its position, which stays valid after reading.
+    if (out.value.kind == su::Value::Kind::Double && std::fabs(out.value.d) >= 9.2e18)
+      if (std::string_view token = trim_token(v.raw_json_token()); is_json_integer(token))
+        out.value = big_integer(token);
   }
   own(line.text);
   return {};

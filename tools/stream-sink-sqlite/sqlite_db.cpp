@@ -1,6 +1,7 @@
 // SQLite connection and statement wrappers; errors become su::Fatal.
 #include "sqlite_db.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,32 @@ void append_ident(std::string& sql, std::string_view name) {
     sql.push_back(c);
   }
   sql.push_back('"');
+}
+
+std::string ident_lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return r;
+}
+
+// 'name' for a message; control characters (U+0000...) written as \u00XX.
+std::string quote_for_message(std::string_view name) {
+  std::string s;
+  s.reserve(name.size() + 2);
+  s.push_back('\'');
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) >= 0x20) {
+      s.push_back(c);
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    s.append("\\u00");
+    s.push_back(kHex[(c >> 4) & 0xf]);
+    s.push_back(kHex[c & 0xf]);
+  }
+  s.push_back('\'');
+  return s;
 }
 
 bool same_ident(std::string_view a, std::string_view b) {
@@ -75,14 +102,27 @@ void Stmt::run() {
   reset();
 }
 
+std::string cannot_create_message(const std::string& path, int err) {
+  std::string m = path;
+  m.append(": cannot create: ").append(std::strerror(err));
+  return m;
+}
+
 namespace {
 // A new database appears at its path already in WAL mode: it is made under a
 // temporary name and linked into place (never over an existing file), so a
 // reader that opens it at that moment is never locked out by the switch.
-void create_in_wal_mode(const std::string& path) {
+// Returns 0, or the errno of the first thing that failed (EACCES for a
+// folder we may not write to: SQLite, which then tries to open it read-only,
+// would report that try's ENOENT).
+int create_in_wal_mode(const std::string& path) {
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0 || errno != ENOENT) return;
+  if (::stat(path.c_str(), &st) == 0) return 0;
+  if (errno != ENOENT) return errno;
   std::string tmp = path + ".new-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return errno;
+  ::close(fd);
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   bool ok = sqlite3_open_v2(tmp.c_str(), &db, flags, nullptr) == SQLITE_OK &&
@@ -92,6 +132,17 @@ void create_in_wal_mode(const std::string& path) {
   ::unlink(tmp.c_str());
   ::unlink((tmp + "-wal").c_str());
   ::unlink((tmp + "-shm").c_str());
+  return 0;
+}
+
+// WAL mode needs PATH-wal and PATH-shm beside the database: the errno when
+// they are missing and the folder does not let us make them (SQLite would
+// say "attempt to write a readonly database"), else 0.
+int wal_folder_error(const std::string& path) {
+  if (::access((path + "-wal").c_str(), F_OK) == 0 && ::access((path + "-shm").c_str(), F_OK) == 0) return 0;
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return ::faccessat(AT_FDCWD, dir.c_str(), W_OK, AT_EACCESS) == 0 ? 0 : errno;
 }
 }  // namespace
 
@@ -101,11 +152,16 @@ Db::Db(const std::string& path, int busy_timeout_ms, bool durable) : path_(path)
     return true;
   }();
   (void)configured;
-  create_in_wal_mode(path);
+  if (int err = create_in_wal_mode(path)) throw su::Fatal(cannot_create_message(path, err));
   try {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("cannot open");
     if (sqlite3_db_readonly(db_, "main") == 1) throw su::Fatal(path_ + ": cannot write: the file is read-only");
+    if (int err = wal_folder_error(path)) {
+      std::string m = path_;
+      m.append(": cannot create ").append(path_).append("-wal beside it (WAL mode): ").append(std::strerror(err));
+      throw su::Fatal(m);
+    }
     busy_timeout_ms_ = busy_timeout_ms;
     sqlite3_busy_handler(db_, &Db::on_busy, this);
     // WAL: readers run while we write; a crash loses at most the open transaction.

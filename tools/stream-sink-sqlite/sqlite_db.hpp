@@ -15,6 +15,14 @@ void append_ident(std::string& sql, std::string_view name);
 
 // ASCII case-insensitive equality: SQLite's rule for identifiers.
 bool same_ident(std::string_view a, std::string_view b);
+// `name` in ASCII lowercase: the key under which SQLite's rule finds it.
+std::string ident_lower(std::string_view name);
+// 'name' for a message; control characters (U+0000...) written as \u00XX.
+std::string quote_for_message(std::string_view name);
+
+// "PATH: cannot create: REASON" for a database file that could not be made
+// (err: the errno of the first failure).
+std::string cannot_create_message(const std::string& path, int err);
 
 class Db;
 

@@ -1,10 +1,15 @@
-// Table creation and growth, prepared statements per column set, batching.
+// The rows of the sink's table: prepared statements per column set, batching,
+// transactions, exact values (the schema: table_schema.cpp).
 #include "table_writer.hpp"
 
 #include <array>
 #include <bit>
+#include <charconv>
+#include <cmath>
+#include <optional>
 
 #include "su/core/error.hpp"
+#include "su/core/json_write.hpp"
 
 namespace sink {
 namespace {
@@ -26,22 +31,6 @@ constexpr size_t kChunkRows = 256;  // a power of two, at most 2^8
 // Texts of the queued rows: room kept between flushes.
 constexpr size_t kQueueText = size_t(64) << 10;
 
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return r;
-}
-
-std::string quoted_for_message(std::string_view name) {
-  std::string s;
-  s.reserve(name.size() + 2);
-  s.push_back('\'');
-  s.append(name);
-  s.push_back('\'');
-  return s;
-}
-
 // Per-record problems a table can raise (constraints of an existing table,
 // a text in a STRICT integer column...): they reject the record, not the run.
 bool is_record_error(int rc) {
@@ -56,7 +45,27 @@ bool is_record_error(int rc) {
   }
 }
 
-int bind_value(sqlite3_stmt* st, int i, const su::Value& v) {
+// The double that the digits of a big integer are, when it is exactly that.
+std::optional<double> exact_double(std::string_view digits) {
+  double d = 0;
+  auto r = std::from_chars(digits.data(), digits.data() + digits.size(), d);
+  if (r.ec != std::errc() || r.ptr != digits.data() + digits.size() || !std::isfinite(d)) return std::nullopt;
+  char buf[400];
+  auto w = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, 0);
+  if (w.ec != std::errc() || std::string_view(buf, size_t(w.ptr - buf)) != digits) return std::nullopt;
+  return d;
+}
+
+// Binds v as the column's affinity keeps it exactly: a double into a TEXT
+// column as its shortest round-trip text (SQLite would write 15 digits), a
+// big integer into a numeric column as its (exact, checked before) double.
+int bind_double_as_text(sqlite3_stmt* st, int i, double d) {
+  std::string text;
+  su::append_double(text, d);
+  return sqlite3_bind_text(st, i, text.data(), int(text.size()), SQLITE_TRANSIENT);
+}
+
+int bind_value(sqlite3_stmt* st, int i, const su::Value& v, Affinity a) {
   switch (v.kind) {
     case Kind::Missing:
     case Kind::Null:
@@ -66,9 +75,14 @@ int bind_value(sqlite3_stmt* st, int i, const su::Value& v) {
     case Kind::Int:
       return sqlite3_bind_int64(st, i, v.i);
     case Kind::Double:
+      if (a == Affinity::Text) [[unlikely]]
+        return bind_double_as_text(st, i, v.d);
       return sqlite3_bind_double(st, i, v.d);
-    case Kind::String:
     case Kind::Json:
+      if (a == Affinity::Numeric && is_big_integer(v)) [[unlikely]]
+        if (auto d = exact_double(v.s)) return sqlite3_bind_double(st, i, *d);
+      [[fallthrough]];
+    case Kind::String:
       return sqlite3_bind_text(st, i, v.s.data(), int(v.s.size()), SQLITE_STATIC);
   }
   return SQLITE_MISUSE;
@@ -80,9 +94,27 @@ std::string_view column_type(const su::Value& v) {
   return kColumnType[size_t(v.kind)];
 }
 
+Affinity affinity_of(std::string_view type) {
+  std::string t = ident_lower(type);
+  auto has = [&t](std::string_view w) { return t.find(w) != std::string::npos; };
+  if (has("int")) return Affinity::Numeric;
+  if (has("char") || has("clob") || has("text")) return Affinity::Text;
+  if (has("blob") || t.empty()) return Affinity::None;
+  return Affinity::Numeric;  // REAL, FLOA, DOUB, NUMERIC, anything else
+}
+
+su::Value big_integer(std::string_view digits) {
+  return su::Value::json(digits);
+}
+
+bool is_big_integer(const su::Value& v) {
+  return v.kind == Kind::Json && !v.s.empty() && (v.s[0] == '-' || (v.s[0] >= '0' && v.s[0] <= '9'));
+}
+
 struct TableWriter::Shape {
   std::vector<std::string> names;  // the record's field names, in order
   std::vector<size_t> key_pos;     // where the --upsert keys are among them
+  std::vector<Affinity> affinity;  // of each one's column
   Stmt insert;
   std::array<Stmt, 9> multi;  // [k]: 2^k rows at once (up to kChunkRows), made on first use
 };
@@ -95,6 +127,9 @@ TableWriter::TableWriter(Db& db, WriterOptions o)
       savepoint_(db, "SAVEPOINT sink_rows"),
       release_(db, "RELEASE sink_rows"),
       rollback_to_(db, "ROLLBACK TO sink_rows"),
+      schema_savepoint_(db, "SAVEPOINT sink_schema"),
+      schema_release_(db, "RELEASE sink_schema"),
+      schema_rollback_to_(db, "ROLLBACK TO sink_schema"),
       truncate_pending_(o_.truncate) {
   // Heap buffers from the start (a short string's text lives inside the
   // object, and the two queues are swapped).
@@ -148,9 +183,10 @@ std::string TableWriter::write(std::span<const Field> fields) {
   flush_rows();
   if (!in_txn_) begin();
   std::string reason;
-  Shape* s = shape_for(fields, &reason);
+  bool written = false;
+  Shape* s = shape_for(fields, &reason, &written);
   if (!s) return reason;
-  reason = insert_one(*s, fields);
+  if (!written) reason = insert_one(*s, fields);
   if (reason.empty() && ++in_batch_ >= o_.batch) commit();
   return reason;
 }
@@ -163,11 +199,16 @@ void TableWriter::reject(const su::Line& line, std::string_view reason) {
 void TableWriter::add(std::span<const Field> fields, const su::Line& line, bool stable_texts) {
   if (!in_txn_) begin();
   std::string reason;
-  Shape* s = shape_for(fields, &reason);
+  bool written = false;
+  Shape* s = shape_for(fields, &reason, &written);
   if (!s) return reject(line, reason);
+  if (written) {
+    if (++in_batch_ >= o_.batch) commit();
+    return;
+  }
   for (size_t k : s->key_pos)
     if (fields[k].value.is_null_or_missing())
-      return reject(line, "--upsert key field " + quoted_for_message(fields[k].name) + " is null");
+      return reject(line, "--upsert key field " + quote_for_message(fields[k].name) + " is null");
   size_t text = 0;
   if (!stable_texts)
     for (const Field& f : fields) text += f.value.s.size();
@@ -177,14 +218,24 @@ void TableWriter::add(std::span<const Field> fields, const su::Line& line, bool 
     queue_.shape = s;
     queue_.width = fields.size();
   }
+  bool json = false;
+  size_t text_at = queue_.text.size();
   for (const Field& f : fields) {
     su::Value& v = queue_.values.emplace_back(f.value);
+    json = json || v.kind == Kind::Json;
     if (!stable_texts && !v.s.empty()) {
       size_t at = queue_.text.size();
       queue_.text.append(v.s);
       v.s = std::string_view(queue_.text.data() + at, v.s.size());
     }
   }
+  if (json) [[unlikely]]
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (std::string r = check_value(*s, i, fields[i]); !r.empty()) {
+        queue_.values.resize(queue_.values.size() - fields.size());  // not queued after all
+        queue_.text.resize(text_at);
+        return reject(line, r);
+      }
   queue_.lines.push_back(line);
   if (queue_.lines.size() >= kChunkRows) flush_rows();
   if (++in_batch_ >= o_.batch) commit();
@@ -227,8 +278,9 @@ bool TableWriter::insert_rows(Shape& s, size_t first, size_t count) {
   if (!stmt) stmt = Stmt(db_, insert_sql(s.names, count));
   sqlite3_stmt* st = stmt.get();
   const su::Value* v = q.values.data() + first * q.width;
-  for (size_t i = 0; i < count * q.width; ++i)
-    if (bind_value(st, int(i + 1), v[i]) != SQLITE_OK) return false;
+  for (size_t r = 0, i = 0; r < count; ++r)
+    for (size_t c = 0; c < q.width; ++c, ++i)
+      if (bind_value(st, int(i + 1), v[i], s.affinity[c]) != SQLITE_OK) return false;
   savepoint_.run();
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
@@ -262,16 +314,32 @@ std::string TableWriter::insert_one(Shape& s, std::span<const Field> fields) {
 std::string TableWriter::bind(Shape& s, std::span<const Field> fields) {
   for (size_t k : s.key_pos)
     if (fields[k].value.is_null_or_missing())
-      return "--upsert key field " + quoted_for_message(fields[k].name) + " is null";
+      return "--upsert key field " + quote_for_message(fields[k].name) + " is null";
   sqlite3_stmt* st = s.insert.get();
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (bind_value(st, int(i + 1), fields[i].value) != SQLITE_OK)
+    if (std::string r = check_value(s, i, fields[i]); !r.empty()) return r;
+    if (bind_value(st, int(i + 1), fields[i].value, s.affinity[i]) != SQLITE_OK)
       return "sqlite: " + std::string(sqlite3_errmsg(db_.get()));
   }
   return {};
 }
 
-TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::string* reason) {
+std::string TableWriter::check_value(const Shape& s, size_t i, const Field& f) const {
+  if (s.affinity[i] != Affinity::Numeric || !is_big_integer(f.value) || exact_double(f.value.s)) return {};
+  std::string m = "integer ";
+  m.append(f.value.s.substr(0, 40))
+      .append(f.value.s.size() > 40 ? "..." : "")
+      .append(" is beyond SQLite's 64-bit integers and no double holds it exactly; column ")
+      .append(quote_for_message(f.name))
+      .append(" of table ")
+      .append(quote_for_message(o_.table))
+      .append(
+          " is numeric, so SQLite would round it: write it to a TEXT column (another field name, or a "
+          "table whose column is TEXT), which keeps its digits");
+  return m;
+}
+
+TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::string* reason, bool* written) {
   // Fast path: the same fields, in the same order, as the record before.
   if (last_ && last_->names.size() == fields.size()) {
     size_t i = 0;
@@ -285,7 +353,7 @@ TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::s
   }
   auto it = shapes_.find(key_buf_);
   if (it != shapes_.end()) return last_ = it->second.get();
-  std::unique_ptr<Shape> s = make_shape(fields, reason);
+  std::unique_ptr<Shape> s = make_shape(fields, reason, written);
   if (!s) return nullptr;
   if (shapes_.size() >= kMaxShapes) {
     flush_rows();  // the queue points at a shape
@@ -296,117 +364,51 @@ TableWriter::Shape* TableWriter::shape_for(std::span<const Field> fields, std::s
   return last_;
 }
 
-std::unique_ptr<TableWriter::Shape> TableWriter::make_shape(std::span<const Field> fields, std::string* reason) {
+std::unique_ptr<TableWriter::Shape> TableWriter::make_shape(std::span<const Field> fields, std::string* reason,
+                                                            bool* written) {
   auto s = std::make_unique<Shape>();
   *reason = check_fields(fields, &s->key_pos);
-  if (reason->empty()) *reason = ensure_columns(fields);
+  std::vector<size_t> missing;
+  bool create = false;
+  if (reason->empty()) *reason = plan_columns(fields, &missing, &create);
   if (!reason->empty()) return nullptr;
-  if (!o_.keys.empty() && !key_index_done_) ensure_key_index();
   for (const Field& f : fields) s->names.emplace_back(f.name);
-  s->insert = Stmt(db_, insert_sql(s->names, 1));
-  return s;
-}
-
-std::string TableWriter::check_fields(std::span<const Field> fields, std::vector<size_t>* key_pos) {
-  if (fields.empty()) return "record has no fields";
-  std::unordered_set<std::string> seen;
-  for (const Field& f : fields) {
-    if (!seen.insert(lower(f.name)).second)
-      return "field " + quoted_for_message(f.name) + " appears twice (names are case-insensitive)";
+  auto set_affinity = [&] {
+    for (const Field& f : fields) s->affinity.push_back(columns_.at(ident_lower(f.name)));
+  };
+  if (!create && missing.empty()) {
+    set_affinity();
+    if (!o_.keys.empty() && !key_index_done_) ensure_key_index();
+    s->insert = Stmt(db_, insert_sql(s->names, 1));
+    return s;
   }
-  for (const std::string& k : o_.keys) {
-    size_t i = 0;
-    while (i < fields.size() && !same_ident(fields[i].name, k)) ++i;
-    if (i == fields.size()) return "missing --upsert key field " + quoted_for_message(k);
-    key_pos->push_back(i);
+  // The schema changes and the row that needs them, all or nothing.
+  flush_rows();  // the rows before it are not part of it
+  bool key_index_was_done = key_index_done_;
+  schema_savepoint_.run();
+  try {
+    if (create) create_table(fields);
+    if (!missing.empty()) add_columns(fields, missing);
+    set_affinity();
+    if (!o_.keys.empty() && !key_index_done_) ensure_key_index();
+    s->insert = Stmt(db_, insert_sql(s->names, 1));
+    *reason = insert_one(*s, fields);
+  } catch (...) {
+    undo_schema(key_index_was_done);
+    throw;
   }
-  return {};
-}
-
-std::string TableWriter::ensure_columns(std::span<const Field> fields) {
-  if (!table_exists_) load_schema();  // first use, or another writer created it meanwhile
-  if (!table_exists_) {
-    create_table(fields);
-    // Readers see the new, empty table at once rather than "no such table".
+  if (!reason->empty()) {
+    undo_schema(key_index_was_done);
+    return nullptr;
+  }
+  schema_release_.run();
+  *written = true;
+  // Readers see the new table at once rather than "no such table".
+  if (create) {
     commit();
     begin();
-    return {};
   }
-  bool missing = false;
-  for (const Field& f : fields) missing = missing || !has_column(f.name);
-  if (!missing) return {};
-  load_schema();  // another writer may have added them
-  for (const Field& f : fields) {
-    if (has_column(f.name)) continue;
-    if (o_.no_alter)
-      return "new field " + quoted_for_message(f.name) + " is not a column of table " + quoted_for_message(o_.table) +
-             " (--no-alter)";
-    add_column(f);
-  }
-  return {};
-}
-
-void TableWriter::load_schema() {
-  Stmt q(db_, "SELECT name FROM pragma_table_info(?1)");
-  sqlite3_bind_text(q.get(), 1, o_.table.data(), int(o_.table.size()), SQLITE_STATIC);
-  columns_.clear();
-  while (q.step()) {
-    const unsigned char* name = sqlite3_column_text(q.get(), 0);
-    columns_.insert(
-        lower(std::string_view(reinterpret_cast<const char*>(name), size_t(sqlite3_column_bytes(q.get(), 0)))));
-  }
-  table_exists_ = !columns_.empty();
-}
-
-bool TableWriter::has_column(std::string_view name) const {
-  return columns_.count(lower(name)) != 0;
-}
-
-void TableWriter::create_table(std::span<const Field> fields) {
-  std::string sql = "CREATE TABLE ";  // under our write lock: nobody else creates it meanwhile
-  append_ident(sql, o_.table);
-  sql += " (";
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i) sql += ", ";
-    append_ident(sql, fields[i].name);
-    std::string_view type = column_type(fields[i].value);
-    if (!type.empty()) sql.append(" ").append(type);
-  }
-  sql += ")";
-  db_.exec(sql);
-  load_schema();
-}
-
-void TableWriter::add_column(const Field& f) {
-  std::string sql = "ALTER TABLE ";
-  append_ident(sql, o_.table);
-  sql += " ADD COLUMN ";
-  append_ident(sql, f.name);
-  std::string_view type = column_type(f.value);
-  if (!type.empty()) sql.append(" ").append(type);
-  db_.exec(sql);
-  columns_.insert(lower(f.name));
-}
-
-void TableWriter::ensure_key_index() {
-  std::string name = o_.table + "_upsert";
-  for (const std::string& k : o_.keys) name += "_" + k;
-  std::string sql = "CREATE UNIQUE INDEX IF NOT EXISTS ";
-  append_ident(sql, name);
-  sql += " ON ";
-  append_ident(sql, o_.table);
-  sql += " (";
-  for (size_t i = 0; i < o_.keys.size(); ++i) {
-    if (i) sql += ", ";
-    append_ident(sql, o_.keys[i]);
-  }
-  sql += ")";
-  char* err = nullptr;
-  if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    sqlite3_free(err);
-    db_.fail("cannot make the --upsert keys unique");
-  }
-  key_index_done_ = true;
+  return s;
 }
 
 std::string TableWriter::insert_sql(const std::vector<std::string>& names, size_t rows) const {

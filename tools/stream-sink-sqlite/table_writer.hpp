@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "sqlite_db.hpp"
@@ -35,8 +36,23 @@ struct WriterOptions {
 };
 
 // The declared type of a new column, from its first value: INTEGER (integers,
-// booleans), REAL, TEXT (strings, nested JSON), or none (null).
+// booleans), REAL, TEXT (strings, nested JSON, integers beyond 64 bits), or
+// none (null).
 std::string_view column_type(const su::Value& v);
+
+// SQLite's type affinity of a declared column type, as far as the sink cares:
+// Text (TEXT, CHAR, CLOB), Numeric (INTEGER, REAL, NUMERIC, ...), or None
+// (BLOB, no type), https://sqlite.org/datatype3.html 3.1.
+enum class Affinity : uint8_t { None, Text, Numeric };
+Affinity affinity_of(std::string_view declared_type);
+
+// A JSON integer beyond int64 (`18446744073709551616`), kept as its digits:
+// a Json value whose text is the number as written. SQLite's integers are 64
+// bits, so it is stored as TEXT with those digits; into a column of numeric
+// affinity (which would turn that text into the nearest REAL) it goes as a
+// REAL when a double holds it exactly, and is rejected otherwise.
+su::Value big_integer(std::string_view digits);
+bool is_big_integer(const su::Value& v);
 
 class TableWriter {
  public:
@@ -78,17 +94,28 @@ class TableWriter {
  private:
   struct Shape;
   void begin();
-  Shape* shape_for(std::span<const Field> fields, std::string* reason);
-  std::unique_ptr<Shape> make_shape(std::span<const Field> fields, std::string* reason);
+  // The shape of these fields, or null with *reason. When the table had to
+  // be created or altered for them, the record itself is written in the same
+  // savepoint (*written): a record rejected then leaves no schema change.
+  Shape* shape_for(std::span<const Field> fields, std::string* reason, bool* written);
+  std::unique_ptr<Shape> make_shape(std::span<const Field> fields, std::string* reason, bool* written);
   std::string check_fields(std::span<const Field> fields, std::vector<size_t>* key_pos);
-  std::string ensure_columns(std::span<const Field> fields);
+  // Which fields are not columns yet (or whether the table must be made),
+  // or why they cannot become columns.
+  std::string plan_columns(std::span<const Field> fields, std::vector<size_t>* missing, bool* create);
+  void undo_schema(bool key_index_was_done);
   void load_schema();
   bool has_column(std::string_view name) const;
   void create_table(std::span<const Field> fields);
   void add_column(const Field& f);
+  void add_columns(std::span<const Field> fields, const std::vector<size_t>& missing);
+  bool append_columns(std::span<const Field> fields, std::span<const size_t> which);
   void ensure_key_index();
+  std::vector<std::pair<std::string, std::string>> other_key_indexes(const std::string& ours);
   std::string insert_sql(const std::vector<std::string>& names, size_t rows) const;
   std::string bind(Shape& s, std::span<const Field> fields);
+  // Why the value cannot go into column `i` of the shape exactly, or "".
+  std::string check_value(const Shape& s, size_t i, const Field& f) const;
   std::string insert_one(Shape& s, std::span<const Field> fields);
   bool insert_rows(Shape& s, size_t first, size_t count);
   void reject(const su::Line& line, std::string_view reason);
@@ -114,13 +141,14 @@ class TableWriter {
   WriterOptions o_;
   Stmt begin_, commit_;
   Stmt savepoint_, release_, rollback_to_;
+  Stmt schema_savepoint_, schema_release_, schema_rollback_to_;
   RejectFn on_reject_;
   Queue queue_, flushing_;
   bool in_txn_ = false;
   bool truncate_pending_;
   bool table_exists_ = false;
   bool key_index_done_ = false;
-  std::unordered_set<std::string> columns_;  // lowercase column names
+  std::unordered_map<std::string, Affinity> columns_;  // by lowercase name
   uint64_t in_batch_ = 0;
   uint64_t rows_ = 0;
   std::unordered_map<std::string, std::unique_ptr<Shape>> shapes_;
