@@ -1,5 +1,5 @@
 // The sink's table schema: which fields can be columns, creating the table
-// and adding columns (one ALTER TABLE each, or many in one step), the
+// and adding columns (one ALTER TABLE each), the
 // schema cache, and the unique index of the --upsert keys.
 #include <algorithm>
 
@@ -7,12 +7,6 @@
 #include "table_writer.hpp"
 
 namespace sink {
-namespace {
-
-// New columns of one record from which they are added in one step.
-constexpr size_t kBulkColumns = 16;
-
-}  // namespace
 
 void TableWriter::undo_schema(bool key_index_was_done) {
   key_index_done_ = key_index_was_done;
@@ -117,83 +111,10 @@ void TableWriter::add_column(const Field& f) {
 }
 
 void TableWriter::add_columns(std::span<const Field> fields, const std::vector<size_t>& missing) {
-  // The first by ALTER TABLE, which checks the table and raises the file
-  // format if it must; many more in one step when the table is as the sink
-  // makes it (each ALTER re-reads the whole schema: 2000 columns took 2 s).
-  size_t done = 0;
-  add_column(fields[missing[done++]]);
-  if (missing.size() - done >= kBulkColumns && append_columns(fields, std::span(missing).subspan(done))) return;
-  for (; done < missing.size(); ++done) add_column(fields[missing[done]]);
-}
-
-// Appends column definitions to the table's CREATE TABLE text in
-// sqlite_schema (what ALTER TABLE ADD COLUMN does, https://sqlite.org/lang_altertable.html),
-// but only when that text is exactly the one the sink writes for the
-// table's columns (no constraint, no table option), and within a savepoint:
-// false, with nothing changed, when it does not apply or SQLite refuses it
-// (SQLITE_DBCONFIG_DEFENSIVE).
-bool TableWriter::append_columns(std::span<const Field> fields, std::span<const size_t> which) {
-  auto def = [](std::string& sql, std::string_view name, std::string_view type) {
-    append_ident(sql, name);
-    if (!type.empty()) sql.append(" ").append(type);
-  };
-  std::string want = "CREATE TABLE ";
-  append_ident(want, o_.table);
-  want += " (";
-  {
-    Stmt q(db_, "SELECT name, type FROM pragma_table_info(?1)");
-    sqlite3_bind_text(q.get(), 1, o_.table.data(), int(o_.table.size()), SQLITE_STATIC);
-    for (bool first = true; q.step(); first = false) {
-      auto text = [&q](int i) {
-        const unsigned char* t = sqlite3_column_text(q.get(), i);
-        return std::string_view(t ? reinterpret_cast<const char*>(t) : "", size_t(sqlite3_column_bytes(q.get(), i)));
-      };
-      if (!first) want += ", ";
-      def(want, text(0), text(1));
-    }
-  }
-  want += ")";
-  std::string sql = want;
-  sql.pop_back();
-  for (size_t i : which) {
-    sql += ", ";
-    def(sql, fields[i].name, column_type(fields[i].value));
-  }
-  sql += ")";
-  int version = 0;
-  {
-    Stmt q(db_, "PRAGMA schema_version");
-    if (q.step()) version = sqlite3_column_int(q.get(), 0);
-  }
-  sqlite3* db = db_.get();
-  auto ok = [db](const char* stmt) { return sqlite3_exec(db, stmt, nullptr, nullptr, nullptr) == SQLITE_OK; };
-  if (!ok("SAVEPOINT sink_columns")) return false;
-  bool done = false;
-  if (ok("PRAGMA writable_schema=ON")) {
-    sqlite3_stmt* up = nullptr;  // not a Stmt: failing to prepare it is no error here
-    if (sqlite3_prepare_v2(db, "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2 AND sql = ?3", -1,
-                           &up, nullptr) == SQLITE_OK) {
-      sqlite3_bind_text(up, 1, sql.data(), int(sql.size()), SQLITE_STATIC);
-      sqlite3_bind_text(up, 2, o_.table.data(), int(o_.table.size()), SQLITE_STATIC);
-      sqlite3_bind_text(up, 3, want.data(), int(want.size()), SQLITE_STATIC);
-      done = sqlite3_step(up) == SQLITE_DONE && sqlite3_changes(db) == 1;
-    }
-    sqlite3_finalize(up);
-    done = done && ok(("PRAGMA schema_version=" + std::to_string(version + 1)).c_str());
-    ok("PRAGMA writable_schema=OFF");
-  }
-  if (done) {
-    load_schema();
-    for (size_t i : which) done = done && has_column(fields[i].name);
-  }
-  if (!done) {
-    ok("ROLLBACK TO sink_columns");
-    ok("RELEASE sink_columns");
-    load_schema();
-    return false;
-  }
-  ok("RELEASE sink_columns");
-  return true;
+  // One ALTER TABLE each. Each re-reads the whole schema (2000 new columns
+  // take about 2 s), but it is the only way SQLite supports: editing the
+  // CREATE TABLE text in sqlite_schema is faster and can corrupt a database.
+  for (size_t i : missing) add_column(fields[i]);
 }
 
 // The unique indexes an earlier run made for other --upsert keys, with their

@@ -109,7 +109,6 @@ class TableWriter {
   void create_table(std::span<const Field> fields);
   void add_column(const Field& f);
   void add_columns(std::span<const Field> fields, const std::vector<size_t>& missing);
-  bool append_columns(std::span<const Field> fields, std::span<const size_t> which);
   void ensure_key_index();
   std::vector<std::pair<std::string, std::string>> other_key_indexes(const std::string& ours);
   std::string insert_sql(const std::vector<std::string>& names, size_t rows) const;

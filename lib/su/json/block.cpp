@@ -44,8 +44,8 @@ void JsonBlockReader::start(const Block& b) {
   const char* line_start = next_;
   uint64_t number = next_number_;
   const char* first = skip_blank(next_, end_, line_start, number);
-  if (!json_block_enabled() || b.too_long || b.lines == 0 ||
-      b.capacity < b.text.size() + simdjson::SIMDJSON_PADDING || first == end_ || !start_chunk(first))
+  if (!json_block_enabled() || b.too_long || b.lines == 0 || b.capacity < b.text.size() + simdjson::SIMDJSON_PADDING ||
+      first == end_ || !start_chunk(first))
     return stop_at(next_, next_number_);
   active_ = true;
 }
