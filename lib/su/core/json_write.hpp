@@ -11,7 +11,9 @@ namespace su {
 // valid UTF-8 are written as \u00XX (so nothing is dropped).
 void append_json_string(std::string& out, std::string_view s);
 void append_int(std::string& out, int64_t v);
-// Shortest round-trip text; NaN and infinities become null.
+// Shortest round-trip text; NaN and infinities become null. Beyond the int64
+// range always with an exponent (1.8446744073709552e+19), so that every reader
+// takes it for a double, never for an integer out of range.
 void append_double(std::string& out, double v);
 
 // Appends members to the raw text of a JSON object without re-serialising it:
