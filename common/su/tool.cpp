@@ -200,6 +200,7 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
     if (!msg.empty()) msg[0] = char(std::tolower(static_cast<unsigned char>(msg[0])));
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) msg += unknown_option_hint(app);
     std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name.c_str(), msg.c_str(), name.c_str());
     return kUsage;
   }

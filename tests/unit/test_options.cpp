@@ -100,6 +100,43 @@ TEST_CASE("a bad value is a parse error whose message names the option") {
   CHECK(Tool().parse({"--max-line", "1X"}) == "--max-line: invalid size '1X' (expected e.g. 4096, 64K, 64M, 1G)");
 }
 
+TEST_CASE("sizes beyond 2^64 - 1 bytes are refused, never wrapped") {
+  Tool t;
+  CHECK(t.parse({"--buffer", "17179869184G"}) ==
+        "--buffer: invalid size '17179869184G' (too large: at most 17179869183G, 2^64 - 1 bytes)");
+  CHECK(t.parse({"--buffer", "99999999999999999999999"}) ==
+        "--buffer: invalid size '99999999999999999999999' (too large: at most 17179869183G, 2^64 - 1 bytes)");
+  CHECK(t.parse({"--max-line", "18014398509481984M"}) ==
+        "--max-line: invalid size '18014398509481984M' (too large: at most 17179869183G, 2^64 - 1 bytes)");
+  CHECK(Tool().parse({"--buffer", "17179869183G"}) == "");
+  CHECK(Tool().parse({"--buffer", "-1"}) == "--buffer: invalid size '-1' (expected e.g. 4096, 64K, 64M, 1G)");
+}
+
+TEST_CASE("negative and overflowing counts are refused") {
+  CHECK(Tool().parse({"--batch", "-5"}) == "--batch: expected a positive number of rows, got '-5'");
+  CHECK(Tool().parse({"--slide", "-1"}) == "--slide: expected a positive number of records, got '-1'");
+  CHECK(Tool().parse({"--batch", "99999999999999999999"}) ==
+        "--batch: expected a positive number of rows, got '99999999999999999999'");
+}
+
+TEST_CASE("an unknown long option: did you mean the closest one") {
+  Tool t;
+  CHECK(t.parse({"--evry", "1s"}) != "");
+  CHECK(su::unknown_option_hint(t.app) == " (did you mean '--every'?)");
+  Tool u;
+  CHECK(u.parse({"--bufer=64K"}) != "");
+  CHECK(su::unknown_option_hint(u.app) == " (did you mean '--buffer'?)");
+  Tool v;
+  CHECK(v.parse({"--max-lines", "1M"}) != "");
+  CHECK(su::unknown_option_hint(v.app) == " (did you mean '--max-line'?)");
+  Tool w;
+  CHECK(w.parse({"--frobnicate"}) != "");
+  CHECK(su::unknown_option_hint(w.app) == "");
+  Tool x;
+  CHECK(x.parse({"--generat", "man"}) != "");  // hidden options are not suggested
+  CHECK(su::unknown_option_hint(x.app) == "");
+}
+
 TEST_CASE("--help lists the choices that have help, and groups the common options") {
   Tool t;
   std::string h = t.app.help();
