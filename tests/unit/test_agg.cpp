@@ -175,6 +175,22 @@ TEST_CASE("group table: first-seen order, close by match, slots reused") {
   CHECK(t.size() == 0);
 }
 
+TEST_CASE("group table: with --every, snapshots and results are told apart") {
+  GroupTable t({"k"}, {parse_spec("count")}, false);
+  t.mark_snapshots();
+  t.add(t.group("\"a\""), 0, Value::missing());
+  t.add(t.group(""), 0, Value::missing());
+  su::RecordBuffer out;
+  t.write_all(out);
+  CHECK(out.buf() == "{\"k\":\"a\",\"count\":1,\"_snapshot\":true}\n{\"count\":1,\"_snapshot\":true}\n");
+  out.buf().clear();
+  t.close_matching({std::string("\"a\"")}, out);
+  CHECK(out.buf() == "{\"k\":\"a\",\"count\":1,\"_snapshot\":false}\n");
+  out.buf().clear();
+  t.close_all(out);
+  CHECK(out.buf() == "{\"count\":1,\"_snapshot\":false}\n");
+}
+
 TEST_CASE("group table: a state smaller than max_align_t (count alone)") {
   GroupTable t({"k"}, {parse_spec("count")}, false);
   su::RecordBuffer out;

@@ -59,6 +59,7 @@ class Aggregator : public su::RecordHandler {
         table_(key_fields(o), o.specs, o.approx),
         reader_(wanted()),
         ticker_(o.every_ns) {
+    if (o.every_ns) table_.mark_snapshots();
     for (size_t i = 0; i < reader_.size(); ++i) {
       if (std::find(column_slot_.begin(), column_slot_.end(), i) == column_slot_.end()) reader_.set_key_only(i);
       if (std::find(key_slot_.begin(), key_slot_.end(), i) == key_slot_.end()) reader_.set_value_only(i);
@@ -224,6 +225,7 @@ void resolve_arguments(Options& o) {
     names.push_back(b);
   }
   o.by = by;
+  if (o.every_ns) names.emplace_back(su::agg::kSnapshotField);  // the mark of each result
   for (const auto& s : o.specs) {
     if (std::find(names.begin(), names.end(), s.name) != names.end())
       throw su::UsageError("output name '" + s.name + "' used twice (rename one with =NAME)");
