@@ -45,6 +45,12 @@ class HelpFormatter : public CLI::Formatter {
     for (size_t i; (i = h.find("\n\n\n")) != std::string::npos;) h.erase(i, 1);
     return h;
   }
+  // The tool's footer, then its examples and the exit statuses.
+  std::string make_footer(const CLI::App* app) const override {
+    std::string f = CLI::Formatter::make_footer(app);
+    if (!f.empty()) f += "\n";
+    return f + help_epilogue(*app);
+  }
 };
 }  // namespace
 

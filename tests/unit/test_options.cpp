@@ -147,6 +147,19 @@ TEST_CASE("--help lists the choices that have help, and groups the common option
   CHECK(h.find("\n\n\n") == std::string::npos);
 }
 
+TEST_CASE("--help ends with the tool's examples and the exit statuses") {
+  Tool t;
+  std::string h = t.app.help();
+  CHECK(h.find("\nExit status:\n  0  all input processed, nothing rejected\n") != std::string::npos);
+  CHECK(h.find("  2  usage error") != std::string::npos);
+  CHECK(h.find("Examples:") == std::string::npos);  // no examples for a tool of another name
+  CLI::App agg{"", "stream-agg"};
+  const std::string e = su::help_epilogue(agg);
+  CHECK(e.rfind("Examples:\n  # ", 0) == 0);
+  CHECK(e.find("\n  stream-agg --by sensor count mean:temperature readings.ndjson\n") != std::string::npos);
+  CHECK(e.find("\nExit status:\n") != std::string::npos);
+}
+
 TEST_CASE("the docs: man regions, completions with every option and its values") {
   Tool t;
   std::string man = su::generate_docs(t.app, "man");
