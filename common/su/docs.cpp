@@ -399,12 +399,27 @@ std::string fish(const CLI::App& app) {
   const std::string name = app.get_name();
   std::string out = "# fish completion for " + name + " (stream-utils)\n";
   out += "# Written by `" + name + " --generate=fish`: edit the option definitions, then run scripts/gen-docs.\n";
+  bool durations = false;
+  for (const Opt& o : options(app)) durations |= !o.value.empty() && o.doc->examples == duration_examples();
+  if (durations) {
+    // A duration: the usual ones, or the number typed so far with each unit.
+    out += "function __stream_utils_durations\n";
+    out += "    set -l typed (commandline -ct | string replace -r -- '^--[^=]*=' '')\n";
+    out += "    if string match -qr -- '^[0-9]+$' $typed\n";
+    out += "        printf '%s\\n' $typed{ms,s,m,h,d}\n";
+    out += "    else\n";
+    out += "        printf '%s\\n' " + join(duration_examples(), " ") + "\n";
+    out += "    end\n";
+    out += "end\n";
+  }
   for (const Opt& o : options(app)) {
     std::string line = "complete -c " + name;
     for (const auto& n : o.names) line += (n.size() > 2 ? " -l " + n.substr(2) : " -s " + n.substr(1));
     if (!o.value.empty()) {
       std::vector<std::string> words = value_words(*o.doc);
-      if (!words.empty())
+      if (o.doc->examples == duration_examples())
+        line += " -x -a '(__stream_utils_durations)'";
+      else if (!words.empty())
         line += " -x -a " + fish_quoted(join(words, " "));
       else if (o.doc->value == OptionDoc::Value::File)
         line += " -r -F";

@@ -147,6 +147,16 @@ TEST_CASE("--help lists the choices that have help, and groups the common option
   CHECK(h.find("\n\n\n") == std::string::npos);
 }
 
+TEST_CASE("fish completes a duration: the usual ones, or the number typed with each unit") {
+  Tool t;
+  std::string fish = su::generate_docs(t.app, "fish");
+  CHECK(fish.find("complete -c test-tool -l every -x -a '(__stream_utils_durations)'") != std::string::npos);
+  CHECK(fish.find("complete -c test-tool -l grace -x -a '(__stream_utils_durations)'") != std::string::npos);
+  CHECK(fish.find("function __stream_utils_durations\n") != std::string::npos);
+  CHECK(fish.find("printf '%s\\n' $typed{ms,s,m,h,d}\n") != std::string::npos);
+  CHECK(fish.find("-l buffer -x -a '4096 64K 1M 64M 1G'") != std::string::npos);  // sizes: the usual ones
+}
+
 TEST_CASE("--help ends with the tool's examples and the exit statuses") {
   Tool t;
   std::string h = t.app.help();
