@@ -78,7 +78,13 @@ CLI::Validator one_of(const std::vector<Choice>& choices) {
       [names, set](std::string& s) -> std::string {
         for (const std::string& n : names)
           if (s == n) return {};
-        return s + " not in " + set;
+        std::string m = s + " not in " + set;
+        if (auto close = closest_name(s, names)) {
+          m += " (did you mean '";
+          m += *close;
+          m += "'?)";
+        }
+        return m;
       },
       set);
 }

@@ -119,6 +119,12 @@ TEST_CASE("negative and overflowing counts are refused") {
         "--batch: expected a positive number of rows, got '99999999999999999999'");
 }
 
+TEST_CASE("a value out of a set: did you mean the closest one") {
+  CHECK(Tool().parse({"--color", "gren"}) == "--color: gren not in {red,green} (did you mean 'green'?)");
+  CHECK(Tool().parse({"--control", "alway"}) == "--control: alway not in {auto,always,never} (did you mean 'always'?)");
+  CHECK(Tool().parse({"--color", "blue"}) == "--color: blue not in {red,green}");
+}
+
 TEST_CASE("an unknown long option: did you mean the closest one") {
   Tool t;
   CHECK(t.parse({"--evry", "1s"}) != "");

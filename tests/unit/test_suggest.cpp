@@ -19,6 +19,7 @@ TEST_CASE("closest_name: a likely typo or a prefix, else nothing") {
   CHECK_FALSE(su::closest_name("xyz", fields));
   CHECK_FALSE(su::closest_name("sensor", fields));  // a candidate itself: nothing to suggest
   CHECK_FALSE(su::closest_name("a", {}));
+  CHECK_FALSE(su::closest_name("c", {"a", "b"}));  // one letter off a one-letter name is no typo
   const std::vector<std::string> options = {"--by", "--every", "--approx", "--rejects", "--strict"};
   CHECK(su::closest_name("--by-key", options) == "--by");
   CHECK(su::closest_name("--evry", options) == "--every");

@@ -29,7 +29,7 @@ std::optional<std::string> closest_name(std::string_view wanted, const std::vect
     const size_t longer = std::max(wanted.size(), c.size());
     const size_t shorter = std::min(wanted.size(), c.size());
     const bool prefix = shorter >= 2 && (c.starts_with(wanted) || wanted.starts_with(c));
-    if (!prefix && d > std::max<size_t>(1, longer / 3)) continue;
+    if (!prefix && d > longer / 3) continue;
     if (!best || d < best_d) {
       best = c;
       best_d = d;

@@ -12,8 +12,9 @@ namespace su {
 size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `wanted` when it is close enough to be a likely
-// typo: at most a third of the longer name's length away (at least 1, so
-// `sensr` finds `sensor`), or `wanted` is a prefix of it or it of `wanted`
+// typo: at most a third of the longer name's length away (`sensr` finds
+// `sensor`, `tme` finds `time`; `c` finds no `a`), or `wanted` is a prefix of
+// it or it of `wanted`
 // (`--by-key` finds `--by`). The first of equally close candidates wins;
 // nullopt when none is close or `wanted` itself is a candidate.
 std::optional<std::string> closest_name(std::string_view wanted, const std::vector<std::string>& candidates);
