@@ -15,7 +15,8 @@ for f in "$man" "$bash_c" "$zsh_c" "$fish_c"; do
   [ -f "$f" ] || { echo "missing: $f"; fail=1; }
 done
 [ $fail = 0 ] || exit 1
-opts=$("$bindir/$tool" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
+# (The examples at the end of --help may show the options of other tools.)
+opts=$("$bindir/$tool" --help | sed '/^Examples:/,$d' | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
 [ -n "$opts" ] || { echo "no options found in --help"; exit 1; }
 for o in $opts; do
   name=${o#--}

@@ -399,12 +399,27 @@ std::string fish(const CLI::App& app) {
   const std::string name = app.get_name();
   std::string out = "# fish completion for " + name + " (stream-utils)\n";
   out += "# Written by `" + name + " --generate=fish`: edit the option definitions, then run scripts/gen-docs.\n";
+  bool durations = false;
+  for (const Opt& o : options(app)) durations |= !o.value.empty() && o.doc->examples == duration_examples();
+  if (durations) {
+    // A duration: the usual ones, or the number typed so far with each unit.
+    out += "function __stream_utils_durations\n";
+    out += "    set -l typed (commandline -ct | string replace -r -- '^--[^=]*=' '')\n";
+    out += "    if string match -qr -- '^[0-9]+$' $typed\n";
+    out += "        printf '%s\\n' $typed{ms,s,m,h,d}\n";
+    out += "    else\n";
+    out += "        printf '%s\\n' " + join(duration_examples(), " ") + "\n";
+    out += "    end\n";
+    out += "end\n";
+  }
   for (const Opt& o : options(app)) {
     std::string line = "complete -c " + name;
     for (const auto& n : o.names) line += (n.size() > 2 ? " -l " + n.substr(2) : " -s " + n.substr(1));
     if (!o.value.empty()) {
       std::vector<std::string> words = value_words(*o.doc);
-      if (!words.empty())
+      if (o.doc->examples == duration_examples())
+        line += " -x -a '(__stream_utils_durations)'";
+      else if (!words.empty())
         line += " -x -a " + fish_quoted(join(words, " "));
       else if (o.doc->value == OptionDoc::Value::File)
         line += " -r -F";
@@ -493,6 +508,70 @@ std::string markup_to_roff(std::string_view s, const std::vector<std::string>& i
     safe += out[k];
   }
   return safe;
+}
+
+namespace {
+struct Example {
+  const char* what;  // a comment line
+  const char* command;
+};
+struct ToolExamples {
+  std::string_view tool;
+  std::vector<Example> examples;
+};
+
+// A few commands each tool's --help shows (its man page has more, with their
+// output). Looked up by the tool's name.
+const std::vector<ToolExamples>& examples_table() {
+  static const std::vector<ToolExamples> table = {
+      {"stream-parse",
+       {{"records from a CSV file with a header", "stream-parse sensors.csv"},
+        {"a live access log, bad lines kept for later",
+         "tail -F access.log | stream-parse --format combined --rejects bad.ndjson"}}},
+      {"stream-window",
+       {{"per-minute counts of readings", "stream-window --time time --tumbling 1m readings.ndjson | stream-agg count"},
+        {"moving average of the last 5 readings of each sensor",
+         "stream-window --count 5 --slide 1 --by sensor readings.ndjson | stream-agg --by sensor mean:temperature"}}},
+      {"stream-agg",
+       {{"mean temperature and readings of each sensor",
+         "stream-agg --by sensor count mean:temperature readings.ndjson"},
+        {"per-minute request counts and 99th percentile sizes by status",
+         "stream-window --time time --tumbling 1m log.ndjson | stream-agg --by status count p99:bytes"},
+        {"a live dashboard: a snapshot each 5 s (\"_snapshot\":true), the results at the end",
+         "tail -f readings.ndjson | stream-agg --every 5s --by sensor mean:temperature"}}},
+      {"stream-sink-sqlite",
+       {{"load a file of records, then query it", "stream-sink-sqlite sensors.db --table readings < sensors.ndjson"},
+        {"per-minute counts by status, one row per minute and status, updated as windows close",
+         "stream-window --time time --tumbling 1m log.ndjson | stream-agg --by status count |\n"
+         "    stream-sink-sqlite traffic.db --upsert window_start,status"}}},
+  };
+  return table;
+}
+}  // namespace
+
+std::string help_epilogue(const CLI::App& app) {
+  std::string out;
+  for (const ToolExamples& t : examples_table()) {
+    if (t.tool != app.get_name()) continue;
+    out += "Examples:\n";
+    for (const Example& e : t.examples) {
+      out += "  # ";
+      out += e.what;
+      out += "\n  ";
+      out += e.command;
+      out += "\n";
+    }
+    out += "\n";
+  }
+  out +=
+      "Exit status:\n"
+      "  0  all input processed, nothing rejected\n"
+      "  1  all input processed, some lines rejected (see stderr or --rejects)\n"
+      "  2  usage error: a bad option or argument\n"
+      "  3  fatal error (a file that cannot be opened, a database error, --strict);\n"
+      "     what was processed before it is written out\n"
+      "After SIGINT or SIGTERM the tool emits what it holds, then dies by the signal.\n";
+  return out;
 }
 
 const std::vector<std::string>& doc_kinds() {

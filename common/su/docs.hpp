@@ -21,6 +21,11 @@
 
 namespace su {
 
+// The end of every tool's --help, after the tool's own footer: a few
+// examples of the tool (from one table here, by the app's name) and the exit
+// statuses every tool shares (CONTRACT 6).
+std::string help_epilogue(const CLI::App& app);
+
 // What --generate takes: man, bash, zsh, fish.
 const std::vector<std::string>& doc_kinds();
 // The text --generate=kind prints; throws su::UsageError for another kind.

@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "su/core/suggest.hpp"
 #include "su/core/units.hpp"
 
 namespace su {
@@ -77,9 +78,33 @@ CLI::Validator one_of(const std::vector<Choice>& choices) {
       [names, set](std::string& s) -> std::string {
         for (const std::string& n : names)
           if (s == n) return {};
-        return s + " not in " + set;
+        std::string m = s + " not in " + set;
+        if (auto close = closest_name(s, names)) {
+          m += " (did you mean '";
+          m += *close;
+          m += "'?)";
+        }
+        return m;
       },
       set);
+}
+
+std::string unknown_option_hint(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* o : app.get_options()) {
+    if (o->get_group().empty()) continue;  // hidden (--generate)
+    for (const std::string& l : o->get_lnames()) names.push_back("--" + l);
+  }
+  for (const std::string& arg : app.remaining()) {
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    auto close = closest_name(std::string_view(arg).substr(0, arg.find('=')), names);
+    if (!close) return {};
+    std::string hint = " (did you mean '";
+    hint.append(*close);
+    hint.append("'?)");
+    return hint;
+  }
+  return {};
 }
 
 std::string help_with_choices(const std::string& help, const std::vector<Choice>& choices) {

@@ -47,8 +47,14 @@ const std::vector<std::string>& size_examples();
 // refused.
 CLI::Validator duration_ns(const char* positive = nullptr);
 CLI::Validator size_bytes();
-CLI::Validator positive_count(const std::string& things);   // "expected a positive number of records, got '0'"
-CLI::Validator one_of(const std::vector<Choice>& choices);  // "hex not in {iso,epoch,epoch_ms}"
+CLI::Validator positive_count(const std::string& things);  // "expected a positive number of records, got '0'"
+// "hex not in {iso,epoch,epoch_ms}", and " (did you mean 'epoch'?)" for a close name.
+CLI::Validator one_of(const std::vector<Choice>& choices);
+
+// After a parse that failed on arguments CLI11 did not expect: the hint for
+// the first unknown long option (`--by-key`, `--evry=5s`), " (did you mean
+// '--by'?)", when one of the app's visible options is close; else empty.
+std::string unknown_option_hint(const CLI::App& app);
 
 // --help's description of an option with choices: help, then one line per
 // choice that has help.

@@ -47,6 +47,12 @@ class HelpFormatter : public CLI::Formatter {
     for (size_t i; (i = h.find("\n\n\n")) != std::string::npos;) h.erase(i, 1);
     return h;
   }
+  // The tool's footer, then its examples and the exit statuses.
+  std::string make_footer(const CLI::App* app) const override {
+    std::string f = CLI::Formatter::make_footer(app);
+    if (!f.empty()) f += "\n";
+    return f + help_epilogue(*app);
+  }
 };
 }  // namespace
 
@@ -266,6 +272,7 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
     if (!msg.empty()) msg[0] = char(std::tolower(static_cast<unsigned char>(msg[0])));
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) msg += unknown_option_hint(app);
     std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", name.c_str(), msg.c_str(), name.c_str());
     return kUsage;
   }

@@ -1,8 +1,16 @@
 # fish completion for stream-agg (stream-utils)
 # Written by `stream-agg --generate=fish`: edit the option definitions, then run scripts/gen-docs.
+function __stream_utils_durations
+    set -l typed (commandline -ct | string replace -r -- '^--[^=]*=' '')
+    if string match -qr -- '^[0-9]+$' $typed
+        printf '%s\n' $typed{ms,s,m,h,d}
+    else
+        printf '%s\n' 250ms 1s 10s 30s 1m 5m 15m 1h 1d
+    end
+end
 complete -c stream-agg -s b -l by -x -d 'Group by these fields (window tags always join the key)'
 complete -c stream-agg -l approx -d 'Bounded memory: percentiles from a DDSketch (1% relative error), distinct from a HyperLogLog (0.81% standard error)'
-complete -c stream-agg -l every -x -a '250ms 1s 10s 30s 1m 5m 15m 1h 1d' -d 'Also print a running snapshot of every group each DURATION (e.g. 10s)'
+complete -c stream-agg -l every -x -a '(__stream_utils_durations)' -d 'Also print a running snapshot of every group each DURATION (e.g. 10s)'
 complete -c stream-agg -l rejects -r -F -d 'Write each rejected line as an NDJSON record to FILE'
 complete -c stream-agg -l strict -d 'Stop at the first rejected line (exit status 3)'
 complete -c stream-agg -l control -x -a 'auto always never' -d 'Write control records: auto (when stdout is a pipe or a socket), always, never'

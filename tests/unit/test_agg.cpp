@@ -98,7 +98,7 @@ TEST_CASE("count counts records; count:FIELD counts non-null values") {
 TEST_CASE("sum: integers exact, overflow becomes a double, floats compensated") {
   CHECK(run("sum:x", {I(1), I(2), Value::null(), I(3)}) == "6");
   CHECK(run("sum:x", {}) == "0");
-  CHECK(run("sum:x", {I(INT64_MAX), I(1)}) == "9223372036854775808");         // 2^63 as a double
+  CHECK(run("sum:x", {I(INT64_MAX), I(1)}) == "9.223372036854776e+18");       // 2^63 as a double
   CHECK(run("sum:x", {I(INT64_MAX), I(1), I(-1)}) == "9223372036854775807");  // exact again
   CHECK(run("sum:x", {D(1e100), D(1), D(-1e100)}) == "1");
   CHECK(run("sum:x", {D(0.1), D(0.2), D(0.3)}) == "0.6");  // naive: 0.6000000000000001
@@ -175,6 +175,22 @@ TEST_CASE("group table: first-seen order, close by match, slots reused") {
   CHECK(t.size() == 0);
 }
 
+TEST_CASE("group table: with --every, snapshots and results are told apart") {
+  GroupTable t({"k"}, {parse_spec("count")}, false);
+  t.mark_snapshots();
+  t.add(t.group("\"a\""), 0, Value::missing());
+  t.add(t.group(""), 0, Value::missing());
+  su::RecordBuffer out;
+  t.write_all(out);
+  CHECK(out.buf() == "{\"k\":\"a\",\"count\":1,\"_snapshot\":true}\n{\"count\":1,\"_snapshot\":true}\n");
+  out.buf().clear();
+  t.close_matching({std::string("\"a\"")}, out);
+  CHECK(out.buf() == "{\"k\":\"a\",\"count\":1,\"_snapshot\":false}\n");
+  out.buf().clear();
+  t.close_all(out);
+  CHECK(out.buf() == "{\"count\":1,\"_snapshot\":false}\n");
+}
+
 TEST_CASE("group table: a state smaller than max_align_t (count alone)") {
   GroupTable t({"k"}, {parse_spec("count")}, false);
   su::RecordBuffer out;
@@ -194,13 +210,70 @@ TEST_CASE("field reader: one pass, canonical key text, escapes, missing fields")
   line.capacity = text.size();
   REQUIRE(r.read(line) == "");
   CHECK(r.text(0) == "\"ab\"");
-  CHECK(r.text(1) == "2.50");
+  CHECK(r.text(1) == "2.5");  // numbers: equal values, equal text
   CHECK(r.value(1).kind == Value::Kind::Double);
   CHECK(r.text(2) == R"({"a": [1, 2]})");
   CHECK_FALSE(r.present(3));
   CHECK(r.value(3).kind == Value::Kind::Missing);
   line.text = "[1]";
   CHECK(r.read(line) == "not a JSON object");
+}
+
+// The reader of one record: a fresh padded line each time.
+struct ReadOne {
+  FieldReader r;
+  std::string text;
+  explicit ReadOne(std::vector<std::string> names) : r(std::move(names)) {}
+  std::string read(std::string_view json) {
+    text.assign(json);
+    text.append(64, ' ');
+    su::Line line;
+    line.text = std::string_view(text.data(), json.size());
+    line.capacity = text.size();
+    return r.read(line);
+  }
+};
+
+TEST_CASE("field reader: numbers that are equal have the same key text") {
+  ReadOne one({"k"});
+  auto key = [&](std::string_view v) {
+    REQUIRE(one.read("{\"k\":" + std::string(v) + "}") == "");
+    return std::string(one.r.text(0));
+  };
+  for (const char* v : {"1", "1.0", "1e0", "10e-1", "1.000", "0.1e1"}) CHECK(key(v) == "1");
+  for (const char* v : {"0", "-0", "0.0", "-0.0", "0e5"}) CHECK(key(v) == "0");
+  CHECK(key("-12") == "-12");
+  CHECK(key("2.50") == "2.5");
+  CHECK(key("1e3") == "1000");
+  CHECK(key("1.5e-3") == "0.0015");
+  CHECK(key("9223372036854775807") == "9223372036854775807");
+  CHECK(key("9223372036854775808") == "9.223372036854776e+18");  // beyond int64: a double, as written back
+  CHECK(key("9.223372036854775808e18") == "9.223372036854776e+18");
+  CHECK(key("\"1.0\"") == "\"1.0\"");  // a string stays as written
+}
+
+TEST_CASE("field reader: of a name given twice in one object the last member counts") {
+  ReadOne one({"a", "b"});
+  REQUIRE(one.read(R"({"a":1,"b":2,"a":3})") == "");
+  CHECK(one.r.value(0).i == 3);
+  CHECK(one.r.text(0) == "3");
+  CHECK(one.r.value(1).i == 2);
+  ReadOne single({"t"});  // one name: the same rule
+  REQUIRE(single.read(R"({"t":"x","u":0,"t":"y"})") == "");
+  CHECK(single.r.value(0).s == "y");
+}
+
+TEST_CASE("field reader: a name no record had, with the closest name seen") {
+  ReadOne one({"temprature", "sensor", "zzz", "geo.lat"});
+  CHECK(one.r.never_found_warning(0, "temprature") == "");  // no record read yet
+  REQUIRE(one.read(R"({"sensor":"a","temperature":1,"geo":{"lat":1}})") == "");
+  REQUIRE(one.read(R"({"sensor":"b"})") == "");
+  CHECK(one.r.never_found_warning(0, "temprature") == "no record had field 'temprature' (did you mean 'temperature'?)");
+  CHECK(one.r.never_found_warning(1, "sensor") == "");
+  CHECK(one.r.never_found_warning(2, "zzz") == "no record had field 'zzz'");
+  CHECK(one.r.never_found_warning(3, "geo.lat") ==
+        "no record had field 'geo.lat' (names are top-level members: 'geo' is not looked into; flatten it first, "
+        "e.g. with jq)");
 }
 
 TEST_CASE("docs cannot drift: every function of the table is in the man page and completions") {

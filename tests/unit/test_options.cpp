@@ -100,6 +100,49 @@ TEST_CASE("a bad value is a parse error whose message names the option") {
   CHECK(Tool().parse({"--max-line", "1X"}) == "--max-line: invalid size '1X' (expected e.g. 4096, 64K, 64M, 1G)");
 }
 
+TEST_CASE("sizes beyond 2^64 - 1 bytes are refused, never wrapped") {
+  Tool t;
+  CHECK(t.parse({"--buffer", "17179869184G"}) ==
+        "--buffer: invalid size '17179869184G' (too large: at most 17179869183G, 2^64 - 1 bytes)");
+  CHECK(t.parse({"--buffer", "99999999999999999999999"}) ==
+        "--buffer: invalid size '99999999999999999999999' (too large: at most 17179869183G, 2^64 - 1 bytes)");
+  CHECK(t.parse({"--max-line", "18014398509481984M"}) ==
+        "--max-line: invalid size '18014398509481984M' (too large: at most 17179869183G, 2^64 - 1 bytes)");
+  CHECK(Tool().parse({"--buffer", "17179869183G"}) == "");
+  CHECK(Tool().parse({"--buffer", "-1"}) == "--buffer: invalid size '-1' (expected e.g. 4096, 64K, 64M, 1G)");
+}
+
+TEST_CASE("negative and overflowing counts are refused") {
+  CHECK(Tool().parse({"--batch", "-5"}) == "--batch: expected a positive number of rows, got '-5'");
+  CHECK(Tool().parse({"--slide", "-1"}) == "--slide: expected a positive number of records, got '-1'");
+  CHECK(Tool().parse({"--batch", "99999999999999999999"}) ==
+        "--batch: expected a positive number of rows, got '99999999999999999999'");
+}
+
+TEST_CASE("a value out of a set: did you mean the closest one") {
+  CHECK(Tool().parse({"--color", "gren"}) == "--color: gren not in {red,green} (did you mean 'green'?)");
+  CHECK(Tool().parse({"--control", "alway"}) == "--control: alway not in {auto,always,never} (did you mean 'always'?)");
+  CHECK(Tool().parse({"--color", "blue"}) == "--color: blue not in {red,green}");
+}
+
+TEST_CASE("an unknown long option: did you mean the closest one") {
+  Tool t;
+  CHECK(t.parse({"--evry", "1s"}) != "");
+  CHECK(su::unknown_option_hint(t.app) == " (did you mean '--every'?)");
+  Tool u;
+  CHECK(u.parse({"--bufer=64K"}) != "");
+  CHECK(su::unknown_option_hint(u.app) == " (did you mean '--buffer'?)");
+  Tool v;
+  CHECK(v.parse({"--max-lines", "1M"}) != "");
+  CHECK(su::unknown_option_hint(v.app) == " (did you mean '--max-line'?)");
+  Tool w;
+  CHECK(w.parse({"--frobnicate"}) != "");
+  CHECK(su::unknown_option_hint(w.app) == "");
+  Tool x;
+  CHECK(x.parse({"--generat", "man"}) != "");  // hidden options are not suggested
+  CHECK(su::unknown_option_hint(x.app) == "");
+}
+
 TEST_CASE("--help lists the choices that have help, and groups the common options") {
   Tool t;
   std::string h = t.app.help();
@@ -108,6 +151,29 @@ TEST_CASE("--help lists the choices that have help, and groups the common option
   CHECK(h.find("Common options:") != std::string::npos);
   CHECK(h.find("--generate") == std::string::npos);  // hidden
   CHECK(h.find("\n\n\n") == std::string::npos);
+}
+
+TEST_CASE("fish completes a duration: the usual ones, or the number typed with each unit") {
+  Tool t;
+  std::string fish = su::generate_docs(t.app, "fish");
+  CHECK(fish.find("complete -c test-tool -l every -x -a '(__stream_utils_durations)'") != std::string::npos);
+  CHECK(fish.find("complete -c test-tool -l grace -x -a '(__stream_utils_durations)'") != std::string::npos);
+  CHECK(fish.find("function __stream_utils_durations\n") != std::string::npos);
+  CHECK(fish.find("printf '%s\\n' $typed{ms,s,m,h,d}\n") != std::string::npos);
+  CHECK(fish.find("-l buffer -x -a '4096 64K 1M 64M 1G'") != std::string::npos);  // sizes: the usual ones
+}
+
+TEST_CASE("--help ends with the tool's examples and the exit statuses") {
+  Tool t;
+  std::string h = t.app.help();
+  CHECK(h.find("\nExit status:\n  0  all input processed, nothing rejected\n") != std::string::npos);
+  CHECK(h.find("  2  usage error") != std::string::npos);
+  CHECK(h.find("Examples:") == std::string::npos);  // no examples for a tool of another name
+  CLI::App agg{"", "stream-agg"};
+  const std::string e = su::help_epilogue(agg);
+  CHECK(e.rfind("Examples:\n  # ", 0) == 0);
+  CHECK(e.find("\n  stream-agg --by sensor count mean:temperature readings.ndjson\n") != std::string::npos);
+  CHECK(e.find("\nExit status:\n") != std::string::npos);
 }
 
 TEST_CASE("the docs: man regions, completions with every option and its values") {

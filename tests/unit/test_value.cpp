@@ -204,3 +204,24 @@ TEST_CASE("append_base64: RFC 4648 test vectors, any bytes") {
   CHECK(b64("foobar") == "Zm9vYmFy");
   CHECK(b64(std::string_view("\xff\xfe\0", 3)) == "//4A");
 }
+
+TEST_CASE("append_double: beyond the int64 range always with an exponent, so it reads back as a double") {
+  auto text = [](double d) {
+    std::string s;
+    su::append_double(s, d);
+    return s;
+  };
+  CHECK(text(0x1p64) == "1.8446744073709552e+19");
+  CHECK(text(0x1p63) == "9.223372036854776e+18");
+  CHECK(text(-0x1p64) == "-1.8446744073709552e+19");
+  CHECK(text(-0x1p63) == "-9223372036854775808");  // INT64_MIN reads back as an integer
+  CHECK(text(1e21) == "1e+21");
+  CHECK(text(51.0) == "51");
+  CHECK(text(0.1) == "0.1");
+  for (double d : {0x1p63, 0x1p64, 1.2345678901234567e19, -0x1p64}) {
+    auto v = su::parse_number(text(d));
+    REQUIRE(v);
+    CHECK(v->kind == su::Value::Kind::Double);
+    CHECK(v->d == d);
+  }
+}

@@ -59,8 +59,11 @@ class Aggregator : public su::RecordHandler {
         table_(key_fields(o), o.specs, o.approx),
         reader_(wanted()),
         ticker_(o.every_ns) {
-    for (size_t i = 0; i < reader_.size(); ++i)
+    if (o.every_ns) table_.mark_snapshots();
+    for (size_t i = 0; i < reader_.size(); ++i) {
       if (std::find(column_slot_.begin(), column_slot_.end(), i) == column_slot_.end()) reader_.set_key_only(i);
+      if (std::find(key_slot_.begin(), key_slot_.end(), i) == key_slot_.end()) reader_.set_value_only(i);
+    }
   }
 
   std::string read(const su::Line& l, simdjson::ondemand::document& doc) override {
@@ -88,6 +91,7 @@ class Aggregator : public su::RecordHandler {
     table_.close_all(out_);
     out_.flush();
     report_skipped();
+    report_never_found();
   }
 
   // A fatal error or --strict: what was read before it is not lost.
@@ -127,6 +131,16 @@ class Aggregator : public su::RecordHandler {
       table_.add(block, c, column_slot_[c] == kNone ? missing_ : reader_.value(column_slot_[c]));
   }
 
+  // A --by field or a SPEC's field that no record had (a typo, most likely):
+  // one warning per name, with the closest name seen. The window tags are
+  // keys only when a record has them.
+  void report_never_found() {
+    for (size_t i = su::control::window_tags().size(); i < names_.size(); ++i) {
+      std::string w = reader_.never_found_warning(i, names_[i]);
+      if (!w.empty()) diag_.warn(w);
+    }
+  }
+
   // The stderr summary of values skipped by type: one line per field (and
   // count), naming the functions that skipped them.
   void report_skipped() {
@@ -162,6 +176,7 @@ class Aggregator : public su::RecordHandler {
     };
     for (const auto& k : key_fields(o_)) key_slot_.push_back(slot(k));
     for (const auto& s : o_.specs) column_slot_.push_back(s.field.empty() ? kNone : slot(s.field));
+    names_ = names;
     return names;
   }
 
@@ -170,6 +185,7 @@ class Aggregator : public su::RecordHandler {
   su::Diagnostics& diag_;
   su::agg::GroupTable table_;
   std::vector<size_t> key_slot_, column_slot_;
+  std::vector<std::string> names_;  // of the reader's fields, by slot
   su::FieldReader reader_;
   Ticker ticker_;
   std::string key_;
@@ -209,6 +225,7 @@ void resolve_arguments(Options& o) {
     names.push_back(b);
   }
   o.by = by;
+  if (o.every_ns) names.emplace_back(su::agg::kSnapshotField);  // the mark of each result
   for (const auto& s : o.specs) {
     if (std::find(names.begin(), names.end(), s.name) != names.end())
       throw su::UsageError("output name '" + s.name + "' used twice (rename one with =NAME)");

@@ -32,8 +32,9 @@ Handler::Handler(std::string time_field, const std::vector<std::string>& by, su:
       parser_(std::move(parser)),
       engine_(engine),
       progress_(time_field_.empty() && engine.uses_time(), idle_ns, engine),
-      fields_(wanted(time_field_, by)) {
-  const auto names = wanted(time_field_, by);
+      fields_(wanted(time_field_, by)),
+      names_(wanted(time_field_, by)) {
+  const auto& names = names_;
   for (const auto& b : by) {
     key_slots_.push_back(size_t(std::find(names.begin(), names.end(), b) - names.begin()));
     std::string p;
@@ -99,6 +100,15 @@ std::string Handler::time_error(const su::Value& v) const {
 
 std::string Handler::apply(const su::Line& line) {
   return engine_.add(line.text, time_, key_);
+}
+
+void Handler::finish(bool) {
+  engine_.close_all();
+  if (!diag_) return;
+  for (size_t i = 0; i < names_.size(); ++i) {
+    std::string w = fields_.never_found_warning(i, names_[i]);
+    if (!w.empty()) diag_->warn(w);
+  }
 }
 
 int Handler::timeout_ms() {

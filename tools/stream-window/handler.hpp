@@ -23,7 +23,9 @@ class Handler : public su::RecordHandler {
   std::string apply(const su::Line& line) override;
   int timeout_ms() override;
   void after_block() override { progress_.on_input(); }
-  void finish(bool) override { engine_.close_all(); }
+  void finish(bool) override;
+  // Where finish() warns about a --time or --by field that no record had.
+  void warn_to(su::Diagnostics* diag) { diag_ = diag; }
 
  private:
   std::string time_error(const su::Value& v) const;  // why v is no time
@@ -38,6 +40,8 @@ class Handler : public su::RecordHandler {
   std::vector<std::string> key_prefix_;  // `"name":` for each --by field
   int64_t time_ = 0;
   std::string key_;
+  std::vector<std::string> names_;  // of the reader's fields, by slot
+  su::Diagnostics* diag_ = nullptr;
 };
 
 }  // namespace window_tool

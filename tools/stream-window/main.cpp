@@ -129,6 +129,7 @@ int run(const Options& o) {
   su::Diagnostics diag("stream-window", o.common);
   su::WindowEngine engine(wo, out);
   window_tool::Handler handler(o.time, keyed ? o.by : std::vector<std::string>(), std::move(parser), engine, idle);
+  handler.warn_to(&diag);
   su::LoopOptions lo;
   lo.forward_control = wo.control;  // not ours to act on: passed through
   return su::RecordLoop(in, out, diag, handler, lo).run();

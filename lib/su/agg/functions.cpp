@@ -25,14 +25,6 @@ bool as_number(const Value& v, Value& num) {
   return true;
 }
 
-void append_canonical(std::string& out, const Value& v) {
-  if (v.kind == Value::Kind::Double && std::trunc(v.d) == v.d && std::fabs(v.d) < 9.2e18) {
-    append_int(out, int64_t(v.d));
-    return;
-  }
-  append_value(out, v);
-}
-
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();

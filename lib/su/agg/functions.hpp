@@ -81,9 +81,8 @@ std::string functions_help();
 // The number a value stands for: numbers, and strings in JSON number syntax.
 // False for null, missing, booleans, other strings, objects and arrays.
 bool as_number(const Value& v, Value& num);
-// The value as JSON text in a canonical form, so that equal values have equal
-// text: integral doubles within int64 are written as integers.
-void append_canonical(std::string& out, const Value& v);
+// (append_canonical, the value as JSON text in a canonical form so that equal
+// values have equal text, is su::append_canonical of su/core/value.hpp.)
 
 // Adapts a struct with `using State`, add(State&, const Value&) and
 // write(State&, std::string&) to the Function interface.

@@ -113,7 +113,7 @@ void GroupTable::erase(uint32_t e) {
   --live_;
 }
 
-void GroupTable::write(uint32_t entry, RecordBuffer& out) {
+void GroupTable::write(uint32_t entry, RecordBuffer& out, bool snapshot) {
   std::string& b = out.buf();
   b.push_back('{');
   bool first = true;
@@ -135,6 +135,11 @@ void GroupTable::write(uint32_t entry, RecordBuffer& out) {
     b.append(column_names_[c]);
     columns_[c].fn->write(state + columns_[c].offset, b);
   }
+  if (mark_snapshots_) {
+    if (!first) b.push_back(',');
+    append_json_string(b, kSnapshotField);
+    b.append(snapshot ? ":true" : ":false");
+  }
   b.append("}\n");
   out.end_record();
 }
@@ -148,7 +153,7 @@ void GroupTable::release(uint32_t e) {
 }
 
 void GroupTable::write_all(RecordBuffer& out) {
-  for (uint32_t e : order_) write(e, out);
+  for (uint32_t e : order_) write(e, out, /*snapshot=*/true);
 }
 
 void GroupTable::close_all(RecordBuffer& out) {

@@ -26,6 +26,10 @@ struct Column {
   size_t offset = 0;  // of its state in the group's block
 };
 
+// With --every, each result says whether it is a running snapshot (true: a
+// later result of the same group replaces it) or the group's result (false).
+inline constexpr std::string_view kSnapshotField = "_snapshot";
+
 class GroupTable {
  public:
   // key_fields: the names of the key parts, in output order.
@@ -42,6 +46,10 @@ class GroupTable {
     Column& c = columns_[column];
     c.fn->add(block + c.offset, v);
   }
+
+  // From now on every result ends with `"_snapshot":true` (written by
+  // write_all) or `"_snapshot":false` (a group's result, as it is closed).
+  void mark_snapshots() { mark_snapshots_ = true; }
 
   // Writes one record per group, in first-seen order; the groups stay.
   void write_all(RecordBuffer& out);
@@ -74,7 +82,7 @@ class GroupTable {
   size_t find_slot(std::string_view key, uint64_t h) const;
   void grow();
   void erase(uint32_t entry);
-  void write(uint32_t entry, RecordBuffer& out);
+  void write(uint32_t entry, RecordBuffer& out, bool snapshot = false);
   void release(uint32_t entry);
   uint32_t allocate();
 
@@ -83,6 +91,7 @@ class GroupTable {
   std::vector<Column> columns_;
   std::vector<std::string> column_names_;
   size_t stride_ = 0;
+  bool mark_snapshots_ = false;
   std::vector<Slot> slots_;
   size_t mask_ = 0, live_ = 0;
   std::deque<Entry> entries_;  // a deque: no copy of every entry when it grows

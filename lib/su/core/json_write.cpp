@@ -143,7 +143,11 @@ void append_double(std::string& out, double v) {
     return;
   }
   char tmp[32];
-  auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
+  // Beyond the int64 range, shortest round-trip text may be all digits
+  // (18446744073709551616), which readers take for an integer out of range:
+  // such doubles always get an exponent.
+  auto r = v >= 0x1p63 || v < -0x1p63 ? std::to_chars(tmp, tmp + sizeof tmp, v, std::chars_format::scientific)
+                                      : std::to_chars(tmp, tmp + sizeof tmp, v);
   out.append(tmp, size_t(r.ptr - tmp));
 }
 

@@ -56,12 +56,18 @@ int64_t duration_arg(std::string_view option, std::string_view s) {
   return *d;
 }
 
-std::optional<uint64_t> parse_size(std::string_view s) {
-  uint64_t v = 0;
+namespace {
+// A size's number and unit multiplier; false when s is not NUMBER[UNIT]. A
+// number beyond uint64 is kept as UINT64_MAX (too large either way).
+bool split_size(std::string_view s, uint64_t& v, uint64_t& mult) {
+  v = 0;
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr == s.data()) return std::nullopt;
+  if (r.ptr == s.data()) return false;
+  if (r.ec == std::errc::result_out_of_range)
+    v = UINT64_MAX;
+  else if (r.ec != std::errc())
+    return false;
   std::string_view unit = s.substr(size_t(r.ptr - s.data()));
-  uint64_t mult = 1;
   if (unit.empty() || unit == "B")
     mult = 1;
   else if (unit == "K" || unit == "k" || unit == "KiB")
@@ -71,12 +77,23 @@ std::optional<uint64_t> parse_size(std::string_view s) {
   else if (unit == "G" || unit == "GiB")
     mult = 1ull << 30;
   else
-    return std::nullopt;
-  return v * mult;
+    return false;
+  return true;
+}
+}  // namespace
+
+std::optional<uint64_t> parse_size(std::string_view s) {
+  uint64_t v, mult, bytes;
+  if (!split_size(s, v, mult) || v == UINT64_MAX || __builtin_mul_overflow(v, mult, &bytes)) return std::nullopt;
+  return bytes;
 }
 
 std::string invalid_size(std::string_view s) {
-  return "invalid size '" + std::string(s) + "' (expected e.g. 4096, 64K, 64M, 1G)";
+  uint64_t v, mult;
+  std::string m = "invalid size '";
+  m.append(s);
+  if (split_size(s, v, mult)) return m.append("' (too large: at most 17179869183G, 2^64 - 1 bytes)");
+  return m.append("' (expected e.g. 4096, 64K, 64M, 1G)");
 }
 
 uint64_t size_arg(std::string_view option, std::string_view s) {

@@ -17,7 +17,8 @@ std::string invalid_duration(std::string_view s);
 int64_t duration_arg(std::string_view option, std::string_view s);
 // Bytes: a number with an optional K, M or G suffix (powers of 1024).
 std::optional<uint64_t> parse_size(std::string_view s);
-// "invalid size 'lots' (expected e.g. 4096, 64K, 64M, 1G)".
+// "invalid size 'lots' (expected e.g. 4096, 64K, 64M, 1G)", or "... (too large: ...)"
+// for a size beyond 2^64 - 1 bytes (which parse_size refuses, never wraps).
 std::string invalid_size(std::string_view s);
 uint64_t size_arg(std::string_view option, std::string_view s);
 // A positive count (1, 2, ...), or nullopt.

@@ -4,6 +4,7 @@
 #include <fast_float/fast_float.h>
 
 #include <charconv>
+#include <cmath>
 
 #include "su/core/json_write.hpp"
 
@@ -76,6 +77,14 @@ void append_value(std::string& out, const Value& v) {
       out.append(v.s);
       break;
   }
+}
+
+void append_canonical(std::string& out, const Value& v) {
+  if (v.kind == Value::Kind::Double && std::trunc(v.d) == v.d && v.d >= -0x1p63 && v.d < 0x1p63) {
+    append_int(out, int64_t(v.d));
+    return;
+  }
+  append_value(out, v);
 }
 
 }  // namespace su

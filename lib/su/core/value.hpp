@@ -68,5 +68,14 @@ std::optional<Value> parse_number(std::string_view s);
 
 // Appends v as JSON (Missing is written as null).
 void append_value(std::string& out, const Value& v);
+// The same in a canonical form, so that equal values have equal text: a
+// double that is an integer within int64 is written as one (1.0, 1e0, 10e-1
+// and 1 are all `1`; -0 is `0`), other doubles shortest round-trip.
+void append_canonical(std::string& out, const Value& v);
+// Is `text`, the JSON text of the number v, already canonical? True for the
+// usual integers (digits, no -0), so callers can skip the conversion.
+inline bool is_canonical_number(std::string_view text, const Value& v) {
+  return v.kind == Value::Kind::Int && !(text.size() > 1 && text[0] == '-' && text[1] == '0');
+}
 
 }  // namespace su

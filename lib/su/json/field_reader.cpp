@@ -2,9 +2,11 @@
 #include "su/json/field_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "su/core/json_write.hpp"
+#include "su/core/suggest.hpp"
 
 namespace su {
 
@@ -16,7 +18,7 @@ std::string_view trim_right(std::string_view s) {
 }
 }  // namespace
 
-FieldReader::FieldReader(std::vector<std::string> names) : slots_(names.size()) {
+FieldReader::FieldReader(std::vector<std::string> names) : slots_(names.size()), unfound_(names.size()) {
   for (const auto& n : names) {
     Name nm;
     std::string e;
@@ -72,8 +74,15 @@ std::string FieldReader::take(simdjson::ondemand::value v, Slot& s) {
     // The token is already isolated: parse it directly (JSON syntax checked).
     if (auto n = parse_number(raw)) {
       s.value = *n;
-      s.text = raw;
       s.present = true;
+      // Equal numbers have equal text (1.0, 1e0 and 1 are `1`; -0 is `0`).
+      if (is_canonical_number(raw, s.value) || !std::isfinite(s.value.as_double())) {
+        s.text = raw;
+      } else {
+        s.scratch.clear();
+        append_canonical(s.scratch, s.value);
+        s.text = s.scratch;
+      }
       return {};
     }
   }
@@ -118,31 +127,61 @@ std::string FieldReader::read(simdjson::ondemand::document& doc) {
   for (auto& s : slots_) s.present = false;  // text and value matter only when present
   simdjson::ondemand::object obj;
   if (auto e = doc.get_object().get(obj)) return json_error_message(e);
-  // The first member of each wanted name counts (as simdjson's field
-  // lookup does); once every name is found the rest is not walked.
+  // A name given twice in one object: the last member counts (as JSON.parse
+  // and jq read it), so the whole object is walked.
   const size_t n = names_.size();
-  if (n == 1) {  // one name (a time field): simdjson's own lookup is cheaper
-    simdjson::ondemand::value v;
-    auto e = obj.find_field_unordered(names_[0].escaped).get(v);
-    if (e == simdjson::NO_SUCH_FIELD) return {};
-    if (e) return json_error_message(e);
-    return take(v, slots_[0]);
-  }
-  size_t found = 0;
+  const bool sample = unfound_ && sampled_records_ < kSampleRecords;
   for (auto member : obj) {
     simdjson::ondemand::field f;
     if (auto e = std::move(member).get(f)) return json_error_message(e);
     const char* raw = f.key().raw();
     for (size_t i = 0; i < n; ++i) {
-      if (slots_[i].present || !matches(names_[i], raw)) continue;
+      if (!matches(names_[i], raw)) continue;
       std::string err = take(f.value(), slots_[i]);
       if (!err.empty()) return err;
-      ++found;
       break;
     }
-    if (found == n) break;
+    if (sample) sample_key(f);
   }
+  ++records_;
+  if (unfound_) note_found(sample);
   return {};
+}
+
+void FieldReader::sample_key(simdjson::ondemand::field& f) {
+  if (seen_.size() >= kSeenNames) return;
+  std::string_view key;
+  if (f.unescaped_key().get(key)) return;
+  if (std::find(seen_.begin(), seen_.end(), key) == seen_.end()) seen_.emplace_back(key);
+}
+
+void FieldReader::note_found(bool sampled) {
+  sampled_records_ += sampled;
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (slots_[i].present && !slots_[i].ever) {
+      slots_[i].ever = true;
+      --unfound_;
+    }
+  }
+}
+
+std::string FieldReader::never_found_warning(size_t i, std::string_view name) const {
+  if (records_ == 0 || slots_[i].ever) return {};
+  std::string w = "no record had field '";
+  w.append(name);
+  w.push_back('\'');
+  const size_t dot = name.find('.');
+  if (dot != std::string_view::npos && dot > 0 &&
+      std::find(seen_.begin(), seen_.end(), name.substr(0, dot)) != seen_.end()) {
+    w.append(" (names are top-level members: '");
+    w.append(name.substr(0, dot));
+    w.append("' is not looked into; flatten it first, e.g. with jq)");
+  } else if (auto close = closest_name(name, seen_)) {
+    w.append(" (did you mean '");
+    w.append(*close);
+    w.append("'?)");
+  }
+  return w;
 }
 
 std::string FieldReader::members(const Line& line, std::vector<std::pair<std::string, std::string>>& out) {

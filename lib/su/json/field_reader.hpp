@@ -2,10 +2,13 @@
 // key; stream-agg: key and aggregated fields): iterates the object
 // once with simdjson On-Demand, matching each key against a small table of
 // wanted names, and keeps each wanted field's value and its canonical JSON
-// text (the text group keys are made of).
+// text (the text group keys are made of). Names are top-level member names,
+// taken literally (`a.b` is the member so named); of a name given twice in one
+// object the last member counts.
 #pragma once
 #include <simdjson.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,12 +42,18 @@ class FieldReader {
   void own(std::string_view line);
   bool present(size_t i) const { return slots_[i].present; }
   // Canonical JSON text of field i: the token as written, except that strings
-  // with escapes are re-escaped minimally, and objects and arrays are their raw
-  // text. Empty when absent.
+  // with escapes are re-escaped minimally, numbers are written so that equal
+  // values have equal text (su::append_canonical: 1.0 and 1e0 are `1`, -0 is
+  // `0`), and objects and arrays are their raw text. Empty when absent.
   std::string_view text(size_t i) const { return slots_[i].present ? slots_[i].text : std::string_view(); }
   // Missing when absent.
   const Value& value(size_t i) const { return slots_[i].present ? slots_[i].value : missing_; }
   size_t size() const { return slots_.size(); }
+
+  // Names that match nothing: empty when some record read so far had field i
+  // (or none was read), else the warning `no record had field 'NAME'`, with
+  // the closest member name seen in the first records ("did you mean").
+  std::string never_found_warning(size_t i, std::string_view name) const;
 
   // Every member of the object on the line (for control records): names and
   // canonical JSON texts. Returns a reject reason, or empty.
@@ -55,6 +64,7 @@ class FieldReader {
     bool need_value = true;
     bool need_text = true;
     bool present = false;
+    bool ever = false;  // present in some record read so far
     std::string_view text;
     Value value;
     std::string scratch;
@@ -72,9 +82,17 @@ class FieldReader {
     bool short_name = false;  // the prefix decides alone
   };
   bool matches(const Name& n, const char* raw) const;
+  void sample_key(simdjson::ondemand::field& f);
+  void note_found(bool sampled);
   std::vector<Name> names_;
   std::vector<Slot> slots_;
   Value missing_;
+  // For never_found_warning: while some name was never found, the member
+  // names of the first kSampleRecords records (at most kSeenNames of them).
+  static constexpr size_t kSampleRecords = 1024, kSeenNames = 512;
+  size_t unfound_ = 0;
+  uint64_t records_ = 0, sampled_records_ = 0;
+  std::vector<std::string> seen_;
 };
 
 }  // namespace su
