@@ -62,6 +62,16 @@ struct Value {
 // Sets *integral when there is no fraction and no exponent.
 bool is_json_number(std::string_view s, bool* integral);
 
+// What a text is as a number, for inference from text (CSV cells, log
+// fields): not JSON number syntax (a string: "+5", ".5", "5.", "007", "0x1F",
+// "1_000", "inf", "nan"); a JSON number that every tool reads back, to be
+// written exactly as it is ("51.0", "1e3", "-0"); or JSON number syntax out of
+// the range that NDJSON readers accept (they reject the line): an integer
+// beyond int64 (negative) or uint64, or another number whose double is
+// infinite ("1e400"). Underflow to zero ("1e-400") is in range.
+enum class NumberText : uint8_t { NotNumber, Number, OutOfRange };
+NumberText classify_number_text(std::string_view s);
+
 // JSON-number text to a number: integers that fit int64 stay integers,
 // everything else becomes a double. nullopt when s is not a JSON number.
 std::optional<Value> parse_number(std::string_view s);
