@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "su/core/suggest.hpp"
 #include "su/core/units.hpp"
 
 namespace su {
@@ -77,7 +78,7 @@ CLI::Validator one_of(const std::vector<Choice>& choices) {
       [names, set](std::string& s) -> std::string {
         for (const std::string& n : names)
           if (s == n) return {};
-        return s + " not in " + set;
+        return s + " not in " + set + did_you_mean(s, names);  // json -> ndjson
       },
       set);
 }
