@@ -245,3 +245,25 @@ TEST_CASE("stream-parse writer: empty and default (null-pointer) texts, escapes,
   REQUIRE(writer.write(out, fields) == "");
   CHECK(out == "{\"empty\":\"\",\"esc\":\"a\\\"b\\n\xC3\xA9\\u00ff\",\"null\":null,\"str\":\"007\",\"num\":-12.50}\n");
 }
+
+TEST_CASE("stream-parse writer: names of --fields and --types that no record had, with the closest seen") {
+  su::FieldRules rules;
+  rules.keep = {"time", "temprature", "sensor"};
+  rules.parse_types("temprature:float,humidty:int,sensor:string");
+  su::RecordWriter writer(rules);
+  CHECK(writer.unseen_names().empty());  // no record yet: nothing to compare with
+  std::vector<su::ParsedField> fields(3);
+  fields[0].name = "time";
+  fields[1].name = "sensor";
+  fields[2].name = "temperature";
+  std::string out;
+  REQUIRE(writer.write(out, fields) == "");
+  std::vector<su::UnseenName> u = writer.unseen_names();
+  REQUIRE(u.size() == 2);
+  CHECK(u[0].option == "--fields");
+  CHECK(u[0].name == "temprature");
+  CHECK(u[0].closest == "temperature");
+  CHECK(u[1].option == "--types");
+  CHECK(u[1].name == "humidty");
+  CHECK(u[1].closest == "");
+}

@@ -12,6 +12,7 @@
 
 #include "su/core/error.hpp"
 #include "su/core/json_write.hpp"
+#include "su/core/suggest.hpp"
 #include "su/core/value.hpp"
 #include "su/json/control.hpp"
 
@@ -38,11 +39,37 @@ void FieldRules::parse_types(const std::string& spec) {
     else
       throw UsageError("--types: unknown type '" + t + "' for field '" + name + "' (int, float, string, bool)");
     types[name] = ft;
+    type_order_.push_back(name);
     start = end + 1;
   }
 }
 
-RecordWriter::RecordWriter(FieldRules rules) : rules_(std::move(rules)) {}
+std::vector<std::pair<std::string, std::string>> FieldRules::named() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&out](const std::string& name, const char* option) {
+    for (const auto& n : out)
+      if (n.first == name) return;
+    out.emplace_back(name, option);
+  };
+  for (const std::string& n : keep) add(n, "--fields");
+  for (const std::string& n : type_order_) add(n, "--types");
+  return out;
+}
+
+RecordWriter::RecordWriter(FieldRules rules)
+    : rules_(std::move(rules)), named_(rules_.named()), named_seen_(named_.size(), false) {}
+
+std::vector<UnseenName> RecordWriter::unseen_names() const {
+  std::vector<UnseenName> out;
+  if (seen_.empty()) return out;  // no record: nothing to compare with
+  for (size_t i = 0; i < named_.size(); ++i) {
+    if (named_seen_[i]) continue;
+    UnseenName u{named_[i].second, named_[i].first, {}};
+    if (auto c = closest_name(u.name, seen_)) u.closest = *c;
+    out.push_back(std::move(u));
+  }
+  return out;
+}
 
 namespace {
 std::string type_error(std::string_view name, std::string_view want, std::string_view text) {
@@ -182,6 +209,10 @@ const RecordWriter::Key& RecordWriter::key_for(size_t i, std::string_view name) 
   k.keep = rules_.keep.empty() || std::find(rules_.keep.begin(), rules_.keep.end(), name) != rules_.keep.end();
   auto it = rules_.types.find(k.name);
   k.type = it == rules_.types.end() ? FieldType::Infer : it->second;
+  // For the warning about names of --fields/--types that no record had.
+  for (size_t j = 0; j < named_.size(); ++j)
+    if (named_[j].first == k.name) named_seen_[j] = true;
+  if (seen_.size() < kMaxSeen && seen_set_.insert(k.name).second) seen_.push_back(k.name);
   return k;
 }
 
