@@ -136,8 +136,8 @@ TEST_CASE("the docs: man regions, completions with every option and its values")
     CHECK(zsh.find(std::string("--") + o) != std::string::npos);
     CHECK(fish.find(std::string("-l ") + o + " ") != std::string::npos);
   }
-  CHECK(bash.find("--color)\n      COMPREPLY=($(compgen -W \"red green\"") != std::string::npos);
-  CHECK(bash.find("--out|--rejects)\n      COMPREPLY=($(compgen -f") != std::string::npos);
+  CHECK(bash.find("--color)\n      COMPREPLY=($(compgen -P \"$eq\" -W \"red green\"") != std::string::npos);
+  CHECK(bash.find("--out|--rejects)\n      COMPREPLY=($(compgen -P \"$eq\" -f") != std::string::npos);
   CHECK(zsh.find("'--color[Which color]:color:(red green)'") != std::string::npos);
   CHECK(zsh.find("'(- *)'{-h,--help}") != std::string::npos);
   CHECK(fish.find("-l color -x -a 'red green' -d 'Which color'") != std::string::npos);
