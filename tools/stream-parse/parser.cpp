@@ -24,6 +24,7 @@ std::string detect(const Options& o, Sample& sample, su::InputReader& in, su::Di
   hints.csv_options = !o.delimiter.empty() || o.no_header || !o.columns.empty();
   if (!o.delimiter.empty()) hints.delimiter = delimiter_char(o.delimiter, ',');
   const size_t used = sample.texts().size();
+  if (used == 0) return "line";  // every line over --max-line: rejected in any format
   su::Detection d = su::detect_format(sample.texts(), hints);
   if (!d.format) throw su::UsageError(d.error);
   if (d.format->kind == su::FormatKind::Csv && d.format->dialect.quote) sample.join_quoted(in, d.format->dialect.quote);

@@ -15,26 +15,25 @@ Sample::Kept Sample::keep(const su::Line& l) {
 }
 
 bool Sample::read(su::InputReader& in) {
+  // The first usable line (non-blank, within --max-line) is waited for; the
+  // others are only taken when at hand, from the same source. An over-long
+  // line is no evidence: its text is a prefix (it is rejected in any format).
   su::Line l;
+  size_t usable = 0;
+  std::string source;  // of the first usable line
   bool any = false;
-  for (;;) {
-    // The first non-blank line is waited for; the others only taken when at hand.
-    su::ReadStatus st = in.next(l, any ? 0 : -1);
-    if (st != su::ReadStatus::Line) break;
+  while (in.next(l, usable ? 0 : -1) == su::ReadStatus::Line) {
     kept_.push_back(keep(l));
-    if (any && kept_.back().source != kept_.front().source) break;  // another file: its own header
-    if (l.too_long) break;
-    if (su::is_blank(l.text)) continue;
-    any = true;
-    if (kept_.size() - 1 >= kMaxLines * 4) break;  // mostly blank lines: enough
-    size_t n = 0;
-    for (const Kept& k : kept_) n += su::is_blank(std::string_view(k.bytes.data(), k.size)) ? 0 : 1;
-    if (n >= kMaxLines) break;
+    if (usable && l.source != source) break;  // another file: its own header
+    if (!su::is_blank(l.text)) {
+      any = true;
+      if (!l.too_long && !usable++) source.assign(l.source);
+    }
+    if (usable >= kMaxLines || kept_.size() >= kMaxLines * 4) break;  // enough, or mostly blank or over-long
   }
   for (const Kept& k : kept_) {
     std::string_view t(k.bytes.data(), k.size);
-    if (k.source != kept_.front().source || k.too_long) break;
-    if (!su::is_blank(t)) texts_.push_back(t);
+    if (k.source == source && !k.too_long && !su::is_blank(t)) texts_.push_back(t);
   }
   return any;
 }

@@ -13,11 +13,13 @@ namespace su::parse {
 
 class Sample {
  public:
-  // Waits for the first non-blank line, then takes the lines the input holds
-  // without waiting, up to kMaxLines non-blank ones of the same source.
-  // False when the input ended (or a signal came) before a non-blank line.
+  // Waits for the first non-blank line that fits --max-line, then takes the
+  // lines the input holds without waiting, up to kMaxLines non-blank ones of
+  // the same source. False when the input ended (or a signal came) before a
+  // non-blank line.
   bool read(su::InputReader& in);
-  // The non-blank lines of the first source, for su::detect_format.
+  // The non-blank lines within --max-line of the first source that has one,
+  // for su::detect_format; empty when every line was over-long.
   const std::vector<std::string_view>& texts() const { return texts_; }
   // CSV with quotes: lines whose quotes are open are joined with the next
   // ones (read on, waiting, while the last is open), as the reader gives a
