@@ -40,7 +40,7 @@ constexpr CsvDialect kTsv{'\t', '\0', true};
 // clang-format off
 const std::vector<FormatInfo>& formats() {
   static const std::vector<FormatInfo> table = {
-      {"auto", "the first format below that fits the first non-blank line (the default)", FormatKind::Auto,
+      {"auto", "the first format below that fits the first lines (the default); none fits: an error", FormatKind::Auto,
        nullptr, nullptr, {}},
       {"ndjson", "one JSON object per line (validated, compacted)", FormatKind::Ndjson, sniff_ndjson, nullptr, {}},
       {"combined", "Apache/nginx combined access log (CLF + referer, agent)", FormatKind::Line, sniff_combined,
@@ -53,7 +53,7 @@ const std::vector<FormatInfo>& formats() {
        [](const std::string&) { return make_logfmt(); }, {}},
       {"tsv", "tab-separated values with a header line (a line with tabs and no comma)", FormatKind::Csv, sniff_tsv,
        nullptr, kTsv},
-      {"csv", "RFC 4180 CSV with a header line (any other line)", FormatKind::Csv, sniff_csv, nullptr, kCsv},
+      {"csv", "RFC 4180 CSV with a header line (auto: two fields or more)", FormatKind::Csv, sniff_csv, nullptr, kCsv},
       {"regex", "the named groups of --regex PATTERN (RE2) become fields", FormatKind::Line, nullptr, make_regex, {}},
       {"line", "any text: each line whole, as the string field 'line'", FormatKind::Line, nullptr,
        [](const std::string&) -> std::unique_ptr<LineFormat> { return std::make_unique<WholeLine>(); }, {}},
