@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "su/core/line.hpp"
 #include "su/formats/csv.hpp"
 
 namespace su {
@@ -29,8 +30,10 @@ bool most(size_t fit, size_t total) {
 }
 
 // The records of lines for a CSV dialect: lines joined while a quoted field
-// holds a newline (an odd number of quotes so far).
-std::vector<std::string> records(const std::vector<std::string_view>& lines, char quote) {
+// holds a newline (an odd number of quotes so far). Each is followed by
+// kInputPadding bytes, which the SIMD splitter may read (records() gives the
+// text without them).
+std::vector<std::string> padded_records(const std::vector<std::string_view>& lines, char quote) {
   std::vector<std::string> out;
   bool open = false;
   for (std::string_view l : lines) {
@@ -43,23 +46,28 @@ std::vector<std::string> records(const std::vector<std::string_view>& lines, cha
         if (c == quote) open = !open;
   }
   if (open) out.pop_back();  // incomplete: not evidence either way
+  for (std::string& r : out) r.append(kInputPadding, ' ');
   return out;
+}
+
+std::string_view record(const std::string& padded) {
+  return std::string_view(padded.data(), padded.size() - kInputPadding);
 }
 
 // Whether the records split cleanly with the header's number of fields (two
 // or more); with `hinted` (CSV options given) any text is taken.
 bool fits_csv(const std::vector<std::string_view>& lines, CsvDialect d, bool hinted) {
-  std::vector<std::string> recs = records(lines, d.quote);
+  std::vector<std::string> recs = padded_records(lines, d.quote);
   if (recs.empty()) return hinted;
   CsvSplitter split(d);
   std::vector<CsvField> cells;
-  if (!split.split(recs[0], cells).empty()) return hinted;
+  if (!split.split(record(recs[0]), cells).empty()) return hinted;
   const size_t width = cells.size();
   if (hinted) return true;
   if (width < 2) return false;
   size_t fit = 1;
   for (size_t i = 1; i < recs.size(); ++i)
-    if (split.split(recs[i], cells).empty() && cells.size() == width) ++fit;
+    if (split.split(record(recs[i]), cells).empty() && cells.size() == width) ++fit;
   return most(fit, recs.size());
 }
 
