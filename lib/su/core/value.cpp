@@ -41,23 +41,10 @@ bool is_json_number(std::string_view s, bool* integral) {
   return i == n;
 }
 
-NumberText classify_number_text(std::string_view s) {
+NumberText number_text_range(std::string_view s, bool negative, bool integral) {
   const size_t n = s.size();
-  auto digit = [&s](size_t k) { return unsigned(static_cast<unsigned char>(s[k]) - '0') < 10; };
-  const bool negative = n > 0 && s[0] == '-';
-  size_t i = negative ? 1 : 0;
-  if (i >= n) return NumberText::NotNumber;
-  const size_t int_start = i;
-  if (s[i] == '0')
-    ++i;
-  else if (s[i] >= '1' && s[i] <= '9')
-    while (i < n && digit(i)) ++i;
-  else
-    return NumberText::NotNumber;
-  const size_t int_digits = i - int_start;
-  if (i == n) {  // an integer: int64, or uint64 when not negative
-    if (int_digits <= 18) return NumberText::Number;
-    if (int_digits > 20) return NumberText::OutOfRange;
+  if (integral) {  // an integer: int64, or uint64 when not negative
+    if (n - (negative ? 1 : 0) > 20) return NumberText::OutOfRange;
     std::errc ec;
     if (negative) {
       int64_t v;
@@ -68,23 +55,6 @@ NumberText classify_number_text(std::string_view s) {
     }
     return ec == std::errc() ? NumberText::Number : NumberText::OutOfRange;
   }
-  bool exponent = false;
-  if (s[i] == '.') {
-    const size_t frac = ++i;
-    while (i < n && digit(i)) ++i;
-    if (i == frac) return NumberText::NotNumber;
-  }
-  if (i < n) {
-    if (s[i] != 'e' && s[i] != 'E') return NumberText::NotNumber;
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    const size_t exp = i;
-    while (i < n && digit(i)) ++i;
-    if (i == exp || i != n) return NumberText::NotNumber;
-    exponent = true;
-  }
-  // Without an exponent, 308 digits before the point are below DBL_MAX.
-  if (!exponent && int_digits <= 308) return NumberText::Number;
   double d = 0;
   auto r = fast_float::from_chars(s.data(), s.data() + n, d);
   if (r.ec != std::errc() && r.ec != std::errc::result_out_of_range) return NumberText::NotNumber;

@@ -70,7 +70,12 @@ bool is_json_number(std::string_view s, bool* integral);
 // beyond int64 (negative) or uint64, or another number whose double is
 // infinite ("1e400"). Underflow to zero ("1e-400") is in range.
 enum class NumberText : uint8_t { NotNumber, Number, OutOfRange };
-NumberText classify_number_text(std::string_view s);
+inline NumberText classify_number_text(std::string_view s);
+
+// classify_number_text's range check of a text in JSON number syntax that
+// may be out of range (an integer of 19 digits or more, a number with an
+// exponent or with 309 digits or more before the point).
+NumberText number_text_range(std::string_view s, bool negative, bool integral);
 
 // JSON-number text to a number: integers that fit int64 stay integers,
 // everything else becomes a double. nullopt when s is not a JSON number.
@@ -78,5 +83,41 @@ std::optional<Value> parse_number(std::string_view s);
 
 // Appends v as JSON (Missing is written as null).
 void append_value(std::string& out, const Value& v);
+
+// Inline: stream-parse calls it for every inferred field.
+inline NumberText classify_number_text(std::string_view s) {
+  const size_t n = s.size();
+  auto digit = [&s](size_t k) { return unsigned(static_cast<unsigned char>(s[k]) - '0') < 10; };
+  const bool negative = n > 0 && s[0] == '-';
+  size_t i = negative ? 1 : 0;
+  if (i >= n) return NumberText::NotNumber;
+  const size_t int_start = i;
+  if (s[i] == '0')
+    ++i;
+  else if (s[i] >= '1' && s[i] <= '9')
+    while (i < n && digit(i)) ++i;
+  else
+    return NumberText::NotNumber;
+  const size_t int_digits = i - int_start;
+  if (i == n) return int_digits <= 18 ? NumberText::Number : number_text_range(s, negative, true);
+  bool exponent = false;
+  if (s[i] == '.') {
+    const size_t frac = ++i;
+    while (i < n && digit(i)) ++i;
+    if (i == frac) return NumberText::NotNumber;
+  }
+  if (i < n) {
+    if (s[i] != 'e' && s[i] != 'E') return NumberText::NotNumber;
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    const size_t exp = i;
+    while (i < n && digit(i)) ++i;
+    if (i == exp || i != n) return NumberText::NotNumber;
+    exponent = true;
+  }
+  // Without an exponent, 308 digits before the point are below DBL_MAX.
+  if (!exponent && int_digits <= 308) return NumberText::Number;
+  return number_text_range(s, negative, false);
+}
 
 }  // namespace su

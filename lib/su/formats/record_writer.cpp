@@ -318,7 +318,10 @@ std::string RecordWriter::write(std::string& out, const std::vector<ParsedField>
     }
     if (key.type == FieldType::Infer && !f.raw) {
       const bool infer = rules_.infer && f.infer;
-      const NumberText kind = infer ? classify_number_text(t) : NumberText::NotNumber;
+      // Only text that starts like a JSON number is looked at further.
+      const unsigned c0 = t.empty() ? 0u : unsigned(static_cast<unsigned char>(t[0]));
+      const bool maybe = infer && (c0 == '-' || c0 - '0' < 10u);
+      const NumberText kind = maybe ? classify_number_text(t) : NumberText::NotNumber;
       if (kind == NumberText::Number) {
         put(t.data(), t.size());
         continue;
