@@ -2,7 +2,8 @@
 // syslog, and a regex with named groups) on arbitrary bytes. Each either
 // rejects the line with a reason or gives fields whose views lie inside the
 // line or the format's own storage; every field's text must be writable as a
-// JSON string that validates.
+// JSON string that validates. --format auto's detection on the input's lines
+// either picks a format or says why not.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "su/core/json_write.hpp"
+#include "su/formats/detect.hpp"
 #include "su/formats/format_table.hpp"
 #include "su/json/json.hpp"
 
@@ -32,8 +34,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return v;
   }();
   static su::JsonLineParser json;
+  std::string_view all(reinterpret_cast<const char*>(data), size);
+  std::vector<std::string_view> lines;
+  for (size_t at = 0; at <= all.size() && lines.size() < 20;) {
+    size_t nl = all.find('\n', at);
+    if (nl == std::string_view::npos) nl = all.size();
+    lines.push_back(all.substr(at, nl - at));
+    at = nl + 1;
+  }
+  su::Detection d = su::detect_format(lines);
+  require((d.format != nullptr) != !d.error.empty());
   // No newline inside a line: the reader splits on it.
-  std::string_view line(reinterpret_cast<const char*>(data), size);
+  std::string_view line = all;
   line = line.substr(0, line.find('\n'));
   std::vector<su::ParsedField> fields;
   std::string out;

@@ -50,6 +50,25 @@ while read -r o values; do
     "$fn" "$2" "" "$3"
     printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c" "$tool" "$o" | sort)
   [ "$got" = "$want" ] || { echo "$bash_c: '$o <TAB>' offers '$(echo $got)', not '$(echo $want)'"; exit 1; }
+  # The --option=value form: bash splits the word at the '=' (COMP_WORDBREAKS
+  # holds it by default), or gives it whole when COMP_WORDBREAKS lacks it.
+  got=$(bash -c '
+    source "$1"
+    fn=$(complete -p "$2" | sed -n "s/.* -F \([^ ]*\) .*/\1/p")
+    COMP_WORDS=("$2" "$3" "="); COMP_CWORD=2
+    "$fn" "$2" "=" "$3"
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c" "$tool" "$o" | sort)
+  [ "$got" = "$want" ] || { echo "$bash_c: '$o=<TAB>' offers '$(echo $got)', not '$(echo $want)'"; exit 1; }
+  got=$(bash -c '
+    source "$1"
+    fn=$(complete -p "$2" | sed -n "s/.* -F \([^ ]*\) .*/\1/p")
+    COMP_WORDS=("$2" "$3="); COMP_CWORD=1
+    "$fn" "$2" "$3=" "$2"
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c" "$tool" "$o" | sed -n "s/^$o=//p" | sort)
+  [ "$got" = "$want" ] || {
+    echo "$bash_c: '$o=<TAB>' (no '=' in COMP_WORDBREAKS) offers '$(echo $got)', not '$(echo $want)'"
+    exit 1
+  }
   for v in ${values//,/ }; do
     grep -q -- "$o\b.*:([^)]*\b$v\b[^)]*)'" "$zsh_c" || { echo "$zsh_c: $o does not offer $v"; exit 1; }
     grep -q -- "-l ${o#--} .*-a '[^']*\b$v\b" "$fish_c" || { echo "$fish_c: $o does not offer $v"; exit 1; }

@@ -251,9 +251,11 @@ std::string bash(const CLI::App& app) {
   out += "# Written by `" + app.get_name() +
          " --generate=bash`: edit the option definitions, then run scripts/gen-docs.\n";
   out += fn + "() {\n";
-  out += "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n";
-  out += "  # --option=value: bash splits at the '='\n";
-  out += "  if [[ $cur == = ]]; then cur=; elif [[ $prev == = ]]; then prev=${COMP_WORDS[COMP_CWORD-2]}; fi\n";
+  out += "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} eq=\n";
+  out += "  # --option=value: bash splits at the '=', unless COMP_WORDBREAKS lacks it;\n";
+  out += "  # then the word is --option=value, and each reply keeps its --option= ($eq)\n";
+  out += "  if [[ $cur == = ]]; then cur=; elif [[ $prev == = ]]; then prev=${COMP_WORDS[COMP_CWORD-2]}\n";
+  out += "  elif [[ $cur == --*=* ]]; then prev=${cur%%=*} eq=${cur%%=*}= cur=${cur#*=}; fi\n";
   out += "  case $prev in\n";
   // Options with the same action share a case.
   std::vector<std::pair<std::string, std::vector<std::string>>> actions;
@@ -264,11 +266,11 @@ std::string bash(const CLI::App& app) {
     std::string action;
     std::vector<std::string> words = value_words(*o.doc);
     if (!words.empty())
-      action = "COMPREPLY=($(compgen -W \"" + join(words, " ") + "\" -- \"$cur\")); return ;;";
+      action = "COMPREPLY=($(compgen -P \"$eq\" -W \"" + join(words, " ") + "\" -- \"$cur\")); return ;;";
     else if (o.doc->value == OptionDoc::Value::File)
-      action = "COMPREPLY=($(compgen -f -- \"$cur\")); return ;;";
+      action = "COMPREPLY=($(compgen -P \"$eq\" -f -- \"$cur\")); return ;;";
     else if (o.doc->value == OptionDoc::Value::Directory)
-      action = "COMPREPLY=($(compgen -d -- \"$cur\")); return ;;";
+      action = "COMPREPLY=($(compgen -P \"$eq\" -d -- \"$cur\")); return ;;";
     else
       action = "return ;;";  // a value to type: nothing to offer
     auto it = std::find_if(actions.begin(), actions.end(), [&](const auto& a) { return a.first == action; });
@@ -279,6 +281,7 @@ std::string bash(const CLI::App& app) {
   }
   for (const auto& [action, names] : actions) out += "    " + join(names, "|") + ")\n      " + action + "\n";
   out += "  esac\n";
+  out += "  [[ -n $eq ]] && return  # --flag=: not an option that takes a value\n";
   out += "  if [[ $cur == -* ]]; then\n";
   longs.insert(longs.end(), shorts.begin(), shorts.end());
   out += "    COMPREPLY=($(compgen -W \"" + wrap(longs, "      ") + "\" -- \"$cur\"))\n";

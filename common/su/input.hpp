@@ -45,9 +45,13 @@ class InputReader {
   }
 
   // RFC 4180 mode: a newline inside double quotes does not end the record.
+  // May be set after lines were read: what is held is scanned again.
   void set_quote_aware(bool on, char quote = '"') {
     quote_aware_ = on;
     quote_ = quote;
+    scanned_ = 0;
+    quote_parity_ = 0;
+    quote_free_end_ = 0;
   }
 
   // By default the reader stops reading new bytes once a stop signal arrived

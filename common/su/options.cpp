@@ -78,13 +78,7 @@ CLI::Validator one_of(const std::vector<Choice>& choices) {
       [names, set](std::string& s) -> std::string {
         for (const std::string& n : names)
           if (s == n) return {};
-        std::string m = s + " not in " + set;
-        if (auto close = closest_name(s, names)) {
-          m += " (did you mean '";
-          m += *close;
-          m += "'?)";
-        }
-        return m;
+        return s + " not in " + set + did_you_mean(s, names);  // json -> ndjson
       },
       set);
 }

@@ -1,6 +1,6 @@
 # fish completion for stream-parse (stream-utils)
 # Written by `stream-parse --generate=fish`: edit the option definitions, then run scripts/gen-docs.
-complete -c stream-parse -s f -l format -x -a 'auto ndjson combined clf syslog logfmt tsv csv regex' -d 'Input format'
+complete -c stream-parse -s f -l format -x -a 'auto ndjson combined clf syslog logfmt tsv csv regex line' -d 'Input format'
 complete -c stream-parse -l regex -x -d 'Parse each line with this RE2 pattern; named groups (?P<name>...) become fields'
 complete -c stream-parse -s d -l delimiter -x -d 'CSV/TSV field delimiter: one character, or \'tab\''
 complete -c stream-parse -l no-header -d 'CSV/TSV input has no header line: fields are named c1, c2, ...'

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "su/core/error.hpp"
+#include "su/formats/detect.hpp"
 #include "su/formats/format_table.hpp"
 #include "su/formats/line_format.hpp"
 
@@ -60,8 +61,14 @@ std::string reason(const char* format, std::string_view line, const std::string&
   return r.reason;
 }
 
+// The format --format auto picks for these first lines, or "error: ...".
+std::string detected(std::vector<std::string_view> lines, su::DetectHints hints = {}) {
+  su::Detection d = su::detect_format(lines, hints);
+  return d.format ? std::string(d.format->name) : "error: " + d.error;
+}
 std::string sniffed(std::string_view line) {
-  return su::sniff_format(line).name;
+  std::string d = detected({line});
+  return d.substr(0, 6) == "error:" ? "error" : d;
 }
 
 }  // namespace
@@ -100,6 +107,11 @@ TEST_CASE("logfmt: rejects") {
   CHECK(reason("logfmt", "a=\"x\\\"") == "logfmt: unterminated quoted value of 'a'");
   CHECK(reason("logfmt", "a=\"x\"y") == "logfmt: text after the closing quote of 'a' at column 6");
   CHECK(reason("logfmt", "\"a\"=1") == "logfmt: quote in a key at column 1");
+}
+
+TEST_CASE("line: the whole line is the string field 'line'") {
+  CHECK(fields("line", "INFO 12ms started a=1") == "line=\"INFO 12ms started a=1\"");
+  CHECK(fields("line", "") == "line=\"\"");
 }
 
 TEST_CASE("regex: named groups in pattern order, unmatched groups are null") {
@@ -239,9 +251,10 @@ TEST_CASE("syslog: rejects") {
   CHECK(reason("syslog", "<1>1 - h a p m [x]msg") == "syslog: expected a space after the structured data at column 19");
 }
 
-TEST_CASE("auto-detection: ndjson, combined before clf, then syslog, logfmt, tsv, and csv for the rest") {
+TEST_CASE("auto-detection: ndjson, combined before clf, then syslog, logfmt, tsv, csv") {
   CHECK(sniffed(R"({"a":1})") == "ndjson");
   CHECK(sniffed(" \t{\"a\":1}") == "ndjson");
+  CHECK(sniffed("\xEF\xBB\xBF{\"a\":1}\r") == "ndjson");
   CHECK(sniffed(R"(1.2.3.4 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua")") == "combined");
   CHECK(sniffed(R"(1.2.3.4 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1)") == "clf");
   CHECK(sniffed("<34>Oct 11 22:14:15 mymachine su: x") == "syslog");
@@ -249,15 +262,65 @@ TEST_CASE("auto-detection: ndjson, combined before clf, then syslog, logfmt, tsv
   CHECK(sniffed("<165>1 2003-10-11T22:14:15.003Z h app - - - msg") == "syslog");
   CHECK(sniffed("level=info msg=\"started\" port=8080") == "logfmt");
   CHECK(sniffed("ts=1 msg=x debug") == "logfmt");
-  CHECK(sniffed("ts=1 debug") == "csv");  // as many bare words as pairs
   CHECK(sniffed("a\tb\tc") == "tsv");
   CHECK(sniffed("a\tb,c") == "csv");  // a comma wins over tabs
-  // Not logfmt: CSV headers and rows, plain text, a lone pair with commas.
   CHECK(sniffed("time,sensor,temperature") == "csv");
   CHECK(sniffed("a=1,b=2") == "csv");
-  CHECK(sniffed("hello world from x=1") == "csv");
   CHECK(sniffed("1,2,3") == "csv");
-  CHECK(sniffed("Oct 11 22:14:15 mymachine plain text") == "csv");
+}
+
+TEST_CASE("auto-detection: text that fits no format is an error naming --format") {
+  CHECK(sniffed("ts=1 debug") == "error");  // as many bare words as pairs, one column
+  CHECK(sniffed("hello world from x=1") == "error");
+  CHECK(sniffed("Oct 11 22:14:15 mymachine plain text") == "error");
+  CHECK(detected({"INFO 12ms started", "WARN 3ms slow"}) ==
+        "error: cannot tell the input format from its first 2 lines (the first: 'INFO 12ms started'): name it with "
+        "--format "
+        "(ndjson, combined, clf, syslog, logfmt, tsv, csv, regex, line); --format line takes each line whole, "
+        "--regex PATTERN any other text");
+  CHECK(detected({"one column"}).find("from its first line 'one column'") != std::string::npos);
+  std::string long_line(100, 'x');
+  CHECK(detected({long_line}).find("'" + std::string(60, 'x') + "...'") != std::string::npos);
+  // Commas by chance: the records do not have the header's number of fields.
+  CHECK(sniffed("INFO started, pid 5") == "csv");  // one line: a header of two fields
+  CHECK(detected({"INFO started, pid 5", "WARN disk full", "INFO done"}).substr(0, 6) == "error:");
+}
+
+TEST_CASE("auto-detection: a JSON array or JSON over several lines points to jq") {
+  CHECK(detected({R"([{"a":1},{"a":2}])"}) ==
+        "error: the input is a JSON array, not NDJSON (one object per line): convert it with jq -c '.[]' "
+        "(... | jq -c '.[]' | stream-parse)");
+  CHECK(detected({"[", R"(  {"a": 1},)", "]"}).find("jq -c '.[]'") != std::string::npos);
+  CHECK(detected({"{", R"(  "a": 1)", "}"}) ==
+        "error: the input looks like JSON spread over several lines, not NDJSON (one object per line): compact it "
+        "with jq -c . (... | jq -c . | stream-parse)");
+}
+
+TEST_CASE("auto-detection: the first line and more than half of the lines must fit") {
+  CHECK(detected({"a=1 b=2", "a=3 b=4", "a=5 b=6", "x", "half a line"}) == "logfmt");
+  CHECK(detected({"level=info n=1", "level=warn msg=\"open", "level=info n=2"}) == "logfmt");
+  CHECK(detected({"a=1 b=2", "a=3 b=4", "x", "y"}).substr(0, 6) == "error:");
+  CHECK(detected({"garbage", "a=1 b=2", "a=3 b=4", "a=5 b=6", "a=7 b=8"}).substr(0, 6) == "error:");
+  CHECK(detected({"a,b,c", "1,2,3", "4,5", "6,7,8,9", "10,11,12"}) == "csv");  // ragged rows: rejected later
+  CHECK(detected({"a,b", "1,2", "3", "5"}).substr(0, 6) == "error:");
+}
+
+TEST_CASE("auto-detection: CSV records may hold newlines in quotes") {
+  CHECK(detected({"id,note", "1,\"two", "lines\"", "2,x"}) == "csv");
+  CHECK(detected({"id,note", "1,\"open"}) == "csv");  // an incomplete last record is no evidence
+  CHECK(detected({"a\tb", "1\t2", "3\t4"}) == "tsv");
+}
+
+TEST_CASE("auto-detection: CSV options (--delimiter, --no-header, --columns) mean CSV or TSV") {
+  su::DetectHints h;
+  h.csv_options = true;
+  CHECK(detected({"just text"}, h) == "csv");
+  CHECK(detected({"a\tb"}, h) == "tsv");
+  CHECK(detected({R"({"a":1})"}, h) == "csv");
+  h.delimiter = ';';
+  CHECK(detected({"a;b", "1;2"}, h) == "csv");
+  h.delimiter = '\t';
+  CHECK(detected({"a,b\tc"}, h) == "tsv");
 }
 
 TEST_CASE("the format table: names are unique, auto and regex are never detected, every line format builds") {
@@ -273,6 +336,7 @@ TEST_CASE("the format table: names are unique, auto and regex are never detected
   }
   CHECK_FALSE(bool(su::find_format("auto")->sniff));
   CHECK_FALSE(bool(su::find_format("regex")->sniff));
+  CHECK_FALSE(bool(su::find_format("line")->sniff));
   CHECK(su::find_format("xml") == nullptr);
   CHECK(su::find_format("tsv")->dialect.delimiter == '\t');
   CHECK(su::find_format("csv")->dialect.quote == '"');

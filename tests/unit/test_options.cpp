@@ -97,6 +97,8 @@ TEST_CASE("a bad value is a parse error whose message names the option") {
   CHECK(Tool().parse({"--color", "blue"}) == "--color: blue not in {red,green}");
   CHECK(Tool().parse({"-f", "c"}) == "--format: c not in {a,b}");
   CHECK(Tool().parse({"--control", "sometimes"}) == "--control: sometimes not in {auto,always,never}");
+  CHECK(Tool().parse({"--control", "alway"}) == "--control: alway not in {auto,always,never} (did you mean 'always'?)");
+  CHECK(Tool().parse({"--color", "gren"}) == "--color: gren not in {red,green} (did you mean 'green'?)");
   CHECK(Tool().parse({"--max-line", "1X"}) == "--max-line: invalid size '1X' (expected e.g. 4096, 64K, 64M, 1G)");
 }
 
@@ -200,8 +202,8 @@ TEST_CASE("the docs: man regions, completions with every option and its values")
     CHECK(zsh.find(std::string("--") + o) != std::string::npos);
     CHECK(fish.find(std::string("-l ") + o + " ") != std::string::npos);
   }
-  CHECK(bash.find("--color)\n      COMPREPLY=($(compgen -W \"red green\"") != std::string::npos);
-  CHECK(bash.find("--out|--rejects)\n      COMPREPLY=($(compgen -f") != std::string::npos);
+  CHECK(bash.find("--color)\n      COMPREPLY=($(compgen -P \"$eq\" -W \"red green\"") != std::string::npos);
+  CHECK(bash.find("--out|--rejects)\n      COMPREPLY=($(compgen -P \"$eq\" -f") != std::string::npos);
   CHECK(zsh.find("'--color[Which color]:color:(red green)'") != std::string::npos);
   CHECK(zsh.find("'(- *)'{-h,--help}") != std::string::npos);
   CHECK(fish.find("-l color -x -a 'red green' -d 'Which color'") != std::string::npos);

@@ -100,11 +100,28 @@ TEST_CASE("append_value: each kind as JSON") {
   CHECK(out == "null null true -3 0.1 \"a\\\"b\" [1,2]");
 }
 
-// stream-parse's RecordWriter copies number texts it knows to be canonical
-// instead of converting them; it must write exactly what the conversion
-// (fast_float + append_double) writes.
+TEST_CASE("classify_number_text: JSON numbers in range keep their text") {
+  using su::NumberText;
+  for (const char* s : {"0", "-0", "51.0", "1e3", "1E+3", "-0.0", "2.50", "9223372036854775807", "-9223372036854775808",
+                        "18446744073709551615", "1e308", "1.7976931348623157e308", "1e-400", "0e999999999999999999",
+                        "1e-99999999999999999999"})
+    CHECK_MESSAGE(su::classify_number_text(s) == NumberText::Number, s);
+  for (const char* s :
+       {"+5", ".5", "5.", "0x1F", "007", "1_000", "inf", "nan", "NaN", "-", "", "1e", "1.2.3", " 1", "12abc"})
+    CHECK_MESSAGE(su::classify_number_text(s) == NumberText::NotNumber, s);
+  for (const char* s : {"18446744073709551616", "-9223372036854775809", "100000000000000000000000", "1e400", "-1e400",
+                        "1.8e308", "2e308"})
+    CHECK_MESSAGE(su::classify_number_text(s) == NumberText::OutOfRange, s);
+  std::string big(309, '9');  // 309 digits without an exponent: beyond DBL_MAX
+  CHECK(su::classify_number_text(big + ".5") == NumberText::OutOfRange);
+  CHECK(su::classify_number_text(big.substr(1) + ".5") == NumberText::Number);
+}
 
-TEST_CASE("stream-parse number fast path: same text as the conversion") {
+// stream-parse's RecordWriter writes an inferred number exactly as its text
+// when every tool reads it back, and a string otherwise: against a reference
+// built from from_chars and fast_float, on random number texts.
+
+TEST_CASE("stream-parse writer: number texts as written, out of range as strings") {
   su::FieldRules rules;
   su::RecordWriter writer(rules);
   uint64_t x = 12345;
@@ -118,30 +135,39 @@ TEST_CASE("stream-parse number fast path: same text as the conversion") {
                                     "-0.0",
                                     "16.20",
                                     "16.00",
-                                    "0.5",
+                                    "51.0",
+                                    "1e3",
                                     "0.05",
                                     "100000.0",
                                     "123456789012345.6",
-                                    "12345678901234.5",
                                     "1.000000000000001",
                                     "999999999999999999",
                                     "9223372036854775807",
                                     "9223372036854775808",
+                                    "18446744073709551615",
+                                    "18446744073709551616",
                                     "-9223372036854775808",
+                                    "-9223372036854775809",
                                     "1e5",
                                     "1.50e-3",
+                                    "1e400",
+                                    "1e-400",
                                     "0.1000",
                                     "1234567890.12345"};
   for (int i = 0; i < 200000; ++i) {
     std::string t;
     if (next() % 2) t += '-';
-    int il = int(next() % 19);
+    int il = int(next() % 22);
     t += il ? char('1' + next() % 9) : '0';
     for (int k = 1; k < il; ++k) t += char('0' + next() % 10);
     if (next() % 4) {
       t += '.';
       int fl = 1 + int(next() % 17);
       for (int k = 0; k < fl; ++k) t += char(next() % 3 ? '0' + next() % 10 : '0');
+    }
+    if (next() % 8 == 0) {
+      t += 'e';
+      t += std::to_string(int(next() % 700) - 350);
     }
     texts.push_back(t);
   }
@@ -152,23 +178,54 @@ TEST_CASE("stream-parse number fast path: same text as the conversion") {
     fields[0].text = t;
     std::string got;
     REQUIRE(writer.write(got, fields) == "");
-    // The reference: integers that fit int64 as they are, else the double.
     std::string want = "{\"v\":";
-    int64_t iv;
     bool integral = false;
     REQUIRE(su::is_json_number(t, &integral));
-    auto r = std::from_chars(t.data(), t.data() + t.size(), iv);
-    if (integral && r.ec == std::errc() && t != "-0") {
-      want += t;
+    bool in_range;
+    if (integral) {
+      int64_t iv;
+      uint64_t uv;
+      in_range = std::from_chars(t.data(), t.data() + t.size(), iv).ec == std::errc() ||
+                 std::from_chars(t.data(), t.data() + t.size(), uv).ec == std::errc();
     } else {
       double d = 0;
       fast_float::from_chars(t.data(), t.data() + t.size(), d);
-      su::append_double(want, d);
+      in_range = std::isfinite(d);
+    }
+    if (in_range) {
+      want += t;
+    } else {
+      want += '"';
+      want += t;
+      want += '"';
     }
     want += "}\n";
     if (got != want && ++mismatches < 5) CHECK(got == want);
   }
   CHECK(mismatches == 0);
+}
+
+TEST_CASE("stream-parse writer: --types float writes a float, an int an integer") {
+  su::FieldRules rules;
+  rules.parse_types("f:float,i:int");
+  su::RecordWriter writer(rules);
+  auto one = [&writer](const char* name, const char* text) {
+    std::vector<su::ParsedField> fields(1);
+    fields[0].name = name;
+    fields[0].text = text;
+    std::string out;
+    std::string reason = writer.write(out, fields);
+    return reason.empty() ? out : reason;
+  };
+  CHECK(one("f", "51") == "{\"f\":51.0}\n");
+  CHECK(one("f", "51.0") == "{\"f\":51.0}\n");
+  CHECK(one("f", "1e3") == "{\"f\":1e3}\n");
+  CHECK(one("f", "+5") == "{\"f\":5.0}\n");
+  CHECK(one("f", ".5") == "{\"f\":0.5}\n");
+  CHECK(one("f", "1e21") == "{\"f\":1e21}\n");
+  CHECK(one("f", "100000000000000000000000") == "{\"f\":1e+23}\n");
+  CHECK(one("f", "x") == "field 'f': expected float, got 'x'");
+  CHECK(one("i", "+5") == "{\"i\":5}\n");
 }
 
 TEST_CASE("stream-parse writer: empty and default (null-pointer) texts, escapes, nulls") {
@@ -186,7 +243,29 @@ TEST_CASE("stream-parse writer: empty and default (null-pointer) texts, escapes,
   fields[4].text = "-12.50";
   std::string out;
   REQUIRE(writer.write(out, fields) == "");
-  CHECK(out == "{\"empty\":\"\",\"esc\":\"a\\\"b\\n\xC3\xA9\\u00ff\",\"null\":null,\"str\":\"007\",\"num\":-12.5}\n");
+  CHECK(out == "{\"empty\":\"\",\"esc\":\"a\\\"b\\n\xC3\xA9\\u00ff\",\"null\":null,\"str\":\"007\",\"num\":-12.50}\n");
+}
+
+TEST_CASE("stream-parse writer: names of --fields and --types that no record had, with the closest seen") {
+  su::FieldRules rules;
+  rules.keep = {"time", "temprature", "sensor"};
+  rules.parse_types("temprature:float,humidty:int,sensor:string");
+  su::RecordWriter writer(rules);
+  CHECK(writer.unseen_names().empty());  // no record yet: nothing to compare with
+  std::vector<su::ParsedField> fields(3);
+  fields[0].name = "time";
+  fields[1].name = "sensor";
+  fields[2].name = "temperature";
+  std::string out;
+  REQUIRE(writer.write(out, fields) == "");
+  std::vector<su::UnseenName> u = writer.unseen_names();
+  REQUIRE(u.size() == 2);
+  CHECK(u[0].option == "--fields");
+  CHECK(u[0].name == "temprature");
+  CHECK(u[0].closest == "temperature");
+  CHECK(u[1].option == "--types");
+  CHECK(u[1].name == "humidty");
+  CHECK(u[1].closest == "");
 }
 
 TEST_CASE("append_base64: RFC 4648 test vectors, any bytes") {

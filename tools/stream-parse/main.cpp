@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "parser.hpp"
+#include "sample.hpp"
 #include "su/core/error.hpp"
 #include "su/formats/format_table.hpp"
 #include "su/options.hpp"
@@ -14,6 +15,7 @@ namespace {
 
 using su::parse::Options;
 using su::parse::Parser;
+using su::parse::Sample;
 
 int run(Options& o) {
   if (!o.regex.empty()) {
@@ -29,30 +31,30 @@ int run(Options& o) {
   su::Diagnostics diag("stream-parse", o.common);
   su::flush_before_block(in, out, diag);
   Parser parser(o, out, diag);
-  su::Line first;  // with --format auto: the first non-blank line decides
-  bool have_first = false;
+  Sample sample;  // with --format auto: the first lines decide
   if (o.format != "auto") {
     parser.set_format(o.format, in);
   } else {
-    while (!have_first && in.next(first) == su::ReadStatus::Line) have_first = !su::is_blank(first.text);
-    if (!have_first) {
+    if (!sample.read(in)) {
       out.flush();
       diag.finish();
       return diag.exit_status();
     }
-    parser.set_format(su::parse::sniff(first.text), in);
+    parser.set_format(su::parse::detect(o, sample, in, diag), in);
   }
   if (parser.ndjson()) {
     su::LoopOptions lo;
     lo.forward_control = false;  // the parser writes control records, compacted
     lo.validate_blocks = true;   // records are copied on: every byte checked
     su::RecordLoop loop(in, out, diag, parser, lo);
-    if (have_first) loop.line(first);
+    for (const su::Line& l : sample.lines()) loop.line(l);
     return loop.run();
   }
-  if (have_first) parser.line(first);
+  for (const su::Line& l : sample.lines()) parser.line(l);
   su::Line line;
-  while (in.next(line) == su::ReadStatus::Line) parser.line(line);
+  su::ReadStatus st;
+  while ((st = in.next(line)) == su::ReadStatus::Line) parser.line(line);
+  parser.finish(st == su::ReadStatus::Eof);
   out.flush();
   diag.finish();
   return diag.exit_status();

@@ -1,10 +1,13 @@
 // stream-parse's engine: format choice, NDJSON blocks, CSV rows, log lines.
 #include "parser.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstring>
 
 #include "su/core/error.hpp"
+#include "su/formats/detect.hpp"
 
 namespace su::parse {
 
@@ -16,8 +19,31 @@ char delimiter_char(const std::string& d, char fallback) {
   return d[0];
 }
 
-std::string sniff(std::string_view line) {
-  return su::sniff_format(line).name;
+std::string detect(const Options& o, Sample& sample, su::InputReader& in, su::Diagnostics& diag) {
+  su::DetectHints hints;
+  hints.csv_options = !o.delimiter.empty() || o.no_header || !o.columns.empty();
+  if (!o.delimiter.empty()) hints.delimiter = delimiter_char(o.delimiter, ',');
+  const size_t used = sample.texts().size();
+  if (used == 0) return "line";  // every line over --max-line: rejected in any format
+  su::Detection d = su::detect_format(sample.texts(), hints);
+  if (!d.format) throw su::UsageError(d.error);
+  if (d.format->kind == su::FormatKind::Csv && d.format->dialect.quote) sample.join_quoted(in, d.format->dialect.quote);
+  // Said when it cannot be seen from a file name: a pipe, a terminal, a socket.
+  struct stat st;
+  const bool stdin_input = o.common.inputs.empty() || o.common.inputs.front() == "-";
+  if (stdin_input && !(::fstat(0, &st) == 0 && S_ISREG(st.st_mode))) {
+    std::string note = "detected --format ";
+    note.append(d.format->name);
+    if (used == 1) {
+      note.append(" from the first line");
+    } else {
+      note.append(" from the first ");
+      note.append(std::to_string(used));
+      note.append(" lines");
+    }
+    diag.warn(note);
+  }
+  return d.format->name;
 }
 
 void Parser::set_format(const std::string& name, su::InputReader& in) {
@@ -67,6 +93,22 @@ void Parser::warn_control_rename() {
   if (writer_.take_control_rename())
     diag_.warn("a field named '" + std::string(su::control::kMember) + "' is written as '" +
                std::string(su::control::kRenamedMember) + "' (data records never begin with it)");
+}
+
+void Parser::finish(bool complete) {
+  if (!complete) return;  // stopped early: the names may still come
+  for (const su::UnseenName& u : writer_.unseen_names()) {
+    std::string m = u.option;
+    m.append(": no record had a field named '");
+    m.append(u.name);
+    m.append("'");
+    if (!u.closest.empty()) {
+      m.append(" (did you mean '");
+      m.append(u.closest);
+      m.append("'?)");
+    }
+    diag_.warn(m);
+  }
 }
 
 su::FieldRules Parser::rules(const Options& o) {

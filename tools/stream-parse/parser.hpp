@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sample.hpp"
 #include "su/core/error.hpp"
 #include "su/formats/csv.hpp"
 #include "su/formats/format_table.hpp"
@@ -35,8 +36,11 @@ struct Options {
 
 // The --delimiter character (default `fallback`); throws UsageError.
 char delimiter_char(const std::string& d, char fallback);
-// The format the first non-blank line looks like (su::sniff_format).
-std::string sniff(std::string_view line);
+// --format auto: the format the sample fits (su::detect_format), said on
+// stderr when the input is stdin and not a regular file; CSV records of the
+// sample are joined across quoted newlines. Throws UsageError when no format
+// fits.
+std::string detect(const Options& o, Sample& sample, su::InputReader& in, su::Diagnostics& diag);
 
 // NDJSON goes through the shared record loop (this class is its handler);
 // CSV, TSV and the line formats are read line by line (line()).
@@ -59,6 +63,9 @@ class Parser : public su::RecordHandler {
   std::string read(const su::Line& l, simdjson::ondemand::document& doc) override;
   std::string apply(const su::Line& l) override;
   void control(const su::Line& l, const su::control::Record&) override;
+  // End of input (complete) or a signal: warns once about each name of
+  // --fields/--types that no record had, with the closest name seen.
+  void finish(bool complete) override;
 
  private:
   static su::FieldRules rules(const Options& o);

@@ -41,6 +41,26 @@ bool is_json_number(std::string_view s, bool* integral) {
   return i == n;
 }
 
+NumberText number_text_range(std::string_view s, bool negative, bool integral) {
+  const size_t n = s.size();
+  if (integral) {  // an integer: int64, or uint64 when not negative
+    if (n - (negative ? 1 : 0) > 20) return NumberText::OutOfRange;
+    std::errc ec;
+    if (negative) {
+      int64_t v;
+      ec = std::from_chars(s.data(), s.data() + n, v).ec;
+    } else {
+      uint64_t v;
+      ec = std::from_chars(s.data(), s.data() + n, v).ec;
+    }
+    return ec == std::errc() ? NumberText::Number : NumberText::OutOfRange;
+  }
+  double d = 0;
+  auto r = fast_float::from_chars(s.data(), s.data() + n, d);
+  if (r.ec != std::errc() && r.ec != std::errc::result_out_of_range) return NumberText::NotNumber;
+  return std::isfinite(d) ? NumberText::Number : NumberText::OutOfRange;
+}
+
 std::optional<Value> parse_number(std::string_view s) {
   bool integral = false;
   if (!is_json_number(s, &integral)) return std::nullopt;

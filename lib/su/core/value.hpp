@@ -62,6 +62,21 @@ struct Value {
 // Sets *integral when there is no fraction and no exponent.
 bool is_json_number(std::string_view s, bool* integral);
 
+// What a text is as a number, for inference from text (CSV cells, log
+// fields): not JSON number syntax (a string: "+5", ".5", "5.", "007", "0x1F",
+// "1_000", "inf", "nan"); a JSON number that every tool reads back, to be
+// written exactly as it is ("51.0", "1e3", "-0"); or JSON number syntax out of
+// the range that NDJSON readers accept (they reject the line): an integer
+// beyond int64 (negative) or uint64, or another number whose double is
+// infinite ("1e400"). Underflow to zero ("1e-400") is in range.
+enum class NumberText : uint8_t { NotNumber, Number, OutOfRange };
+inline NumberText classify_number_text(std::string_view s);
+
+// classify_number_text's range check of a text in JSON number syntax that
+// may be out of range (an integer of 19 digits or more, a number with an
+// exponent or with 309 digits or more before the point).
+NumberText number_text_range(std::string_view s, bool negative, bool integral);
+
 // JSON-number text to a number: integers that fit int64 stay integers,
 // everything else becomes a double. nullopt when s is not a JSON number.
 std::optional<Value> parse_number(std::string_view s);
@@ -76,6 +91,42 @@ void append_canonical(std::string& out, const Value& v);
 // usual integers (digits, no -0), so callers can skip the conversion.
 inline bool is_canonical_number(std::string_view text, const Value& v) {
   return v.kind == Value::Kind::Int && !(text.size() > 1 && text[0] == '-' && text[1] == '0');
+}
+
+// Inline: stream-parse calls it for every inferred field.
+inline NumberText classify_number_text(std::string_view s) {
+  const size_t n = s.size();
+  auto digit = [&s](size_t k) { return unsigned(static_cast<unsigned char>(s[k]) - '0') < 10; };
+  const bool negative = n > 0 && s[0] == '-';
+  size_t i = negative ? 1 : 0;
+  if (i >= n) return NumberText::NotNumber;
+  const size_t int_start = i;
+  if (s[i] == '0')
+    ++i;
+  else if (s[i] >= '1' && s[i] <= '9')
+    while (i < n && digit(i)) ++i;
+  else
+    return NumberText::NotNumber;
+  const size_t int_digits = i - int_start;
+  if (i == n) return int_digits <= 18 ? NumberText::Number : number_text_range(s, negative, true);
+  bool exponent = false;
+  if (s[i] == '.') {
+    const size_t frac = ++i;
+    while (i < n && digit(i)) ++i;
+    if (i == frac) return NumberText::NotNumber;
+  }
+  if (i < n) {
+    if (s[i] != 'e' && s[i] != 'E') return NumberText::NotNumber;
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    const size_t exp = i;
+    while (i < n && digit(i)) ++i;
+    if (i == exp || i != n) return NumberText::NotNumber;
+    exponent = true;
+  }
+  // Without an exponent, 308 digits before the point are below DBL_MAX.
+  if (!exponent && int_digits <= 308) return NumberText::Number;
+  return number_text_range(s, negative, false);
 }
 
 }  // namespace su

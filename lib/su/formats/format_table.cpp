@@ -22,6 +22,16 @@ bool sniff_csv(std::string_view) {
   return true;
 }
 
+// --format line: the whole line, as the string field "line".
+class WholeLine : public LineFormat {
+ public:
+  std::string parse(std::string_view line, std::vector<ParsedField>& out) override {
+    out.clear();
+    add_field(out, "line", line, false);
+    return {};
+  }
+};
+
 constexpr CsvDialect kCsv{',', '"', false};
 constexpr CsvDialect kTsv{'\t', '\0', true};
 
@@ -30,7 +40,7 @@ constexpr CsvDialect kTsv{'\t', '\0', true};
 // clang-format off
 const std::vector<FormatInfo>& formats() {
   static const std::vector<FormatInfo> table = {
-      {"auto", "the first format below that fits the first non-blank line (the default)", FormatKind::Auto,
+      {"auto", "the first format below that fits the first lines (the default); none fits: an error", FormatKind::Auto,
        nullptr, nullptr, {}},
       {"ndjson", "one JSON object per line (validated, compacted)", FormatKind::Ndjson, sniff_ndjson, nullptr, {}},
       {"combined", "Apache/nginx combined access log (CLF + referer, agent)", FormatKind::Line, sniff_combined,
@@ -43,8 +53,10 @@ const std::vector<FormatInfo>& formats() {
        [](const std::string&) { return make_logfmt(); }, {}},
       {"tsv", "tab-separated values with a header line (a line with tabs and no comma)", FormatKind::Csv, sniff_tsv,
        nullptr, kTsv},
-      {"csv", "RFC 4180 CSV with a header line (any other line)", FormatKind::Csv, sniff_csv, nullptr, kCsv},
+      {"csv", "RFC 4180 CSV with a header line (auto: two fields or more)", FormatKind::Csv, sniff_csv, nullptr, kCsv},
       {"regex", "the named groups of --regex PATTERN (RE2) become fields", FormatKind::Line, nullptr, make_regex, {}},
+      {"line", "any text: each line whole, as the string field 'line'", FormatKind::Line, nullptr,
+       [](const std::string&) -> std::unique_ptr<LineFormat> { return std::make_unique<WholeLine>(); }, {}},
   };
   return table;
 }
@@ -54,12 +66,6 @@ const FormatInfo* find_format(std::string_view name) {
   for (const auto& f : formats())
     if (name == f.name) return &f;
   return nullptr;
-}
-
-const FormatInfo& sniff_format(std::string_view first_line) {
-  for (const auto& f : formats())
-    if (f.sniff && f.sniff(first_line)) return f;
-  return *find_format("csv");  // not reached: csv takes any line
 }
 
 }  // namespace su

@@ -31,12 +31,10 @@ struct FormatInfo {
 
 // The table, in the order --format auto tries it: ndjson, combined (before
 // clf: a combined line is also a CLF line with trailing text), clf, syslog,
-// logfmt (only key=value lines), tsv (tabs and no comma), csv (anything
-// else); auto and regex are never detected.
+// logfmt (only key=value lines), tsv (tabs and no comma), csv (a header of
+// two fields or more); auto, regex and line are never detected (detect.hpp).
 const std::vector<FormatInfo>& formats();
 // The row of that name, or nullptr.
 const FormatInfo* find_format(std::string_view name);
-// The first row whose sniff accepts the line (csv accepts any line).
-const FormatInfo& sniff_format(std::string_view first_line);
 
 }  // namespace su

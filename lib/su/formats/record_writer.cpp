@@ -12,6 +12,7 @@
 
 #include "su/core/error.hpp"
 #include "su/core/json_write.hpp"
+#include "su/core/suggest.hpp"
 #include "su/core/value.hpp"
 #include "su/json/control.hpp"
 
@@ -38,11 +39,37 @@ void FieldRules::parse_types(const std::string& spec) {
     else
       throw UsageError("--types: unknown type '" + t + "' for field '" + name + "' (int, float, string, bool)");
     types[name] = ft;
+    type_order_.push_back(name);
     start = end + 1;
   }
 }
 
-RecordWriter::RecordWriter(FieldRules rules) : rules_(std::move(rules)) {}
+std::vector<std::pair<std::string, std::string>> FieldRules::named() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&out](const std::string& name, const char* option) {
+    for (const auto& n : out)
+      if (n.first == name) return;
+    out.emplace_back(name, option);
+  };
+  for (const std::string& n : keep) add(n, "--fields");
+  for (const std::string& n : type_order_) add(n, "--types");
+  return out;
+}
+
+RecordWriter::RecordWriter(FieldRules rules)
+    : rules_(std::move(rules)), named_(rules_.named()), named_seen_(named_.size(), false) {}
+
+std::vector<UnseenName> RecordWriter::unseen_names() const {
+  std::vector<UnseenName> out;
+  if (seen_.empty()) return out;  // no record: nothing to compare with
+  for (size_t i = 0; i < named_.size(); ++i) {
+    if (named_seen_[i]) continue;
+    UnseenName u{named_[i].second, named_[i].first, {}};
+    if (auto c = closest_name(u.name, seen_)) u.closest = *c;
+    out.push_back(std::move(u));
+  }
+  return out;
+}
 
 namespace {
 std::string type_error(std::string_view name, std::string_view want, std::string_view text) {
@@ -135,103 +162,34 @@ void append_text(std::string& out, std::string_view t) {
   out.push_back('"');
 }
 
-// True when the JSON number text t (already validated, not an integer) is
-// exactly what append_double writes for it, so it can be copied: a plain
-// decimal (no exponent) with 15 significant digits or fewer (DBL_DIG: such a
-// decimal is the shortest round-trip text of its double), no trailing zero in
-// the fraction, and a magnitude >= 0.1 (so the fixed notation is shortest).
-bool canonical_decimal(std::string_view t) {
-  const size_t n = t.size();
-  size_t i = t[0] == '-' ? 1 : 0;
-  const size_t first = i;
-  while (i < n && t[i] != '.') {
-    if (t[i] == 'e' || t[i] == 'E') return false;
-    ++i;
-  }
-  const size_t dot = i;
-  if (dot + 1 >= n || t[n - 1] == '0') return false;
-  size_t digits = n - first - 1;
-  if (t[first] == '0') {  // "0.x": x must not start with 0, and the 0 is not significant
-    if (t[dot + 1] == '0') return false;
-    --digits;
-  }
-  if (digits > 15) return false;
-  for (size_t k = dot + 1; k < n; ++k)
-    if (t[k] < '0' || t[k] > '9') return false;  // an exponent
-  return true;
-}
-
-// What append_inferred does with a text, found in one pass: not a number (a
-// string), a number whose output is its first *canonical_len bytes (an
-// integer of at most 18 digits; a canonical_decimal, maybe with trailing
-// zeros), or a number it converts otherwise (let append_inferred decide).
-enum class NumberText { None, Canonical, Other };
-NumberText classify_number(std::string_view t, size_t* canonical_len) {
-  const size_t n = t.size();
-  auto digit = [&t](size_t k) { return unsigned(static_cast<unsigned char>(t[k]) - '0') < 10; };
-  size_t i = (n > 0 && t[0] == '-') ? 1 : 0;
-  if (i >= n) return NumberText::None;
-  const size_t int_start = i;
-  if (t[i] == '0')
-    ++i;
-  else if (t[i] >= '1' && t[i] <= '9')
-    while (i < n && digit(i)) ++i;
-  else
-    return NumberText::None;
-  const size_t int_digits = i - int_start;
-  if (i == n) {  // an integer; "-0" is written as a double
-    bool canonical = int_digits <= 18 && !(t[int_start] == '0' && int_start == 1);
-    *canonical_len = n;
-    return canonical ? NumberText::Canonical : NumberText::Other;
-  }
-  if (t[i] == '.') {
-    const size_t frac = ++i;
-    while (i < n && digit(i)) ++i;
-    if (i == frac) return NumberText::None;
-    if (i == n) {
-      // Trailing zeros of the fraction are not written ("16.20" is 16.2);
-      // an integral value ("16.00") is left to append_double.
-      size_t end = n;
-      while (t[end - 1] == '0') --end;
-      if (end == frac) return NumberText::Other;
-      size_t sig = end - frac;
-      if (t[int_start] == '0') {
-        if (t[frac] == '0') return NumberText::Other;
-      } else {
-        sig += int_digits;
-      }
-      *canonical_len = end;
-      return sig <= 15 ? NumberText::Canonical : NumberText::Other;
-    }
-  }
-  if (t[i] != 'e' && t[i] != 'E') return NumberText::None;
-  ++i;
-  if (i < n && (t[i] == '+' || t[i] == '-')) ++i;
-  const size_t exp = i;
-  while (i < n && digit(i)) ++i;
-  return (i > exp && i == n) ? NumberText::Other : NumberText::None;
-}
-
+// An inferred value: a number that every tool reads back keeps its text as
+// written ("51.0", "1e3", "-0"), in every input format, as NDJSON input does;
+// anything else is a string, including number-like text that is not JSON
+// ("+5", "007") or is out of range ("18446744073709551616", "1e400").
 void append_inferred(std::string& out, std::string_view t) {
+  if (classify_number_text(t) == NumberText::Number)
+    out.append(t);
+  else
+    append_text(out, t);
+}
+
+// --types FIELD:float: a JSON number that is not integral is kept as written;
+// any other number is converted ("+5", ".5", "51") and written with a
+// fraction or an exponent ("51.0"), so that every reader sees a float.
+bool append_float(std::string& out, std::string_view t) {
   bool integral = false;
-  if (is_json_number(t, &integral)) {
-    if (integral) {
-      int64_t iv;
-      auto r = std::from_chars(t.data(), t.data() + t.size(), iv);
-      if (r.ec == std::errc() && !(t.size() == 2 && t[0] == '-' && t[1] == '0')) {
-        out.append(t);  // JSON integer text that fits int64 is already canonical
-        return;
-      }
-    } else if (canonical_decimal(t)) {
-      out.append(t);
-      return;
-    }
-    double d = 0;
-    fast_float::from_chars(t.data(), t.data() + t.size(), d);
-    append_double(out, d);
-    return;
+  if (is_json_number(t, &integral) && !integral && classify_number_text(t) == NumberText::Number) {
+    out.append(t);
+    return true;
   }
-  append_text(out, t);
+  double d;
+  std::string_view u = t.front() == '+' ? t.substr(1) : t;
+  auto r = fast_float::from_chars(u.data(), u.data() + u.size(), d);
+  if (r.ec != std::errc() || r.ptr != u.data() + u.size()) return false;
+  const size_t at = out.size();
+  append_double(out, d);
+  if (out.find_first_of(".en", at) == std::string::npos) out.append(".0");  // "null": not finite
+  return true;
 }
 }  // namespace
 
@@ -251,6 +209,10 @@ const RecordWriter::Key& RecordWriter::key_for(size_t i, std::string_view name) 
   k.keep = rules_.keep.empty() || std::find(rules_.keep.begin(), rules_.keep.end(), name) != rules_.keep.end();
   auto it = rules_.types.find(k.name);
   k.type = it == rules_.types.end() ? FieldType::Infer : it->second;
+  // For the warning about names of --fields/--types that no record had.
+  for (size_t j = 0; j < named_.size(); ++j)
+    if (named_[j].first == k.name) named_seen_[j] = true;
+  if (seen_.size() < kMaxSeen && seen_set_.insert(k.name).second) seen_.push_back(k.name);
   return k;
 }
 
@@ -295,13 +257,7 @@ std::string RecordWriter::append_value(std::string& out, const ParsedField& f, F
         out.append("null");
         break;
       }
-      double d;
-      std::string_view u = t.front() == '+' ? t.substr(1) : t;
-      auto r = fast_float::from_chars(u.data(), u.data() + u.size(), d);
-      if (r.ec != std::errc() || r.ptr != u.data() + u.size()) {
-        return type_error(f.name, "float", t);
-      }
-      append_double(out, d);
+      if (!append_float(out, t)) return type_error(f.name, "float", t);
       break;
     }
     case FieldType::Bool: {
@@ -362,13 +318,15 @@ std::string RecordWriter::write(std::string& out, const std::vector<ParsedField>
     }
     if (key.type == FieldType::Infer && !f.raw) {
       const bool infer = rules_.infer && f.infer;
-      size_t len = 0;
-      const NumberText kind = infer ? classify_number(t, &len) : NumberText::None;
-      if (kind == NumberText::Canonical) {
-        put(t.data(), len);
+      // Only text that starts like a JSON number is looked at further.
+      const unsigned c0 = t.empty() ? 0u : unsigned(static_cast<unsigned char>(t[0]));
+      const bool maybe = infer && (c0 == '-' || c0 - '0' < 10u);
+      const NumberText kind = maybe ? classify_number_text(t) : NumberText::NotNumber;
+      if (kind == NumberText::Number) {
+        put(t.data(), t.size());
         continue;
       }
-      if (kind == NumberText::None && plain_json_text(t)) {
+      if (plain_json_text(t)) {
         *o++ = '"';
         put(t.data(), t.size());
         *o++ = '"';

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "su/formats/line_format.hpp"
@@ -18,6 +20,19 @@ struct FieldRules {
   std::vector<std::string> keep;                     // --fields (empty: all)
   // Parses "a:int,b:float"; throws UsageError.
   void parse_types(const std::string& spec);
+  // The names of --fields, then those of --types, in the order given, each
+  // once, with the option that named it first ("--fields", "--types").
+  std::vector<std::pair<std::string, std::string>> named() const;
+
+ private:
+  std::vector<std::string> type_order_;  // the names of --types as given
+};
+
+// A field named by an option (--fields, --types) that no record had.
+struct UnseenName {
+  std::string option;   // "--fields"
+  std::string name;     // "temprature"
+  std::string closest;  // the closest name that records had, or ""
 };
 
 class RecordWriter {
@@ -26,6 +41,9 @@ class RecordWriter {
   // Appends `{...}\n` to out. Returns an empty string or a reject reason
   // (a value that does not fit its --types type); out is unchanged then.
   std::string write(std::string& out, const std::vector<ParsedField>& fields);
+  // The names of --fields and --types that no record written had (none when
+  // no record was written at all), each with the closest name seen.
+  std::vector<UnseenName> unseen_names() const;
   // True once after a field named "_control" was first written, renamed
   // "_control_" (CONTRACT 3), so that the tool can warn once.
   bool take_control_rename() {
@@ -48,6 +66,11 @@ class RecordWriter {
   std::string append_value(std::string& out, const ParsedField& f, FieldType ft) const;
 
   FieldRules rules_;
+  std::vector<std::pair<std::string, std::string>> named_;  // rules_.named()
+  std::vector<bool> named_seen_;                            // by index of named_
+  std::vector<std::string> seen_;                           // distinct names seen, up to kMaxSeen
+  std::unordered_set<std::string> seen_set_;
+  static constexpr size_t kMaxSeen = 10000;
   bool renamed_control_ = false;
   std::vector<Key> keys_;
   std::vector<const Key*> slots_;  // this record's keys, by field position
