@@ -1,6 +1,11 @@
 // Timestamp recognition (every format of CONTRACT 4) and RFC 3339 output.
 #include <doctest/doctest.h>
 
+#include <climits>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "su/time/timeparse.hpp"
 
 namespace {
@@ -321,6 +326,70 @@ TEST_CASE("parser: timestamps of the same minute as the last one (cached date an
   su::TimeParser local(*su::TimeZone::parse("-02:00"));
   CHECK(local.parse("2026-11-21 08:00:00") == kBase * S);
   CHECK(local.parse("2026-11-21 08:00:30") == (kBase + 30) * S);
+}
+
+TEST_CASE("parser: the cached-minute path accepts exactly what the full parser accepts (random and edge times)") {
+  // Minutes near the ends of int64 nanoseconds (1677-09-21T00:12:43.145224192Z,
+  // 2262-04-11T23:47:16.854775807Z), at the ends of 4-digit years, and ordinary ones.
+  const std::vector<std::string> heads = {
+      "2026-11-21T10:00", "2026-11-21 10:00", "2026-11-21t10:00", "1677-09-21T00:12", "1677-09-21T00:13",
+      "1677-09-23T00:12", "2262-04-11T23:47", "2262-04-11T23:48", "2262-04-09T23:47", "0000-01-01T00:00",
+      "9999-12-31T23:59", "1970-01-01T00:00", "2016-12-31T23:59", "2026-03-29T02:00", "2026-10-25T02:59"};
+  const std::vector<std::string> zones = {"Z",     "z",   "",        " Z",    "+01:00", "-05:00", "+23:59", "-23:59",
+                                          "+0100", "+01", " +01:00", "Zjunk", "+24:00", "-1",     "ZZ"};
+  std::mt19937_64 rng(9);
+  auto pick = [&](size_t n) { return size_t(rng() % n); };
+  const std::vector<std::string> tz_names = {"UTC", "-02:00", "Europe/Berlin"};
+  for (const auto& tz_name : tz_names) {
+    const su::TimeZone tz = *su::TimeZone::parse(tz_name);
+    for (int i = 0; i < 40000; ++i) {
+      const std::string& head = heads[pick(heads.size())];
+      su::TimeParser p(tz);
+      p.parse(head + ":" + std::to_string(10 + pick(50)) + "Z");  // caches the head when in range
+      std::string text = head;
+      if (pick(8)) {
+        text += ':';
+        const int sec = pick(4) ? int(pick(61)) : int(pick(100));
+        text += char('0' + sec / 10);
+        text += char('0' + sec % 10);
+      }
+      if (pick(2)) {
+        text += pick(4) ? '.' : ',';
+        for (size_t d = pick(13); d > 0; --d) text += char('0' + pick(10));
+      }
+      text += zones[pick(zones.size())];
+      const auto full = su::parse_rfc3339(text, tz);
+      const auto cached = p.parse(text);
+      if (p.detected() != su::TimeFormat::Rfc3339) continue;  // read as another format: not this path
+      INFO(tz_name, " ", text);
+      CHECK(cached == full);
+    }
+  }
+  // Epoch text at the ends of the range: refused, never wrapped.
+  CHECK(su::parse_epoch_text("-9223372036.854775808") == INT64_MIN);
+  CHECK_FALSE(su::parse_epoch_text("-9223372036.854775809"));
+  CHECK(su::parse_epoch_text("9223372036.854775807") == INT64_MAX);
+  CHECK_FALSE(su::parse_epoch_text("9223372036.854775808"));
+  CHECK(su::parse_epoch_text("-9223372036854775808") == INT64_MIN);
+  // RFC 3339 takes exactly the same range.
+  CHECK(su::parse_rfc3339("1677-09-21T00:12:43.145224192Z") == INT64_MIN);
+  CHECK_FALSE(su::parse_rfc3339("1677-09-21T00:12:43.145224191Z"));
+  CHECK(su::parse_rfc3339("2262-04-11T23:47:16.854775807Z") == INT64_MAX);
+  CHECK_FALSE(su::parse_rfc3339("2262-04-11T23:47:16.854775808Z"));
+  CHECK(su::parse_rfc3339(su::format_rfc3339(INT64_MIN)) == INT64_MIN);
+  CHECK_FALSE(su::parse_epoch_text("-9223372036854775809"));
+}
+
+TEST_CASE("parser: detected formats, in detection order, each recognised by its example") {
+  const auto& formats = su::detected_time_formats();
+  REQUIRE(formats.size() == 4);
+  CHECK(formats[0].format == su::TimeFormat::Rfc3339);
+  for (const auto& f : formats) {
+    su::TimeParser p;
+    INFO(f.example);
+    CHECK(p.parse(f.example));
+    CHECK(p.detected() == f.format);
+  }
 }
 
 TEST_CASE("parser: a strftime format is the only one used") {
