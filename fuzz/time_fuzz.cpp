@@ -1,7 +1,7 @@
 // libFuzzer target: the time parsers and the window assigners, with
 // properties checked, not just run (a failed check traps):
 // - every parser either refuses the text or gives an instant that RFC 3339
-//   output reads back exactly;
+//   and epoch (--time-output) output read back exactly;
 // - TimeParser's cached-minute path gives what the full RFC 3339 parser
 //   gives, for the same zone;
 // - durations read back from format_duration;
@@ -58,6 +58,16 @@ const su::TimeZone& zone(unsigned i) {
 void round_trips(std::optional<int64_t> t) {
   if (!t) return;
   require(su::parse_rfc3339(su::format_rfc3339(*t)) == *t);
+  // --time-output epoch, and epoch_ms where its magnitude reads as
+  // milliseconds (1e11 ms and more: from 1973 on, before 1966).
+  std::string text;
+  su::append_time_value(text, *t, su::TimeOutput::Epoch);
+  require(su::parse_epoch_text(text) == *t);
+  if (*t >= 100'000'000'000'000'000 || *t <= -100'000'000'000'000'000) {
+    text.clear();
+    su::append_time_value(text, *t, su::TimeOutput::EpochMs);
+    require(su::parse_epoch_text(text) == *t);
+  }
 }
 
 void check_parsers(std::string_view text, const su::TimeZone& tz, int64_t ref) {
@@ -100,8 +110,8 @@ void check_tumbling(int64_t t, int64_t size) {
 void check_hopping(int64_t t, int64_t size, int64_t every) {
   if (!su::check_hopping(size, every).empty()) return;  // refused at option time
   const i128 last = floor_div128(t, every), first = floor_div128(i128(t) - size, every) + 1;
-  bool all_fit = true;
-  for (i128 k = first; k <= last; ++k) all_fit = all_fit && fits(k * every) && fits(k * every + size);
+  // Starts grow with k: all fit when the first start and the last end do.
+  const bool all_fit = fits(first * every) && fits(last * every + size);
   std::vector<su::TimeWindow> out;
   const bool ok = su::hopping_windows(t, size, every, out);
   require(ok == all_fit);
@@ -151,8 +161,8 @@ void check_engine(su::WindowKind kind, int64_t t, int64_t size, int64_t every, c
   su::WindowEngine e(o, out);
   // Each further byte moves the time by a multiple of the step (either way) and names a key.
   for (size_t i = 0; i < n && i < 64; ++i) {
-    const int64_t step = int64_t(int8_t(p[i])) * (every / 16 + 1);
-    t = int64_t(uint64_t(t) + uint64_t(step));  // wraps on purpose: any time, in range or not
+    const uint64_t step = uint64_t(int64_t(int8_t(p[i]))) * uint64_t(every / 16 + 1);
+    t = int64_t(uint64_t(t) + step);  // wraps on purpose (unsigned): any time, in range or not
     const std::string key = "\"k\":" + std::to_string(p[i] & 3);
     e.add("{\"i\":1}", t, key);
     if (p[i] == 0xff) e.advance(t);
@@ -182,7 +192,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int64_t len = int64_t(uint64_t(a) >> (1 + (choice >> 2) % 63));
   if (len <= 0) len = 1;
   int64_t step = int64_t(uint64_t(b) % uint64_t(len)) + 1;  // 1 .. len
-  if (len / step > su::kMostHops) step = len / su::kMostHops + 1;
+  // Windows per record: up to the bound with the top bit of choice, else up
+  // to 64 (fast runs: the engine writes each record once per window).
+  const int64_t most = choice & 0x80 ? su::kMostHops : 64;
+  if (len / step > most) step = len / most + 1;
   check_tumbling(t, len);
   check_hopping(t, len, step);
   check_session(t, len, b);

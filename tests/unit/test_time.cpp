@@ -377,6 +377,14 @@ TEST_CASE("parser: the cached-minute path accepts exactly what the full parser a
   CHECK(su::parse_rfc3339("2262-04-11T23:47:16.854775807Z") == INT64_MAX);
   CHECK_FALSE(su::parse_rfc3339("2262-04-11T23:47:16.854775808Z"));
   CHECK(su::parse_rfc3339(su::format_rfc3339(INT64_MIN)) == INT64_MIN);
+  // Written exactly at both ends (UBSan: no overflow on the way).
+  CHECK(su::format_rfc3339(INT64_MIN) == "1677-09-21T00:12:43.145224192Z");
+  CHECK(su::format_rfc3339(INT64_MAX) == "2262-04-11T23:47:16.854775807Z");
+  std::string epoch, epoch_ms;
+  su::append_time_value(epoch, INT64_MIN, su::TimeOutput::Epoch);
+  su::append_time_value(epoch_ms, INT64_MIN, su::TimeOutput::EpochMs);
+  CHECK(epoch == "-9223372036.854775808");
+  CHECK(epoch_ms == "-9223372036854.775808");
   CHECK_FALSE(su::parse_epoch_text("-9223372036854775809"));
 }
 
@@ -421,6 +429,13 @@ TEST_CASE("time values for --time-output") {
   s.clear();
   su::append_time_value(s, kBase * S, su::TimeOutput::EpochMs);
   CHECK(s == "1795255200000");
+  s.clear();
+  su::append_time_value(s, -S / 2, su::TimeOutput::Epoch);  // before 1970: sign and magnitude, reads back
+  CHECK(s == "-0.5");
+  CHECK(su::parse_epoch_text(s) == -S / 2);
+  s.clear();
+  su::append_time_value(s, -S - 250'000'000, su::TimeOutput::EpochMs);
+  CHECK(s == "-1250");
 }
 
 TEST_CASE("calendar periods: saturate at the ends of int64 nanoseconds (years 1677 and 2262)") {

@@ -301,6 +301,8 @@ TEST_CASE("window arithmetic at the ends of int64 nanoseconds: no window rather 
   CHECK(w.empty());
   CHECK_FALSE(su::hopping_windows(INT64_MAX, 5 * M, M, w));
   CHECK_FALSE(su::hopping_windows(INT64_MIN + 5, 10, 1, w));
+  CHECK(su::hopping_windows(INT64_MIN, 1, 1, w));  // the first window of the range
+  CHECK(w == std::vector<su::TimeWindow>{{INT64_MIN, INT64_MIN + 1}});
   CHECK(su::hopping_windows(INT64_MIN + 5, 3, 1, w));
   CHECK(w.size() == 3);
   CHECK(w.front() == su::TimeWindow{INT64_MIN + 3, INT64_MIN + 6});

@@ -543,7 +543,8 @@ std::optional<int64_t> TimeParser::parse_any(std::string_view text) {
 
 void append_rfc3339(std::string& out, int64_t ns) {
   int64_t secs = floor_div(ns, kNsPerSec);
-  int64_t frac = ns - secs * kNsPerSec;
+  int64_t frac = ns % kNsPerSec;  // not ns - secs * kNsPerSec: that overflows before 1677-09-21T00:12:44Z
+  if (frac < 0) frac += kNsPerSec;
   int64_t days = floor_div(secs, 86400);
   int64_t rem = secs - days * 86400;
   int64_t y;
@@ -587,8 +588,12 @@ std::string format_rfc3339(int64_t ns) {
 
 namespace {
 void append_scaled(std::string& out, int64_t ns, int64_t unit) {
-  int64_t whole = floor_div(ns, unit);
-  int64_t frac = ns - whole * unit;
+  // Sign and magnitude, so that a time before 1970 reads back as written
+  // (-0.5, not the floor -1 and a fraction .5).
+  const uint64_t mag = ns < 0 ? 0 - uint64_t(ns) : uint64_t(ns);
+  const uint64_t whole = mag / uint64_t(unit);
+  int64_t frac = int64_t(mag % uint64_t(unit));
+  if (ns < 0) out.push_back('-');
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof buf, whole);
   out.append(buf, size_t(r.ptr - buf));

@@ -300,7 +300,7 @@ void WindowEngine::emit(std::string_view raw, std::string_view tags) {
 
 // The common case in two appends: an object that ends in "...member}" (no
 // white space before its last brace, not empty); anything else as above.
-void WindowEngine::emit(std::string_view raw, const Open& w) {
+[[gnu::always_inline]] inline void WindowEngine::emit(std::string_view raw, const Open& w) {
   const size_t n = raw.size();
   if (n < 2 || raw[n - 1] != '}') return emit(raw, w.tags);
   const char before = raw[n - 2];

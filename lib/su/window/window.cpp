@@ -107,15 +107,18 @@ bool hopping_windows(int64_t t, int64_t size, int64_t every, std::vector<TimeWin
   // t - size = every*(qt - qs) + (rt - rs), with t = qt*every + rt, size = qs*every + rs.
   const int64_t qs = size / every, rs = size % every;
   const int64_t rt = t % every < 0 ? t % every + every : t % every;
+  // first = last - qs + c with c = floor((rt - rs) / every) + 1, 0 or 1: one
+  // subtraction, which overflows only when the first window does not fit.
   int64_t first;
-  if (!checked_sub(last, qs, first) || !checked_add(first, floor_div(rt - rs, every) + 1, first)) return false;
-  for (int64_t k = first; k <= last; ++k) {
-    TimeWindow w;
-    if (!checked_mul(k, every, w.start) || !checked_add(w.start, size, w.end)) {
-      out.clear();
-      return false;
-    }
-    out.push_back(w);
+  if (!checked_sub(last, qs - (floor_div(rt - rs, every) + 1), first)) return false;
+  // Starts grow with k: when the first start and the last end fit, all do.
+  int64_t first_start, last_start, last_end;
+  if (!checked_mul(first, every, first_start) || !checked_mul(last, every, last_start) ||
+      !checked_add(last_start, size, last_end))
+    return false;
+  for (int64_t start = first_start;; start += every) {
+    out.push_back({start, start + size});
+    if (start == last_start) break;
   }
   return true;
 }
