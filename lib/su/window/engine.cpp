@@ -97,10 +97,7 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
     move_time(t);
     if (w.start != last_start_ || !last_) {
       if (closed(w.end)) return late_reason(t, w);
-      if (open_.find(w.start) == open_.end()) {
-        std::string why = over_budget(kTimeWindowBytes);
-        if (!why.empty()) return why;
-      }
+      if (open_.find(w.start) == open_.end() && !fits(kTimeWindowBytes)) return over_budget();
       last_ = &open_window(w);
       last_start_ = w.start;
       last_end_ = w.end;
@@ -114,8 +111,7 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
     uint64_t fresh = 0;
     for (const TimeWindow& w : hops_)
       if (!closed(w.end) && open_.find(w.start) == open_.end()) ++fresh;
-    std::string why = over_budget(fresh * kTimeWindowBytes);
-    if (!why.empty()) return why;
+    if (!fits(fresh * kTimeWindowBytes)) return over_budget();
   }
   bool any = false;
   for (const TimeWindow& w : hops_) {
@@ -160,8 +156,8 @@ std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::stri
     }
   TimeWindow w = *session_join(joinable_, t, gap, merged_);  // t + gap fits
   if (merged_.empty() && closed(w.end)) return late_reason(t, w);
-  std::string why = over_budget(raw.size() + 1 + (merged_.empty() ? kSessionBytes + key.size() : 0));
-  if (!why.empty()) return why;
+  const uint64_t need = raw.size() + 1 + (merged_.empty() ? kSessionBytes + key.size() : 0);
+  if (!fits(need)) return over_budget();
   if (kit == sessions_of_key_.end()) kit = sessions_of_key_.emplace(std::string(key), std::vector<uint64_t>()).first;
   std::vector<uint64_t>& ids = kit->second;
   uint64_t id;
@@ -235,8 +231,7 @@ std::string WindowEngine::add_count(std::string_view raw, std::string_view key) 
       // A new key: its number of records (and a sliding window's records) is
       // kept, and counted against --max-buffer.
       const uint64_t need = kCountKeyBytes + 2 * key.size() + (sliding ? raw.size() + kHeldRecordBytes : 0);
-      std::string why = over_budget(need);
-      if (!why.empty()) return why;
+      if (!fits(need)) return over_budget();
       it = count_index_.emplace(std::string(key), count_keys_.size()).first;
       count_keys_.push_back({std::string(key), 0, nullptr});
       if (sliding) count_keys_.back().last = std::make_unique<std::deque<std::string>>();
@@ -249,10 +244,7 @@ std::string WindowEngine::add_count(std::string_view raw, std::string_view key) 
     // The oldest record held leaves the window as this one comes.
     const uint64_t freed = k.last->size() >= size_t(size) ? k.last->front().size() + kHeldRecordBytes : 0;
     const uint64_t need = raw.size() + kHeldRecordBytes;
-    if (need > freed) {
-      std::string why = over_budget(need - freed);
-      if (!why.empty()) return why;
-    }
+    if (need > freed && !fits(need - freed)) return over_budget();
   }
   ++k.n;
   if (!sliding) {  // tumbling: write at once, no buffering
@@ -291,7 +283,7 @@ void WindowEngine::close_count(CountKey& k, int64_t window) {
 
 // ---- output ----
 
-void WindowEngine::emit(std::string_view raw, std::string_view tags) {
+[[gnu::always_inline]] inline void WindowEngine::emit(std::string_view raw, std::string_view tags) {
   std::string& b = out_.buf();
   append_members_to_object(b, raw, tags);
   b.push_back('\n');
@@ -342,8 +334,7 @@ std::string WindowEngine::range_reason(int64_t t) const {
   return r;
 }
 
-std::string WindowEngine::over_budget(uint64_t bytes) const {
-  if (bytes <= o_.max_buffer && buffered_ <= o_.max_buffer - bytes) return {};
+std::string WindowEngine::over_budget() const {
   std::string r = "window buffer full: holding this record would take more than --max-buffer (";
   r.append(std::to_string(o_.max_buffer));
   r.append(" bytes; ");

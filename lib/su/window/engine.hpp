@@ -125,9 +125,10 @@ class WindowEngine {
   std::string time_tags(int64_t start, int64_t end) const;
   std::string late_reason(int64_t t, const TimeWindow& w);
   std::string range_reason(int64_t t) const;
-  // Empty when `bytes` more can be held within --max-buffer, else the reason
-  // to reject the record that needs them.
-  std::string over_budget(uint64_t bytes) const;
+  // Whether `bytes` more can be held within --max-buffer; if not,
+  // over_budget gives the reason to reject the record that needs them.
+  bool fits(uint64_t bytes) const { return bytes <= o_.max_buffer && buffered_ <= o_.max_buffer - bytes; }
+  std::string over_budget() const;
   void hold(uint64_t bytes) { buffered_ += bytes; }
   void release(uint64_t bytes) { buffered_ -= bytes; }
 
