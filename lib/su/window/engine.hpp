@@ -40,7 +40,7 @@ struct WindowOptions {
 // window (plus its bytes). Estimates of the heap they take, for a bound that
 // holds when there are millions of them.
 inline constexpr uint64_t kTimeWindowBytes = 256;
-inline constexpr uint64_t kSessionBytes = 160;
+inline constexpr uint64_t kSessionBytes = 320;
 inline constexpr uint64_t kCountKeyBytes = 112;
 inline constexpr uint64_t kHeldRecordBytes = 32;
 
