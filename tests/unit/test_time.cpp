@@ -400,6 +400,14 @@ TEST_CASE("parser: detected formats, in detection order, each recognised by its 
   }
 }
 
+TEST_CASE("strftime: a NUL in the format does not match the end of the text (found by time_fuzz)") {
+  using namespace std::string_view_literals;
+  CHECK_FALSE(su::parse_strftime("\0"sv, "\0\0%s"sv));  // read past the end, then threw out_of_range
+  CHECK(su::parse_strftime("\0"
+                           "5"sv,
+                           "\0%s"sv) == 5 * S);
+}
+
 TEST_CASE("parser: a strftime format is the only one used") {
   su::TimeParser p({}, "%d.%m.%Y %H:%M");
   CHECK(p.parse("21.11.2026 10:00") == kBase * S);

@@ -34,7 +34,7 @@ struct Scan {
   bool done() const { return i >= s.size(); }
   char peek() const { return i < s.size() ? s[i] : '\0'; }
   bool eat(char c) {
-    if (peek() != c) return false;
+    if (done() || s[i] != c) return false;  // not peek(): a NUL in a format must not match the end
     ++i;
     return true;
   }
