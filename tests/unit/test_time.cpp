@@ -1,6 +1,11 @@
 // Timestamp recognition (every format of CONTRACT 4) and RFC 3339 output.
 #include <doctest/doctest.h>
 
+#include <climits>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "su/time/timeparse.hpp"
 
 namespace {
@@ -323,6 +328,86 @@ TEST_CASE("parser: timestamps of the same minute as the last one (cached date an
   CHECK(local.parse("2026-11-21 08:00:30") == (kBase + 30) * S);
 }
 
+TEST_CASE("parser: the cached-minute path accepts exactly what the full parser accepts (random and edge times)") {
+  // Minutes near the ends of int64 nanoseconds (1677-09-21T00:12:43.145224192Z,
+  // 2262-04-11T23:47:16.854775807Z), at the ends of 4-digit years, and ordinary ones.
+  const std::vector<std::string> heads = {
+      "2026-11-21T10:00", "2026-11-21 10:00", "2026-11-21t10:00", "1677-09-21T00:12", "1677-09-21T00:13",
+      "1677-09-23T00:12", "2262-04-11T23:47", "2262-04-11T23:48", "2262-04-09T23:47", "0000-01-01T00:00",
+      "9999-12-31T23:59", "1970-01-01T00:00", "2016-12-31T23:59", "2026-03-29T02:00", "2026-10-25T02:59"};
+  const std::vector<std::string> zones = {"Z",     "z",   "",        " Z",    "+01:00", "-05:00", "+23:59", "-23:59",
+                                          "+0100", "+01", " +01:00", "Zjunk", "+24:00", "-1",     "ZZ"};
+  std::mt19937_64 rng(9);
+  auto pick = [&](size_t n) { return size_t(rng() % n); };
+  const std::vector<std::string> tz_names = {"UTC", "-02:00", "Europe/Berlin"};
+  for (const auto& tz_name : tz_names) {
+    const su::TimeZone tz = *su::TimeZone::parse(tz_name);
+    for (int i = 0; i < 40000; ++i) {
+      const std::string& head = heads[pick(heads.size())];
+      su::TimeParser p(tz);
+      p.parse(head + ":" + std::to_string(10 + pick(50)) + "Z");  // caches the head when in range
+      std::string text = head;
+      if (pick(8)) {
+        text += ':';
+        const int sec = pick(4) ? int(pick(61)) : int(pick(100));
+        text += char('0' + sec / 10);
+        text += char('0' + sec % 10);
+      }
+      if (pick(2)) {
+        text += pick(4) ? '.' : ',';
+        for (size_t d = pick(13); d > 0; --d) text += char('0' + pick(10));
+      }
+      text += zones[pick(zones.size())];
+      const auto full = su::parse_rfc3339(text, tz);
+      const auto cached = p.parse(text);
+      if (p.detected() != su::TimeFormat::Rfc3339) continue;  // read as another format: not this path
+      INFO(tz_name, " ", text);
+      CHECK(cached == full);
+    }
+  }
+  // Epoch text at the ends of the range: refused, never wrapped.
+  CHECK(su::parse_epoch_text("-9223372036.854775808") == INT64_MIN);
+  CHECK_FALSE(su::parse_epoch_text("-9223372036.854775809"));
+  CHECK(su::parse_epoch_text("9223372036.854775807") == INT64_MAX);
+  CHECK_FALSE(su::parse_epoch_text("9223372036.854775808"));
+  CHECK(su::parse_epoch_text("-9223372036854775808") == INT64_MIN);
+  // RFC 3339 takes exactly the same range.
+  CHECK(su::parse_rfc3339("1677-09-21T00:12:43.145224192Z") == INT64_MIN);
+  CHECK_FALSE(su::parse_rfc3339("1677-09-21T00:12:43.145224191Z"));
+  CHECK(su::parse_rfc3339("2262-04-11T23:47:16.854775807Z") == INT64_MAX);
+  CHECK_FALSE(su::parse_rfc3339("2262-04-11T23:47:16.854775808Z"));
+  CHECK(su::parse_rfc3339(su::format_rfc3339(INT64_MIN)) == INT64_MIN);
+  // Written exactly at both ends (UBSan: no overflow on the way).
+  CHECK(su::format_rfc3339(INT64_MIN) == "1677-09-21T00:12:43.145224192Z");
+  CHECK(su::format_rfc3339(INT64_MAX) == "2262-04-11T23:47:16.854775807Z");
+  std::string epoch, epoch_ms;
+  su::append_time_value(epoch, INT64_MIN, su::TimeOutput::Epoch);
+  su::append_time_value(epoch_ms, INT64_MIN, su::TimeOutput::EpochMs);
+  CHECK(epoch == "-9223372036.854775808");
+  CHECK(epoch_ms == "-9223372036854.775808");
+  CHECK_FALSE(su::parse_epoch_text("-9223372036854775809"));
+}
+
+TEST_CASE("parser: detected formats, in detection order, each recognised by its example") {
+  const auto& formats = su::detected_time_formats();
+  REQUIRE(formats.size() == 4);
+  CHECK(formats[0].format == su::TimeFormat::Rfc3339);
+  for (const auto& f : formats) {
+    su::TimeParser p;
+    INFO(f.example);
+    CHECK(p.parse(f.example));
+    CHECK(p.detected() == f.format);
+  }
+}
+
+TEST_CASE("strftime: a NUL in the format does not match the end of the text (found by time_fuzz)") {
+  using namespace std::string_view_literals;
+  CHECK_FALSE(su::parse_strftime("\0"sv, "\0\0%s"sv));  // read past the end, then threw out_of_range
+  CHECK(su::parse_strftime("\0"
+                           "5"sv,
+                           "\0%s"sv) == 5 * S);
+}
+
 TEST_CASE("parser: a strftime format is the only one used") {
   su::TimeParser p({}, "%d.%m.%Y %H:%M");
   CHECK(p.parse("21.11.2026 10:00") == kBase * S);
@@ -352,6 +437,13 @@ TEST_CASE("time values for --time-output") {
   s.clear();
   su::append_time_value(s, kBase * S, su::TimeOutput::EpochMs);
   CHECK(s == "1795255200000");
+  s.clear();
+  su::append_time_value(s, -S / 2, su::TimeOutput::Epoch);  // before 1970: sign and magnitude, reads back
+  CHECK(s == "-0.5");
+  CHECK(su::parse_epoch_text(s) == -S / 2);
+  s.clear();
+  su::append_time_value(s, -S - 250'000'000, su::TimeOutput::EpochMs);
+  CHECK(s == "-1250");
 }
 
 TEST_CASE("calendar periods: saturate at the ends of int64 nanoseconds (years 1677 and 2262)") {

@@ -16,6 +16,8 @@ TEST_CASE("durations: single units, sums and fractions") {
 
 TEST_CASE("durations: bad text is refused") {
   CHECK_FALSE(su::parse_duration(""));
+  CHECK_FALSE(su::parse_duration("9000000000000000000ns9000000000000000000ns"));  // the sum overflows int64 ns
+  CHECK_FALSE(su::parse_duration("106751d106751d"));
   CHECK_FALSE(su::parse_duration("10"));
   CHECK_FALSE(su::parse_duration("5x"));
   CHECK_FALSE(su::parse_duration("m5"));

@@ -1,7 +1,9 @@
 // Window assigners and the windowing engine: tags, close records, lateness.
 #include <doctest/doctest.h>
 
+#include <climits>
 #include <string>
+#include <vector>
 
 #include "su/core/error.hpp"
 #include "su/window/engine.hpp"
@@ -64,7 +66,7 @@ TEST_CASE("tumbling windows are aligned to the epoch and half-open") {
   CHECK(su::tumbling_window(kBase, M) == su::TimeWindow{kBase, kBase + M});
   CHECK(su::tumbling_window(kBase + M - 1, M) == su::TimeWindow{kBase, kBase + M});
   CHECK(su::tumbling_window(-1, M) == su::TimeWindow{-M, 0});  // before 1970
-  CHECK(su::tumbling_window(kBase + 90 * M, 3600 * S).start == kBase + 60 * M);
+  CHECK(su::tumbling_window(kBase + 90 * M, 3600 * S)->start == kBase + 60 * M);
 }
 
 TEST_CASE("hopping windows: every window that covers the time, oldest first") {
@@ -220,12 +222,139 @@ TEST_CASE("engine: a record bridging two sessions merges them") {
   CHECK(closes == 1);
 }
 
-TEST_CASE("engine: --max-buffer is a fatal error when sessions hold too much") {
-  auto o = opts(su::WindowKind::Session, 0, 0, 30 * S);
-  o.max_buffer = 20;
+TEST_CASE("engine: --max-buffer full rejects the record that does not fit; what is held is written whole") {
+  auto o = opts(su::WindowKind::Session, 0, 0, 3600 * S);
+  const std::string a = R"({"t":1,"k":"a"})", b = R"({"t":2,"k":"b"})", c = R"({"t":3,"k":"c"})";
+  o.max_buffer = 2 * (su::kSessionBytes + 7 + a.size() + 1);  // two sessions of keys like "k":"a"
   Harness h(o);
-  h.engine.add(R"({"n":1})", kBase, "");
-  CHECK_THROWS_AS(h.engine.add(R"({"n":2,"pad":"xxxxxxxx"})", kBase + S, ""), su::Fatal);
+  CHECK(h.engine.add(a, kBase, R"("k":"a")").empty());
+  CHECK(h.engine.add(b, kBase + S, R"("k":"b")").empty());
+  const std::string why = h.engine.add(c, kBase + 2 * S, R"("k":"c")");
+  CHECK(why.rfind("window buffer full: holding this record would take more than --max-buffer (", 0) == 0);
+  CHECK(why.find("a shorter --session gap") != std::string::npos);
+  CHECK(h.engine.buffered_bytes() == o.max_buffer);  // nothing of c held
+  h.engine.close_all();
+  const std::string out = h.text();
+  CHECK(out.find(R"({"t":1,"k":"a","window_start")") == 0);
+  CHECK(out.find(R"({"t":2,"k":"b","window_start")") != std::string::npos);
+  CHECK(out.find(R"("k":"c")") == std::string::npos);
+  CHECK(h.engine.buffered_bytes() == 0);
+}
+
+TEST_CASE("engine: --max-buffer counts sliding count windows; a full window frees its oldest record") {
+  auto o = opts(su::WindowKind::Count, 2, 1);
+  const std::string r = R"({"n":1})";
+  o.max_buffer = su::kCountKeyBytes + 2 * (r.size() + su::kHeldRecordBytes);  // one key (""), two records
+  Harness h(o);
+  for (int i = 0; i < 5; ++i) CHECK(h.engine.add(r, 0, "").empty());  // steady state: one in, one out
+  CHECK(h.engine.buffered_bytes() == o.max_buffer);
+  CHECK(h.engine.add(R"({"n":12345})", 0, "").rfind("window buffer full", 0) == 0);      // bigger than the one it frees
+  CHECK(h.engine.add(R"({"n":1})", 0, R"("k":1)").rfind("window buffer full", 0) == 0);  // a new key
+}
+
+TEST_CASE("engine: count window keys are counted; tumbling count windows hold no records") {
+  auto o = opts(su::WindowKind::Count, 10, 10);
+  o.max_buffer = 3 * (su::kCountKeyBytes + 2 * 5);  // three keys like "k":1
+  Harness h(o);
+  for (int i = 0; i < 100; ++i)
+    CHECK(h.engine.add(R"({"k":1,"pad":"xxxxxxxxxxxxxxxxxxxxxxxx"})", 0, R"("k":1)").empty());
+  CHECK(h.engine.buffered_bytes() == su::kCountKeyBytes + 10);  // the key only, however many records
+  CHECK(h.engine.add(R"({"k":2})", 0, R"("k":2)").empty());
+  CHECK(h.engine.add(R"({"k":3})", 0, R"("k":3)").empty());
+  CHECK(h.engine.add(R"({"k":4})", 0, R"("k":4)").find("a smaller --count or fewer --by keys") != std::string::npos);
+  h.text();
+  h.engine.close_all();
+  CHECK(h.text() == "{\"_control\":\"close\",\"window\":1,\"k\":2}\n{\"_control\":\"close\",\"window\":1,\"k\":3}\n");
+}
+
+TEST_CASE("engine: hopping windows are counted against --max-buffer") {
+  auto o = opts(su::WindowKind::Hopping, 10 * M, M);
+  o.max_buffer = 15 * su::kTimeWindowBytes;
+  o.grace = 3600 * S;  // none closes
+  Harness h(o);
+  CHECK(h.engine.add(R"({"n":1})", kBase, "").empty());  // 10 windows
+  CHECK(h.engine.buffered_bytes() == 10 * su::kTimeWindowBytes);
+  CHECK(h.engine.add(R"({"n":2})", kBase + 3 * M, "").empty());                              // 3 more
+  CHECK(h.engine.add(R"({"n":3})", kBase + 6 * M, "").rfind("window buffer full", 0) == 0);  // 3 more: 16
+  CHECK(h.engine.buffered_bytes() == 13 * su::kTimeWindowBytes);
+  h.engine.close_all();
+  CHECK(h.engine.buffered_bytes() == 0);
+}
+
+TEST_CASE("hopping: more than kMostHops windows per record is refused, with the bound") {
+  CHECK(su::check_hopping(M, S).empty());
+  CHECK(su::check_hopping(S, M) == "--every must be more than 0 and at most the --hopping size");
+  CHECK(su::check_hopping(S, 1) ==
+        "--hopping 1s --every 1ns puts each record in 1000000000 windows; at most 10000 (a longer --every, or a "
+        "shorter --hopping size)");
+  CHECK(su::check_hopping(su::kMostHops * S, S).empty());
+}
+
+TEST_CASE("window arithmetic at the ends of int64 nanoseconds: no window rather than a wrapped one") {
+  CHECK_FALSE(su::tumbling_window(INT64_MIN, M));
+  CHECK_FALSE(su::tumbling_window(INT64_MAX, M));
+  CHECK_FALSE(su::tumbling_window(INT64_MAX - 1, 2));  // [INT64_MAX - 1, INT64_MAX + 1)
+  CHECK(su::tumbling_window(INT64_MAX - 2, 2) == su::TimeWindow{INT64_MAX - 3, INT64_MAX - 1});
+  CHECK(su::tumbling_window(INT64_MIN, 2) == su::TimeWindow{INT64_MIN, INT64_MIN + 2});
+  std::vector<su::TimeWindow> w;
+  CHECK_FALSE(su::hopping_windows(INT64_MIN, 5 * M, M, w));
+  CHECK(w.empty());
+  CHECK_FALSE(su::hopping_windows(INT64_MAX, 5 * M, M, w));
+  CHECK_FALSE(su::hopping_windows(INT64_MIN + 5, 10, 1, w));
+  CHECK(su::hopping_windows(INT64_MIN, 1, 1, w));  // the first window of the range
+  CHECK(w == std::vector<su::TimeWindow>{{INT64_MIN, INT64_MIN + 1}});
+  CHECK(su::hopping_windows(INT64_MIN + 5, 3, 1, w));
+  CHECK(w.size() == 3);
+  CHECK(w.front() == su::TimeWindow{INT64_MIN + 3, INT64_MIN + 6});
+  std::vector<size_t> merged;
+  CHECK_FALSE(su::session_join({}, INT64_MAX - 5, 10, merged));
+  CHECK(su::session_join({}, INT64_MAX - 10, 10, merged) == su::TimeWindow{INT64_MAX - 10, INT64_MAX});
+}
+
+TEST_CASE("engine: a time whose window does not fit is rejected with a reason, not wrapped") {
+  for (auto kind : {su::WindowKind::Tumbling, su::WindowKind::Hopping, su::WindowKind::Session}) {
+    Harness h(opts(kind, M, M, M));
+    if (kind != su::WindowKind::Session)  // a session from INT64_MIN fits
+      CHECK(h.engine.add(R"({"t":0})", INT64_MIN, "") ==
+            "time 1677-09-21T00:12:43.145224192Z: its window does not fit in the range of times (int64 "
+            "nanoseconds, years 1677 to 2262)");
+    CHECK(h.engine.add(R"({"t":1})", INT64_MAX, "").find("does not fit") != std::string::npos);
+    CHECK_FALSE(h.engine.started());  // rejected records do not move the stream's time
+    CHECK(h.text().empty());
+  }
+  auto o = opts(su::WindowKind::Tumbling, M);
+  o.grace = INT64_MAX;  // saturates: windows close only at the end
+  Harness g(o);
+  CHECK(g.engine.add(R"({"n":1})", INT64_MIN + M, "").empty());
+  CHECK(g.engine.add(R"({"n":2})", INT64_MIN + 5 * M, "").empty());  // now - grace saturates: nothing closes
+  CHECK(g.engine.add(R"({"n":3})", INT64_MIN + M, "").empty());      // not late
+  g.text();
+  g.engine.close_all();
+  CHECK(g.text().find("1677-09-21T00:13:00Z") != std::string::npos);
+  Harness f(o);
+  f.engine.add(R"({"n":1})", kBase, "");
+  CHECK(f.engine.next_close() == INT64_MAX);  // end + grace saturates
+  CHECK(f.engine.last_close() == INT64_MAX);
+}
+
+TEST_CASE("late summary: count, largest lateness, and a round --grace that keeps them") {
+  Harness h(opts(su::WindowKind::Tumbling, M));
+  h.engine.add(R"({"n":1})", kBase + 70 * S, "");
+  CHECK(h.engine.late().count == 0);
+  CHECK(su::late_summary_text(h.engine.late()).empty());
+  CHECK_FALSE(h.engine.add(R"({"n":2})", kBase + 59 * S, "").empty());  // window ended at 10:01:00
+  CHECK(h.engine.late().largest == 11 * S);
+  CHECK(h.engine.late().grace == 10 * S + 1);
+  CHECK(su::late_summary_text(h.engine.late()) ==
+        "1 late record rejected (largest lateness 11s); --grace 15s would have kept it");
+  h.engine.add(R"({"n":3})", kBase + int64_t(55800) * 1'000'000, "");  // 10:00:55.8
+  CHECK(su::late_summary_text(h.engine.late()) ==
+        "2 late records rejected (largest lateness 14s200ms); --grace 15s would have kept them");
+  su::LateSummary big{3, 40 * 3600 * S, 40 * 3600 * S};
+  CHECK(su::late_summary_text(big) ==
+        "3 late records rejected (largest lateness 1d16h); --grace 2d would have kept them");
+  su::LateSummary tiny{1, 3, 3};
+  CHECK(su::late_summary_text(tiny) == "1 late record rejected (largest lateness 3ns); --grace 5ns would have kept it");
 }
 
 TEST_CASE("engine: count windows per key, tumbling and sliding") {

@@ -72,8 +72,7 @@ su::WindowSpec window_spec(const Options& o) {
       w.size = su::fixed_window_size_arg("--hopping", arg, zone);
       if (o.every.empty()) throw su::UsageError("--hopping needs --every STEP");
       w.every = su::fixed_window_size_arg("--every", o.every, zone);
-      if (w.every <= 0 || w.every > w.size)
-        throw su::UsageError("--every must be more than 0 and at most the --hopping size");
+      if (std::string why = su::check_hopping(w.size, w.every); !why.empty()) throw su::UsageError(why);
       break;
     case su::WindowKind::Session:
       w.gap = su::fixed_window_size_arg("--session", arg, su::TimeZone());
@@ -132,7 +131,22 @@ int run(const Options& o) {
   handler.warn_to(&diag);
   su::LoopOptions lo;
   lo.forward_control = wo.control;  // not ours to act on: passed through
-  return su::RecordLoop(in, out, diag, handler, lo).run();
+  const int status = su::RecordLoop(in, out, diag, handler, lo).run();
+  if (std::string late = su::late_summary_text(engine.late()); !late.empty()) diag.warn(late);
+  return status;
+}
+
+// "--time FIELD" help: the formats recognised, from the time parser's own list.
+std::string time_help() {
+  std::string h = "Event time from this field (default: processing time, the wall clock)\nRecognised by itself:";
+  for (const auto& f : su::detected_time_formats()) {
+    h.append("\n  ");
+    h.append(f.name);
+    h.append(": ");
+    h.append(f.example);
+  }
+  h.append("\nOthers with --time-format");
+  return h;
 }
 
 }  // namespace
@@ -175,19 +189,18 @@ int main(int argc, char** argv) {
           ->type_name("F1,F2")
           ->group("Windows");
   su::doc(by).man = "Top-level fields; a record without one counts as `null` for it.";
-  CLI::Option* max_buffer = su::add_size(app, "--max-buffer", o.max_buffer,
-                                         "Most bytes of records held for open sessions and sliding count windows "
-                                         "(default 1G; more is a fatal error)");
+  CLI::Option* max_buffer =
+      su::add_size(app, "--max-buffer", o.max_buffer,
+                   "Most bytes held for open windows and keys (default 1G); a record that would take more is "
+                   "rejected\nThe windows open stay whole; the reject's reason starts with 'window buffer full'");
   su::doc(max_buffer->group("Windows")).man =
-      "The fatal error (exit status 3) comes after everything written so far has been flushed.";
-  CLI::Option* time =
-      app.add_option("--time", o.time, "Event time from this field (default: processing time, the wall clock)")
-          ->type_name("FIELD")
-          ->group("Time");
+      "A record that does not fit is rejected (exit status 1); the windows open keep their records. What it "
+      "counts: see *Memory bound* above.";
+  CLI::Option* time = app.add_option("--time", o.time, time_help())->type_name("FIELD")->group("Time");
   su::doc(time).man =
       "A top-level field. A record without it, or whose value is not a time, is rejected with a reason that names "
-      "the field and the value. Recognised by themselves: RFC 3339 / ISO 8601, epoch seconds, milliseconds, "
-      "microseconds or nanoseconds, Common Log Format and syslog times, as DESCRIPTION explains.";
+      "the field and the value. The formats above are recognised by themselves, as DESCRIPTION explains; a time "
+      "whose window would end after 2262 or start before 1677 (the range of int64 nanoseconds) is rejected too.";
   CLI::Option* time_format =
       app.add_option("--time-format", o.time_format, "Read --time with this strftime format instead of detecting it")
           ->type_name("FORMAT")
@@ -209,10 +222,16 @@ int main(int argc, char** argv) {
       "the offset from before the change; one that comes twice, as the first of the two.";
   su::doc(tz).examples = {"UTC", "+01:00", "-05:00", "Europe/Berlin", "America/New_York"};
   CLI::Option* grace = su::add_duration(app, "--grace", o.grace,
-                                        "Event time: a window closes once a record this much past its end is seen")
+                                        "Event time: a window closes once a record this much past its end is seen "
+                                        "(default 0)\nA record for a closed window is rejected as late; the end "
+                                        "of the run says which --grace would have kept them")
                            ->type_name("D")
                            ->group("Time");
-  su::doc(grace).man = "Default 0: records up to *D* out of order still reach their window.";
+  su::doc(grace).man =
+      "Records up to *D* out of order still reach their window. With the default 0, a window closes at the "
+      "first record at or after its end. A later record for it is *late*: rejected with reason `late` (see "
+      "--rejects; exit status 1), never silently dropped. At the end, stderr says how many were late, the "
+      "largest lateness, and the --grace that would have kept them all.";
   CLI::Option* idle =
       su::add_duration(app, "--idle", o.idle,
                        "Event time: after D without input, close every open window (later records for them are late)")

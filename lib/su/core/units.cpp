@@ -41,7 +41,7 @@ std::optional<int64_t> parse_duration(std::string_view s) {
       return std::nullopt;
     double v = num * mult;
     if (v > 9.2e18) return std::nullopt;
-    total += int64_t(v + 0.5);
+    if (__builtin_add_overflow(total, int64_t(v + 0.5), &total)) return std::nullopt;  // a sum past int64 ns
   }
   return total;
 }

@@ -8,6 +8,7 @@
 
 #include "su/core/calendar.hpp"
 #include "su/core/value.hpp"
+#include "su/time/checked.hpp"
 
 namespace su {
 namespace {
@@ -33,7 +34,7 @@ struct Scan {
   bool done() const { return i >= s.size(); }
   char peek() const { return i < s.size() ? s[i] : '\0'; }
   bool eat(char c) {
-    if (peek() != c) return false;
+    if (done() || s[i] != c) return false;  // not peek(): a NUL in a format must not match the end
     ++i;
     return true;
   }
@@ -116,15 +117,24 @@ void append_2(std::string& out, int v) {
 
 }  // namespace
 
+bool utc_to_instant(int64_t utc_s, int64_t nanos, int64_t& out) {
+  // Exactly the instants of int64 nanoseconds, 1677-09-21T00:12:43.145224192Z
+  // to 2262-04-11T23:47:16.854775807Z: what the epoch parsers accept too.
+  const __int128 ns = __int128(utc_s) * kNsPerSec + nanos;
+  if (ns < INT64_MIN || ns > INT64_MAX) return false;
+  out = int64_t(ns);
+  return true;
+}
+
 std::optional<int64_t> to_instant(const CivilTime& c, const TimeZone& tz) {
   if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > days_in_month(c.year, c.month)) return std::nullopt;
   if (c.hour > 23 || c.minute > 59 || c.second > 60 || c.hour < 0 || c.minute < 0 || c.second < 0) return std::nullopt;
   if (c.year < -290000 || c.year > 290000) return std::nullopt;
   int64_t local = days_from_civil(c.year, c.month, c.day) * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
   int64_t utc = c.has_offset ? local - c.offset_s : tz.local_to_utc(local);
-  // Beyond int64 nanoseconds (years ~1677-2262)?
-  if (utc > INT64_MAX / kNsPerSec - 1 || utc < INT64_MIN / kNsPerSec + 1) return std::nullopt;
-  return utc * kNsPerSec + c.nanos;
+  int64_t out;
+  if (!utc_to_instant(utc, c.nanos, out)) return std::nullopt;
+  return out;
 }
 
 std::optional<int64_t> parse_rfc3339(std::string_view s, const TimeZone& tz) {
@@ -192,7 +202,9 @@ std::optional<int64_t> parse_epoch_text(std::string_view s) {
   int64_t frac = 0;  // the fraction of one unit, in billionths
   sc.fraction(frac);
   frac = frac * scale / kNsPerSec;
-  return s[0] == '-' ? base - frac : base + frac;
+  int64_t out;
+  if (s[0] == '-' ? !checked_sub(base, frac, out) : !checked_add(base, frac, out)) return std::nullopt;
+  return out;
 }
 
 std::optional<int64_t> parse_clf(std::string_view s, const TimeZone& tz) {
@@ -237,7 +249,7 @@ std::optional<int64_t> parse_syslog(std::string_view s, int64_t ref, bool ref_is
     auto t = to_instant(c, tz);
     if (!t) continue;  // Feb 29 in a common year
     if (ref_is_clock) {
-      if (*t <= ref + 86400 * kNsPerSec) return t;
+      if (*t <= saturating_add(ref, 86400 * kNsPerSec)) return t;
     } else if (!best || std::llabs(*t - ref) < std::llabs(*best - ref)) {
       best = t;
     }
@@ -440,7 +452,9 @@ std::optional<int64_t> TimeParser::parse_rfc3339_cached(std::string_view s) {
     if (has_offset && !sc.offset(offset)) return std::nullopt;
     if (!sc.done()) return std::nullopt;
     int64_t local = head_local_s_ + second;
-    return (has_offset ? local - offset : tz_.local_to_utc(local)) * kNsPerSec + nanos;
+    int64_t out;
+    if (!utc_to_instant(has_offset ? local - offset : tz_.local_to_utc(local), nanos, out)) return std::nullopt;
+    return out;
   }
   auto t = parse_rfc3339(s, tz_);
   if (t && s.size() >= kHead && s[13] == ':') {
@@ -449,9 +463,24 @@ std::optional<int64_t> TimeParser::parse_rfc3339_cached(std::string_view s) {
     sc.fixed(4, y), ++sc.i, sc.fixed(2, m), ++sc.i, sc.fixed(2, d), ++sc.i, sc.fixed(2, h), ++sc.i, sc.fixed(2, mi);
     head_local_s_ = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60;
     std::memcpy(minute_head_, s.data(), kHead);
-    head_valid_ = true;
+    // same_minute_rfc3339 reads times of this minute without range checks:
+    // only for minutes two days or more inside the range, where no second,
+    // offset or zone can leave it (the full parser checks the rest).
+    constexpr int64_t kMargin = 2 * 86400;
+    head_valid_ = head_local_s_ > INT64_MIN / kNsPerSec + kMargin && head_local_s_ < INT64_MAX / kNsPerSec - kMargin;
   }
   return t;
+}
+
+const std::vector<DetectedTimeFormat>& detected_time_formats() {
+  // Detection order: cheap and unambiguous first.
+  static const std::vector<DetectedTimeFormat> formats = {
+      {TimeFormat::Rfc3339, "RFC 3339 / ISO 8601", "2026-11-21T10:00:00.123Z"},
+      {TimeFormat::Epoch, "epoch seconds, ms, us or ns (by magnitude)", "1795255200"},
+      {TimeFormat::Clf, "Common Log Format", "21/Nov/2026:10:00:00 +0000"},
+      {TimeFormat::Syslog, "syslog", "Nov 21 10:00:00"},
+  };
+  return formats;
 }
 
 const char* time_format_name(TimeFormat f) {
@@ -501,9 +530,8 @@ std::optional<int64_t> TimeParser::parse_as(TimeFormat f, std::string_view text)
 std::optional<int64_t> TimeParser::parse_any(std::string_view text) {
   if (cached_ == TimeFormat::Strftime) return parse_as(cached_, text);
   if (auto t = cached_ == TimeFormat::Rfc3339 ? parse_rfc3339_cached(text) : parse_as(cached_, text)) return t;
-  // Detection order: cheap and unambiguous first.
-  static constexpr TimeFormat order[] = {TimeFormat::Rfc3339, TimeFormat::Epoch, TimeFormat::Clf, TimeFormat::Syslog};
-  for (TimeFormat f : order) {
+  for (const DetectedTimeFormat& d : detected_time_formats()) {
+    const TimeFormat f = d.format;
     if (f == cached_) continue;
     if (auto t = parse_as(f, text)) {
       cached_ = f;
@@ -515,7 +543,8 @@ std::optional<int64_t> TimeParser::parse_any(std::string_view text) {
 
 void append_rfc3339(std::string& out, int64_t ns) {
   int64_t secs = floor_div(ns, kNsPerSec);
-  int64_t frac = ns - secs * kNsPerSec;
+  int64_t frac = ns % kNsPerSec;  // not ns - secs * kNsPerSec: that overflows before 1677-09-21T00:12:44Z
+  if (frac < 0) frac += kNsPerSec;
   int64_t days = floor_div(secs, 86400);
   int64_t rem = secs - days * 86400;
   int64_t y;
@@ -559,8 +588,12 @@ std::string format_rfc3339(int64_t ns) {
 
 namespace {
 void append_scaled(std::string& out, int64_t ns, int64_t unit) {
-  int64_t whole = floor_div(ns, unit);
-  int64_t frac = ns - whole * unit;
+  // Sign and magnitude, so that a time before 1970 reads back as written
+  // (-0.5, not the floor -1 and a fraction .5).
+  const uint64_t mag = ns < 0 ? 0 - uint64_t(ns) : uint64_t(ns);
+  const uint64_t whole = mag / uint64_t(unit);
+  int64_t frac = int64_t(mag % uint64_t(unit));
+  if (ns < 0) out.push_back('-');
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof buf, whole);
   out.append(buf, size_t(r.ptr - buf));

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "su/time/zone.hpp"
 
@@ -22,6 +23,9 @@ struct CivilTime {
   bool has_offset = false;
   int offset_s = 0;  // east of UTC
 };
+// utc_s seconds and nanos (0 to 999999999) as an instant into out; false
+// beyond int64 nanoseconds (years ~1677-2262). Every parser ends here.
+bool utc_to_instant(int64_t utc_s, int64_t nanos, int64_t& out);
 // Checks the fields (month 1-12, day within the month, leap years, ...) and
 // converts to an instant; nullopt when a field is out of range.
 std::optional<int64_t> to_instant(const CivilTime& c, const TimeZone& tz);
@@ -50,6 +54,15 @@ std::string check_strftime_format(std::string_view format);
 
 enum class TimeFormat : uint8_t { None, Epoch, Rfc3339, Clf, Syslog, Strftime };
 const char* time_format_name(TimeFormat f);
+
+// The formats TimeParser recognises by itself, in the order it tries them:
+// the one list behind detection, --help and the docs.
+struct DetectedTimeFormat {
+  TimeFormat format;
+  const char* name;     // "RFC 3339 / ISO 8601"
+  const char* example;  // "2026-11-21T10:00:00.123Z"
+};
+const std::vector<DetectedTimeFormat>& detected_time_formats();
 
 // Reads one time field, record after record: detects the format on the first
 // value, caches it, and detects again when a value does not fit the cached

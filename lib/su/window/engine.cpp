@@ -20,8 +20,7 @@ std::string WindowEngine::add(std::string_view raw, int64_t t, std::string_view 
     case WindowKind::Session:
       return add_session(raw, t, key);
     case WindowKind::Count:
-      add_count(raw, key);
-      return {};
+      return add_count(raw, key);
   }
   return {};
 }
@@ -45,9 +44,9 @@ void WindowEngine::close_due() {
 
 std::optional<int64_t> WindowEngine::next_close() const {
   std::optional<int64_t> at;
-  if (!open_.empty()) at = open_.begin()->second.end + grace_;
+  if (!open_.empty()) at = saturating_add(open_.begin()->second.end, grace_);
   if (!session_due_.empty()) {
-    int64_t s = session_due_.begin()->first + grace_;
+    int64_t s = saturating_add(session_due_.begin()->first, grace_);
     if (!at || s < *at) at = s;
   }
   return at;
@@ -55,9 +54,9 @@ std::optional<int64_t> WindowEngine::next_close() const {
 
 std::optional<int64_t> WindowEngine::last_close() const {
   std::optional<int64_t> at;
-  if (!open_.empty()) at = open_.rbegin()->second.end + grace_;
+  if (!open_.empty()) at = saturating_add(open_.rbegin()->second.end, grace_);
   if (!session_due_.empty()) {
-    int64_t s = session_due_.rbegin()->first + grace_;
+    int64_t s = saturating_add(session_due_.rbegin()->first, grace_);
     if (!at || s > *at) at = s;
   }
   return at;
@@ -76,23 +75,29 @@ void WindowEngine::close_all() {
 // ---- tumbling and hopping ----
 
 std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
-  move_time(t);
   const int64_t size = o_.spec.size;
   if (o_.spec.kind == WindowKind::Tumbling) {
-    // The window of the last record (no division).
+    // The window of the last record (no division). It cannot close by
+    // moving the stream's time to t < its end.
     if (last_ && t >= last_start_ && t < last_end_) {
+      move_time(t);
       emit(raw, *last_);
       return {};
     }
     TimeWindow w;
     if (o_.spec.calendar == CalendarUnit::None) {
-      const int64_t start = floor_div(t, size) * size;
-      w = {start, start + size};
+      auto tw = tumbling_window(t, size);
+      if (!tw) return range_reason(t);
+      w = *tw;
     } else {
       w = calendar_window(t, o_.spec);  // local days, weeks, months: 23 to 25 hours a day
+      // Saturated at the edge of the range: no window.
+      if (w.start == INT64_MIN || w.end == INT64_MAX || t < w.start || t >= w.end) return range_reason(t);
     }
+    move_time(t);
     if (w.start != last_start_ || !last_) {
       if (closed(w.end)) return late_reason(t, w);
+      if (open_.find(w.start) == open_.end() && !fits(kTimeWindowBytes)) return over_budget();
       last_ = &open_window(w);
       last_start_ = w.start;
       last_end_ = w.end;
@@ -100,7 +105,14 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
     emit(raw, *last_);
     return {};
   }
-  hopping_windows(t, size, o_.spec.every, hops_);
+  if (!hopping_windows(t, size, o_.spec.every, hops_)) return range_reason(t);
+  move_time(t);
+  if (buffered_ + hops_.size() * kTimeWindowBytes > o_.max_buffer) {  // maybe over: count the windows to open
+    uint64_t fresh = 0;
+    for (const TimeWindow& w : hops_)
+      if (!closed(w.end) && open_.find(w.start) == open_.end()) ++fresh;
+    if (!fits(fresh * kTimeWindowBytes)) return over_budget();
+  }
   bool any = false;
   for (const TimeWindow& w : hops_) {
     if (closed(w.end)) continue;  // written to the windows still open only
@@ -116,6 +128,7 @@ WindowEngine::Open& WindowEngine::open_window(const TimeWindow& w) {
     it->second.end = w.end;
     it->second.tags = time_tags(w.start, w.end);
     it->second.suffix = "," + it->second.tags + "}\n";
+    hold(kTimeWindowBytes);
   }
   return it->second;
 }
@@ -124,32 +137,36 @@ void WindowEngine::close_time_window(std::map<int64_t, Open>::iterator it) {
   if (&it->second == last_) last_ = nullptr;
   emit_close(it->second.tags, {});
   open_.erase(it);
+  release(kTimeWindowBytes);
 }
 
 // ---- sessions ----
 
 std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::string_view key) {
-  move_time(t);
   const int64_t gap = o_.spec.gap;
+  int64_t reach;
+  if (!checked_add(t, gap, reach)) return range_reason(t);
+  move_time(t);
   auto kit = sessions_of_key_.find(key);
+  joinable_.clear();
+  if (kit != sessions_of_key_.end())
+    for (uint64_t id : kit->second) {
+      const Session& s = sessions_.find(id)->second;
+      joinable_.push_back({s.start, s.end});
+    }
+  TimeWindow w = *session_join(joinable_, t, gap, merged_);  // t + gap fits
+  if (merged_.empty() && closed(w.end)) return late_reason(t, w);
+  const uint64_t need = raw.size() + 1 + (merged_.empty() ? kSessionBytes + key.size() : 0);
+  if (!fits(need)) return over_budget();
   if (kit == sessions_of_key_.end()) kit = sessions_of_key_.emplace(std::string(key), std::vector<uint64_t>()).first;
   std::vector<uint64_t>& ids = kit->second;
-  joinable_.clear();
-  for (uint64_t id : ids) {
-    const Session& s = sessions_.find(id)->second;
-    joinable_.push_back({s.start, s.end});
-  }
-  TimeWindow w = session_join(joinable_, t, gap, merged_);
-  if (merged_.empty() && closed(w.end)) {
-    if (ids.empty()) sessions_of_key_.erase(kit);
-    return late_reason(t, w);
-  }
   uint64_t id;
   if (merged_.empty()) {
     id = next_session_++;
     Session& s = sessions_[id];
     s.key.assign(key);
     ids.push_back(id);
+    hold(kSessionBytes + key.size());
   } else {
     // Keep the first (oldest) session; fold the others into it.
     id = ids[merged_[0]];
@@ -159,6 +176,7 @@ std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::stri
       Session& o = sessions_[other];
       s.records += o.records;
       session_due_.erase({o.end, other});
+      release(kSessionBytes + o.key.size());
       sessions_.erase(other);
       ids.erase(ids.begin() + std::ptrdiff_t(merged_[m]));
     }
@@ -190,7 +208,7 @@ void WindowEngine::close_session(uint64_t id) {
     rest.remove_prefix(nl + 1);
   }
   emit_close(tags, s.key);
-  buffered_ -= s.records.size();
+  release(s.records.size() + kSessionBytes + s.key.size());
   session_due_.erase({s.end, id});
   auto kit = sessions_of_key_.find(s.key);
   std::vector<uint64_t>& ids = kit->second;
@@ -201,36 +219,50 @@ void WindowEngine::close_session(uint64_t id) {
 
 // ---- count windows ----
 
-void WindowEngine::add_count(std::string_view raw, std::string_view key) {
+std::string WindowEngine::add_count(std::string_view raw, std::string_view key) {
+  const int64_t size = o_.spec.size, slide = o_.spec.every;
+  const bool sliding = slide != size;
   size_t idx;
   if (count_keys_.size() == 1 && count_keys_[0].key == key) {
     idx = 0;
   } else {
     auto it = count_index_.find(key);
     if (it == count_index_.end()) {
+      // A new key: its number of records (and a sliding window's records) is
+      // kept, and counted against --max-buffer.
+      const uint64_t need = kCountKeyBytes + 2 * key.size() + (sliding ? raw.size() + kHeldRecordBytes : 0);
+      if (!fits(need)) return over_budget();
       it = count_index_.emplace(std::string(key), count_keys_.size()).first;
-      count_keys_.push_back({std::string(key), 0, {}});
+      count_keys_.push_back({std::string(key), 0, nullptr});
+      if (sliding) count_keys_.back().last = std::make_unique<std::deque<std::string>>();
+      hold(kCountKeyBytes + 2 * key.size());
     }
     idx = it->second;
   }
   CountKey& k = count_keys_[idx];
-  const int64_t size = o_.spec.size, slide = o_.spec.every;
+  if (sliding) {
+    // The oldest record held leaves the window as this one comes.
+    const uint64_t freed = k.last->size() >= size_t(size) ? k.last->front().size() + kHeldRecordBytes : 0;
+    const uint64_t need = raw.size() + kHeldRecordBytes;
+    if (need > freed && !fits(need - freed)) return over_budget();
+  }
   ++k.n;
-  if (slide == size) {  // tumbling: write at once, no buffering
+  if (!sliding) {  // tumbling: write at once, no buffering
     int64_t w = count_windows(k.n, size, slide).first;
     scratch_.clear();
     control::append_count_tag(scratch_, w);
     emit(raw, scratch_);
     if (int64_t c = count_window_closing(k.n, slide)) close_count(k, c);
-    return;
+    return {};
   }
-  k.last.emplace_back(raw);
-  hold(raw.size());
-  if (k.last.size() > size_t(size)) {
-    buffered_ -= k.last.front().size();
-    k.last.pop_front();
+  k.last->emplace_back(raw);
+  hold(raw.size() + kHeldRecordBytes);
+  if (k.last->size() > size_t(size)) {
+    release(k.last->front().size() + kHeldRecordBytes);
+    k.last->pop_front();
   }
   if (int64_t c = count_window_closing(k.n, slide)) close_count(k, c);
+  return {};
 }
 
 void WindowEngine::close_count(CountKey& k, int64_t window) {
@@ -240,17 +272,18 @@ void WindowEngine::close_count(CountKey& k, int64_t window) {
   if (slide != size) {
     // Window `window` holds records window*slide - size + 1 .. window*slide;
     // the buffer holds the last ones up to record n.
-    int64_t first_held = int64_t(k.n) - int64_t(k.last.size()) + 1;
+    const std::deque<std::string>& held = *k.last;
+    int64_t first_held = int64_t(k.n) - int64_t(held.size()) + 1;
     int64_t first_wanted = window * slide - size + 1;
     size_t skip = size_t(std::max<int64_t>(0, first_wanted - first_held));
-    for (size_t i = skip; i < k.last.size(); ++i) emit(k.last[i], tags);
+    for (size_t i = skip; i < held.size(); ++i) emit(held[i], tags);
   }
   emit_close(tags, k.key);
 }
 
 // ---- output ----
 
-void WindowEngine::emit(std::string_view raw, std::string_view tags) {
+[[gnu::always_inline]] inline void WindowEngine::emit(std::string_view raw, std::string_view tags) {
   std::string& b = out_.buf();
   append_members_to_object(b, raw, tags);
   b.push_back('\n');
@@ -259,7 +292,7 @@ void WindowEngine::emit(std::string_view raw, std::string_view tags) {
 
 // The common case in two appends: an object that ends in "...member}" (no
 // white space before its last brace, not empty); anything else as above.
-void WindowEngine::emit(std::string_view raw, const Open& w) {
+[[gnu::always_inline]] inline void WindowEngine::emit(std::string_view raw, const Open& w) {
   const size_t n = raw.size();
   if (n < 2 || raw[n - 1] != '}') return emit(raw, w.tags);
   const char before = raw[n - 2];
@@ -284,18 +317,68 @@ std::string WindowEngine::time_tags(int64_t start, int64_t end) const {
   return t;
 }
 
-std::string WindowEngine::late_reason(int64_t t, const TimeWindow& w) const {
+std::string WindowEngine::late_reason(int64_t t, const TimeWindow& w) {
+  // Kept with a grace g when w.end > now - g: g = now - end + 1.
+  ++late_.count;
+  late_.largest = std::max(late_.largest, saturating_sub(now_, t));
+  late_.grace = std::max(late_.grace, saturating_add(saturating_sub(now_, w.end), 1));
   std::string r = "late: time " + format_rfc3339(t) + " is in window [" + format_rfc3339(w.start) + ", " +
                   format_rfc3339(w.end) + "), closed at stream time " + format_rfc3339(now_);
   if (grace_ > 0) r += " (grace " + format_duration(grace_) + ")";
   return r;
 }
 
-void WindowEngine::hold(uint64_t bytes) {
-  buffered_ += bytes;
-  if (buffered_ > o_.max_buffer)
-    throw Fatal("records held in open windows exceed --max-buffer (" + std::to_string(o_.max_buffer) +
-                " bytes); raise --max-buffer or use a shorter --session gap or smaller --count");
+std::string WindowEngine::range_reason(int64_t t) const {
+  std::string r = "time " + format_rfc3339(t);
+  r.append(": its window does not fit in the range of times (int64 nanoseconds, years 1677 to 2262)");
+  return r;
+}
+
+std::string WindowEngine::over_budget() const {
+  std::string r = "window buffer full: holding this record would take more than --max-buffer (";
+  r.append(std::to_string(o_.max_buffer));
+  r.append(" bytes; ");
+  r.append(std::to_string(buffered_));
+  r.append(" held in open windows); raise --max-buffer, or use ");
+  switch (o_.spec.kind) {
+    case WindowKind::Session:
+      r.append("a shorter --session gap or fewer --by keys");
+      break;
+    case WindowKind::Count:
+      r.append("a smaller --count or fewer --by keys");
+      break;
+    default:
+      r.append("fewer open windows (a shorter --hopping size, a longer --every, a shorter --grace)");
+      break;
+  }
+  return r;
+}
+
+std::string late_summary_text(const LateSummary& late) {
+  if (!late.count) return {};
+  constexpr int64_t ms = 1'000'000, sec = 1000 * ms, min = 60 * sec, hour = 60 * min, day = 24 * hour;
+  static constexpr int64_t kRound[] = {1,        2,        5,        10,        20,       50,       100,      200,
+                                       500,      1000,     2000,     5000,      10000,    20000,    50000,    100000,
+                                       200000,   500000,   ms,       2 * ms,    5 * ms,   10 * ms,  20 * ms,  50 * ms,
+                                       100 * ms, 200 * ms, 500 * ms, sec,       2 * sec,  5 * sec,  10 * sec, 15 * sec,
+                                       30 * sec, min,      2 * min,  5 * min,   10 * min, 15 * min, 30 * min, hour,
+                                       2 * hour, 3 * hour, 6 * hour, 12 * hour, day};
+  int64_t grace = late.grace;
+  bool rounded = false;
+  for (int64_t r : kRound)
+    if (r >= grace) {
+      grace = r, rounded = true;
+      break;
+    }
+  if (!rounded && grace <= INT64_MAX - day) grace = (grace + day - 1) / day * day;  // whole days
+  std::string r = std::to_string(late.count);
+  r.append(late.count == 1 ? " late record rejected" : " late records rejected");
+  r.append(" (largest lateness ");
+  r.append(format_duration(late.largest));
+  r.append("); --grace ");
+  r.append(format_duration(grace));
+  r.append(late.count == 1 ? " would have kept it" : " would have kept them");
+  return r;
 }
 
 }  // namespace su

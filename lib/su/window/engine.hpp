@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "su/core/buffer.hpp"
 #include "su/core/json_write.hpp"
+#include "su/time/checked.hpp"
 #include "su/time/timeparse.hpp"
 #include "su/window/window.hpp"
 
@@ -25,9 +27,34 @@ struct WindowOptions {
   WindowSpec spec;
   int64_t grace = 0;  // ns: a window closes at stream time >= end + grace
   TimeOutput time_output = TimeOutput::Iso;
-  bool control = true;                      // write close records
-  uint64_t max_buffer = uint64_t(1) << 30;  // bytes of records held (sessions, sliding count windows)
+  bool control = true;  // write close records
+  // Bytes held for open windows and keys (records of sessions and sliding
+  // count windows, and a fixed cost per open window and per key); a record
+  // that would take more is rejected, with a reason.
+  uint64_t max_buffer = uint64_t(1) << 30;
 };
+
+// What --max-buffer counts besides records: the state of an open time
+// window (its tags twice, a map node), of a session or a count window key
+// (plus the key's own bytes), and of each record held for a sliding count
+// window (plus its bytes). Estimates of the heap they take, for a bound that
+// holds when there are millions of them.
+inline constexpr uint64_t kTimeWindowBytes = 256;
+inline constexpr uint64_t kSessionBytes = 320;
+inline constexpr uint64_t kCountKeyBytes = 112;
+inline constexpr uint64_t kHeldRecordBytes = 32;
+
+// Late records seen so far (rejected as late), for the end-of-run summary.
+struct LateSummary {
+  uint64_t count = 0;
+  int64_t largest = 0;  // ns: the most a late record's time was behind the stream's time
+  int64_t grace = 0;    // ns: the least --grace that would have kept every one of them
+};
+
+// "397 late records rejected (largest lateness 4s200ms); --grace 5s would
+// have kept them", for the end of a run ("" when none was late). The grace
+// is rounded up to a round duration (1, 2 or 5 of a unit; 15s, 30s, ...).
+std::string late_summary_text(const LateSummary& late);
 
 class WindowEngine {
  public:
@@ -37,8 +64,9 @@ class WindowEngine {
   // time (ignored by count windows), `key` the --by members as JSON text
   // (`"sensor":"s1"`, empty without --by; sessions and count windows are kept
   // per key, tumbling and hopping windows are the same for every key).
-  // Returns empty, or the reason to reject it ("late: ..."). Throws
-  // su::Fatal when --max-buffer is exceeded.
+  // Returns empty, or the reason to reject it: late ("late: ..."), a time
+  // whose window does not fit in int64 nanoseconds, or one that would take
+  // more than --max-buffer. Nothing is held of a rejected record.
   std::string add(std::string_view raw, int64_t time, std::string_view key);
   // The stream's time moves on to t (idle input, wall clock): closes what is due.
   void advance(int64_t t);
@@ -53,6 +81,7 @@ class WindowEngine {
   bool uses_time() const { return o_.spec.uses_time(); }
   int64_t now() const { return now_; }
   uint64_t buffered_bytes() const { return buffered_; }
+  const LateSummary& late() const { return late_; }
 
  private:
   struct Open {  // a tumbling or hopping window
@@ -75,15 +104,17 @@ class WindowEngine {
   struct CountKey {
     std::string key;
     uint64_t n = 0;
-    std::deque<std::string> last;  // sliding windows: the last `size` records
+    std::unique_ptr<std::deque<std::string>> last;  // sliding windows only: the last `size` records
   };
 
-  bool closed(int64_t end) const { return started_ && end <= now_ - grace_; }
+  // Whether the window ending at `end` has closed: the stream's time is at
+  // end + grace or later (saturated: a window never closes before it starts).
+  bool closed(int64_t end) const { return started_ && end <= saturating_sub(now_, grace_); }
   void move_time(int64_t t);
   void close_due();
   std::string add_time_window(std::string_view raw, int64_t t);
   std::string add_session(std::string_view raw, int64_t t, std::string_view key);
-  void add_count(std::string_view raw, std::string_view key);
+  std::string add_count(std::string_view raw, std::string_view key);
   Open& open_window(const TimeWindow& w);
   void close_time_window(std::map<int64_t, Open>::iterator it);
   void close_session(uint64_t id);
@@ -92,8 +123,14 @@ class WindowEngine {
   void emit(std::string_view raw, const Open& w);
   void emit_close(std::string_view tags, std::string_view key);
   std::string time_tags(int64_t start, int64_t end) const;
-  std::string late_reason(int64_t t, const TimeWindow& w) const;
-  void hold(uint64_t bytes);
+  std::string late_reason(int64_t t, const TimeWindow& w);
+  std::string range_reason(int64_t t) const;
+  // Whether `bytes` more can be held within --max-buffer; if not,
+  // over_budget gives the reason to reject the record that needs them.
+  bool fits(uint64_t bytes) const { return bytes <= o_.max_buffer && buffered_ <= o_.max_buffer - bytes; }
+  std::string over_budget() const;
+  void hold(uint64_t bytes) { buffered_ += bytes; }
+  void release(uint64_t bytes) { buffered_ -= bytes; }
 
   WindowOptions o_;
   RecordBuffer& out_;
@@ -101,6 +138,7 @@ class WindowEngine {
   bool started_ = false;
   int64_t now_ = INT64_MIN;
   uint64_t buffered_ = 0;
+  LateSummary late_;
 
   std::map<int64_t, Open> open_;                           // tumbling/hopping, by start (= by end)
   int64_t last_start_ = INT64_MIN, last_end_ = INT64_MIN;  // of last_

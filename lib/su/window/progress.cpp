@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <climits>
 
+#include "su/time/checked.hpp"
+
 namespace su {
 
 int Progress::wait_ms(int64_t ns) {
@@ -26,14 +28,14 @@ int Progress::tick(int64_t mono_ns, int64_t real_ns) {
   } else {
     int64_t elapsed = mono_ns - last_input_;
     if (elapsed < idle_) return wait_ms(idle_ - elapsed);
-    now = std::max(base_ + elapsed, engine_.last_close().value_or(INT64_MIN));
+    now = std::max(saturating_add(base_, elapsed), engine_.last_close().value_or(INT64_MIN));
   }
   if (now >= *next) {
     engine_.advance(now);
     next = engine_.next_close();
     if (!next) return -1;
   }
-  return wait_ms(*next - now);
+  return wait_ms(saturating_sub(*next, now));
 }
 
 }  // namespace su

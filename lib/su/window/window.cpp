@@ -8,6 +8,7 @@
 #include "su/core/calendar.hpp"
 #include "su/core/error.hpp"
 #include "su/core/units.hpp"
+#include "su/time/checked.hpp"
 
 namespace su {
 
@@ -75,17 +76,51 @@ const WindowKindInfo* find_window_kind(std::string_view option) {
   return nullptr;
 }
 
-TimeWindow tumbling_window(int64_t t, int64_t size) {
-  int64_t start = floor_div(t, size) * size;
-  return {start, start + size};
+std::optional<TimeWindow> tumbling_window(int64_t t, int64_t size) {
+  TimeWindow w;
+  if (!checked_mul(floor_div(t, size), size, w.start) || !checked_add(w.start, size, w.end)) return std::nullopt;
+  return w;
 }
 
-void hopping_windows(int64_t t, int64_t size, int64_t every, std::vector<TimeWindow>& out) {
+std::string check_hopping(int64_t size, int64_t every) {
+  if (every <= 0 || every > size) return "--every must be more than 0 and at most the --hopping size";
+  if (size / every > kMostHops) {
+    std::string why = "--hopping ";
+    why.append(format_duration(size));
+    why.append(" --every ");
+    why.append(format_duration(every));
+    why.append(" puts each record in ");
+    why.append(std::to_string(size / every));
+    why.append(" windows; at most ");
+    why.append(std::to_string(kMostHops));
+    why.append(" (a longer --every, or a shorter --hopping size)");
+    return why;
+  }
+  return {};
+}
+
+bool hopping_windows(int64_t t, int64_t size, int64_t every, std::vector<TimeWindow>& out) {
   out.clear();
-  // Starts k*every with t - size < k*every <= t.
-  int64_t last = floor_div(t, every);
-  int64_t first = floor_div(t - size, every) + 1;
-  for (int64_t k = first; k <= last; ++k) out.push_back({k * every, k * every + size});
+  // Starts k*every with t - size < k*every <= t: k from floor((t - size) /
+  // every) + 1 to floor(t / every), computed without forming t - size.
+  const int64_t last = floor_div(t, every);
+  // t - size = every*(qt - qs) + (rt - rs), with t = qt*every + rt, size = qs*every + rs.
+  const int64_t qs = size / every, rs = size % every;
+  const int64_t rt = t % every < 0 ? t % every + every : t % every;
+  // first = last - qs + c with c = floor((rt - rs) / every) + 1, 0 or 1: one
+  // subtraction, which overflows only when the first window does not fit.
+  int64_t first;
+  if (!checked_sub(last, qs - (floor_div(rt - rs, every) + 1), first)) return false;
+  // Starts grow with k: when the first start and the last end fit, all do.
+  int64_t first_start, last_start, last_end;
+  if (!checked_mul(first, every, first_start) || !checked_mul(last, every, last_start) ||
+      !checked_add(last_start, size, last_end))
+    return false;
+  for (int64_t start = first_start;; start += every) {
+    out.push_back({start, start + size});
+    if (start == last_start) break;
+  }
+  return true;
 }
 
 CountRange count_windows(uint64_t n, int64_t size, int64_t slide) {
@@ -97,12 +132,15 @@ CountRange count_windows(uint64_t n, int64_t size, int64_t slide) {
   return r;
 }
 
-TimeWindow session_join(const std::vector<TimeWindow>& open, int64_t t, int64_t gap, std::vector<size_t>& merged) {
+std::optional<TimeWindow> session_join(const std::vector<TimeWindow>& open, int64_t t, int64_t gap,
+                                       std::vector<size_t>& merged) {
   merged.clear();
-  TimeWindow w{t, t + gap};
+  TimeWindow w{t, 0};
+  if (!checked_add(t, gap, w.end)) return std::nullopt;
+  const int64_t reach = w.end;
   for (size_t i = 0; i < open.size(); ++i) {
     const TimeWindow& s = open[i];
-    if (t + gap > s.start && t < s.end) {
+    if (reach > s.start && t < s.end) {
       merged.push_back(i);
       w.start = std::min(w.start, s.start);
       w.end = std::max(w.end, s.end);

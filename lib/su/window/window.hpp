@@ -49,8 +49,13 @@ struct TimeWindow {
   bool operator==(const TimeWindow&) const = default;
 };
 
-// The tumbling window of length size that holds t.
-TimeWindow tumbling_window(int64_t t, int64_t size);
+// Window arithmetic is exact: a window that does not fit in int64
+// nanoseconds (it would start before ~1677 or end after ~2262) is no window,
+// and the assigners say so (nullopt, false) rather than wrap around.
+
+// The tumbling window of length size that holds t, or nullopt when it does
+// not fit.
+std::optional<TimeWindow> tumbling_window(int64_t t, int64_t size);
 // The calendar window of spec.size days, weeks or months of spec.zone that
 // holds t (see su::calendar_period).
 TimeWindow calendar_window(int64_t t, const WindowSpec& spec);
@@ -75,9 +80,17 @@ void set_tumbling_size(WindowSpec& spec, std::string_view s, const TimeZone& zon
 // midnight).
 int64_t fixed_window_size_arg(std::string_view option, std::string_view s, const TimeZone& zone);
 
+// The most hopping windows one record may fall in (--hopping SIZE / --every
+// STEP): a usage error beyond it, as every record is written once per window.
+inline constexpr int64_t kMostHops = 10'000;
+// Empty, or why --hopping size --every every is refused (step 0, step
+// longer than the size, more than kMostHops windows per record).
+std::string check_hopping(int64_t size, int64_t every);
+
 // Every hopping window [k*every, k*every + size) that holds t, oldest first
-// (size / every windows when every divides size). every <= size.
-void hopping_windows(int64_t t, int64_t size, int64_t every, std::vector<TimeWindow>& out);
+// (size / every windows when every divides size). 0 < every <= size.
+// False (and `out` empty) when one of them does not fit.
+bool hopping_windows(int64_t t, int64_t size, int64_t every, std::vector<TimeWindow>& out);
 
 // Count windows of one key: window k ends at its (k*slide)-th record and
 // holds the last `size` records up to it (fewer at the start). slide <= size;
@@ -95,7 +108,9 @@ inline int64_t count_window_closing(uint64_t n, int64_t slide) {
 // Sessions of one key: a record at t opens [t, t + gap) or joins every open
 // session it overlaps (t + gap > start and t < end); joined sessions merge.
 // Returns the merged session; `merged` gets the indexes (into `open`, in
-// increasing order) of the sessions it joined.
-TimeWindow session_join(const std::vector<TimeWindow>& open, int64_t t, int64_t gap, std::vector<size_t>& merged);
+// increasing order) of the sessions it joined. nullopt (nothing joined)
+// when t + gap does not fit.
+std::optional<TimeWindow> session_join(const std::vector<TimeWindow>& open, int64_t t, int64_t gap,
+                                       std::vector<size_t>& merged);
 
 }  // namespace su
