@@ -2,6 +2,8 @@
 #include "sink.hpp"
 
 #include <cmath>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace sink {
 namespace {
@@ -36,8 +38,38 @@ std::string Sink::read(const su::Line& line, simdjson::ondemand::document& doc) 
       if (std::string_view token = trim_token(v.raw_json_token()); is_json_integer(token))
         out.value = big_integer(token);
   }
+  drop_duplicate_names();
   own(line.text);
   return {};
+}
+
+// A name given twice in one object: the last member counts (stream-utils(7),
+// as in JSON.parse and jq); it takes the first one's place, the column order.
+// Names that differ only in case stay: they are two fields that SQLite would
+// put in one column, and table_writer rejects the record with that reason.
+void Sink::drop_duplicate_names() {
+  const size_t n = fields_.size();
+  if (n < 2) return;
+  bool any = false;
+  if (n <= 32) {
+    for (size_t i = 1; i < n && !any; ++i)
+      for (size_t j = 0; j < i && !any; ++j) any = fields_[i].name == fields_[j].name;
+  } else {
+    std::unordered_set<std::string_view> seen;
+    for (const Field& f : fields_)
+      if (!seen.insert(f.name).second) any = true;
+  }
+  if (!any) return;
+  std::unordered_map<std::string_view, size_t> first;
+  size_t kept = 0;
+  for (size_t i = 0; i < n; ++i) {
+    auto [it, fresh] = first.emplace(fields_[i].name, kept);
+    if (fresh)
+      fields_[kept++] = fields_[i];
+    else
+      fields_[it->second].value = fields_[i].value;
+  }
+  fields_.resize(kept);
 }
 
 void Sink::own(std::string_view line) {

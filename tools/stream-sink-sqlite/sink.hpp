@@ -47,6 +47,7 @@ class Sink : public su::RecordHandler {
   // Copies the texts of fields_ that point outside the line (unescaped into
   // the parser's buffer, which the next document reuses).
   void own(std::string_view line);
+  void drop_duplicate_names();
 
   bool tee_;
   Pipeline& rows_;
