@@ -16,8 +16,9 @@ std::optional<double> parse_rate(std::string_view s) {
   double n = 0;
   auto r = std::from_chars(count.data(), count.data() + count.size(), n);
   if (r.ec != std::errc() || r.ptr != count.data() + count.size() || !(n > 0) || !std::isfinite(n)) return std::nullopt;
-  std::string p(period);
-  if (!p.empty() && !(p[0] >= '0' && p[0] <= '9')) p.insert(0, "1");
+  std::string p;  // "s" alone means "1s"
+  if (!period.empty() && !(period[0] >= '0' && period[0] <= '9')) p.push_back('1');
+  p.append(period);
   auto ns = parse_duration(p);
   if (!ns || *ns <= 0) return std::nullopt;
   return double(*ns) / n;
