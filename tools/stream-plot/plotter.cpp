@@ -189,7 +189,7 @@ class Plotter : public su::RecordHandler {
     draw();
     if (screen_) {
       // At the end of input the last chart stays on the normal screen.
-      std::vector<std::string> last = frame();
+      std::vector<std::string> last = frame(2);  // and the shell's prompt below it
       screen_->restore();
       if (complete) {
         std::string f;
@@ -263,14 +263,15 @@ class Plotter : public su::RecordHandler {
   std::string status() const {
     uint64_t skipped = x_skipped_;
     for (auto s : skipped_) skipped += s;
-    std::string st = std::to_string(records_) + " records";
+    std::string st = std::to_string(records_) + (records_ == 1 ? " record" : " records");
     if (skipped) st += ", " + std::to_string(skipped) + " skipped";
     return st;
   }
 
-  std::vector<std::string> frame() const {
+  // A frame of the terminal's size, less `spare` rows.
+  std::vector<std::string> frame(int spare = 1) const {
     std::vector<std::string> lines =
-        su::plot::render_terminal(chart_, screen_->cols(), screen_->rows() - 1, true, status());
+        su::plot::render_terminal(chart_, screen_->cols(), screen_->rows() - spare, true, status());
     if (!o_.title.empty()) lines[0] = o_.title + "  " + lines[0];
     return lines;
   }
