@@ -161,9 +161,15 @@ class Plotter : public su::RecordHandler {
     return {};
   }
 
-  // A close completes a result: draw it now.
+  // A close completes a window's results. Once closes come, the chart is
+  // redrawn at closes only (never with half a window's results), at most
+  // --fps times a second: at once when a frame is due, else when it is.
   void control(const su::Line&, const su::control::Record& c) override {
-    if (c.kind == su::control::Kind::Close && dirty_) draw();
+    if (c.kind != su::control::Kind::Close) return;
+    at_closes_ = true;
+    if (!dirty_) return;
+    complete_ = true;
+    if (Clock::now() - last_draw_ >= frame_) draw();
   }
 
   int timeout_ms() override {
@@ -173,7 +179,7 @@ class Plotter : public su::RecordHandler {
       draw();
     }
     int wait = -1;
-    if (dirty_) {
+    if (dirty_ && (complete_ || !at_closes_)) {
       auto left = frame_ - (Clock::now() - last_draw_);
       if (left <= Clock::duration::zero())
         draw();
@@ -278,7 +284,7 @@ class Plotter : public su::RecordHandler {
 
   void draw() {
     last_draw_ = Clock::now();
-    dirty_ = false;
+    dirty_ = complete_ = false;
     if (screen_) screen_->draw(frame());
     if (!o_.svg.empty())
       write_svg_atomically(o_.svg, su::plot::render_svg(chart_, o_.svg_width, o_.svg_height, o_.title));
@@ -304,7 +310,8 @@ class Plotter : public su::RecordHandler {
   std::unique_ptr<Screen> screen_;
   Clock::duration frame_;
   Clock::time_point last_draw_;
-  bool dirty_ = true, time_x_known_ = false, number_x_ = false, too_many_ = false;
+  bool dirty_ = true, complete_ = false, at_closes_ = false, time_x_known_ = false, number_x_ = false,
+       too_many_ = false;
   uint64_t records_ = 0, x_skipped_ = 0;
   std::vector<uint64_t> skipped_;
   std::vector<std::unordered_map<std::string, size_t>> keys_;
