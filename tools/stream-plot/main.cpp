@@ -12,7 +12,13 @@ int main(int argc, char** argv) {
       "come), and as an SVG file with --svg. One series per --y field (and per --by key).",
       "stream-plot"};
   stream_plot::Options o;
-  app.add_option("-y,--y", o.y, "Fields to draw, one series each")->required()->delimiter(',')->type_name("F1,F2");
+  app.add_option("-y,--y", o.y, "Fields to draw, one series each")
+      ->required()
+      ->delimiter(',')
+      ->expected(1)
+      ->allow_extra_args(false)  // `--y a,b FILE`: FILE is an input
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->type_name("F1,F2");
   CLI::Option* x =
       app.add_option("-x,--x", o.x, "Field of the x axis: a time, or a number (default: the record number)")
           ->type_name("FIELD");
