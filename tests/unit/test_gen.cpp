@@ -241,6 +241,8 @@ TEST_CASE("generator: combined and syslog lines, with a part replaced by a model
   std::string line = generate(spec, 1, 1);
   CHECK(line.find(" [21/Nov/2026:10:00:00 +0000] \"") != std::string::npos);
   CHECK(line.find(" /tea HTTP/1.1\" 418 ") != std::string::npos);
+  spec.models = {parse_model("bytes=choice(-)")};
+  CHECK(generate(spec, 1, 1).find("\" 200 - \"") != std::string::npos);
   spec.format = su::gen::Format::Syslog;
   spec.models = {parse_model("host=choice(db9)"), parse_model("app=choice(cron)"), parse_model("pid=int(7,7)"),
                  parse_model("message=choice(done)")};

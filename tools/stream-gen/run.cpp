@@ -48,7 +48,8 @@ su::gen::Spec make_spec(const Options& o) {
   spec.format = o.format;
   spec.decimals = o.decimals;
   const bool log = su::gen::is_log_format(o.format);
-  spec.time_field = log ? "" : o.time_field;
+  if (log && o.time_field) throw su::UsageError("--time-field: log lines have their time in their own place");
+  spec.time_field = log ? "" : o.time_field.value_or("timestamp");
   if (!o.keys.empty()) {
     size_t eq = o.keys.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == o.keys.size())

@@ -17,7 +17,7 @@ struct Options {
   std::optional<int64_t> count, step_ns, duration_ns, disorder_ns;
   std::optional<uint64_t> seed;
   su::gen::Format format = su::gen::Format::Ndjson;
-  std::string time_field = "timestamp";
+  std::optional<std::string> time_field;  // default timestamp
   int decimals = 2;
 };
 

@@ -274,11 +274,12 @@ void Generator::log_line(std::string& out, int64_t t) {
     out.append(" HTTP/1.1\" ");
     part(4);  // status
     out.push_back(' ');
-    // bytes: a whole number
-    Sample s = next_sample(spec_.models[5], rng_, state_[5]);
-    append_int(out, s.type == Sample::Type::Double ? int64_t(std::llround(std::max(0.0, s.d)))
-                    : s.type == Sample::Type::Int  ? s.i
-                                                   : 0);
+    // bytes: a whole number (or a label, such as "-")
+    const Sample s = next_sample(spec_.models[5], rng_, state_[5]);
+    if (s.type == Sample::Type::Label)
+      out.append(spec_.models[5].text[s.label]);
+    else
+      append_int(out, s.type == Sample::Type::Int ? s.i : int64_t(std::llround(std::max(0.0, s.d))));
     out.append(" \"");
     part(6);  // referer
     out.append("\" \"");
