@@ -94,13 +94,14 @@ Generator::Generator(Spec spec, uint64_t seed) : spec_(std::move(spec)), rng_(se
     // Every part gets its default model unless one is given.
     std::vector<Model> given = std::move(spec_.models);
     spec_.models.clear();
-    for (const auto& [name, model] : parts_of(spec_.format)) {
+    for (const auto& part : parts_of(spec_.format)) {
+      const std::string name = part.first;  // (clang 14 lambdas cannot capture a structured binding)
       auto it = std::find_if(given.begin(), given.end(), [&](const Model& m) { return m.field == name; });
       if (it != given.end()) {
         spec_.models.push_back(*it);
         given.erase(it);
       } else {
-        spec_.models.push_back(parse_model(std::string(name) + "=" + model));
+        spec_.models.push_back(parse_model(name + "=" + part.second));
       }
     }
     if (!given.empty()) {
