@@ -12,7 +12,7 @@ namespace {
 std::vector<su::Choice> model_choices() {
   std::vector<su::Choice> v;
   for (const auto& m : su::gen::model_table()) {
-    su::Choice c{m.name, m.help, std::string("`") + m.signature + "`: " + m.help};
+    su::Choice c{m.name, m.help, std::string("Written as `") + m.signature + "`."};
     c.words = {};  // models follow NAME=: nothing to complete
     v.push_back(c);
   }
