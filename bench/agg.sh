@@ -17,8 +17,8 @@ mkdir -p "$data"
 ndjson=$data/agg-sensors-$n.ndjson csv=$data/agg-sensors-$n.csv groups=$data/agg-groups-1m.ndjson
 [ -x "$bin/stream-agg" ] || { echo "agg.sh: no $bin/stream-agg (build first, or set BIN)" >&2; exit 1; }
 # Written to a temporary name first, so an interrupted run leaves no half file.
-[ -s "$ndjson" ] || { echo "generating $ndjson"; python3 "$root/bench/gen.py" sensors-ndjson "$n" > "$ndjson.tmp" && mv "$ndjson.tmp" "$ndjson"; }
-[ -s "$csv" ] || { echo "generating $csv"; python3 "$root/bench/gen.py" sensors-csv "$n" > "$csv.tmp" && mv "$csv.tmp" "$csv"; }
+[ -s "$ndjson" ] || { echo "generating $ndjson"; bash "$root/bench/data.sh" sensors-ndjson "$n" > "$ndjson.tmp" && mv "$ndjson.tmp" "$ndjson"; }
+[ -s "$csv" ] || { echo "generating $csv"; bash "$root/bench/data.sh" sensors-csv "$n" > "$csv.tmp" && mv "$csv.tmp" "$csv"; }
 [ -s "$groups" ] || { awk 'BEGIN { for (i = 0; i < 1000000; i++)
   printf "{\"sensor\":\"s%d\",\"temperature\":%d.%d}\n", i, 15 + i % 20, i % 10 }' > "$groups.tmp" && mv "$groups.tmp" "$groups"; }
 

@@ -12,8 +12,8 @@ REPEAT=${REPEAT:-5}
 mkdir -p bench/data bench/out
 nd=bench/data/sensors-$N.ndjson
 csv=bench/data/sensors-$N.csv
-[ -s "$nd" ] || python3 bench/gen.py sensors-ndjson "$N" >"$nd"
-[ -s "$csv" ] || python3 bench/gen.py sensors-csv "$N" >"$csv"
+[ -s "$nd" ] || bash bench/data.sh sensors-ndjson "$N" >"$nd"
+[ -s "$csv" ] || bash bench/data.sh sensors-csv "$N" >"$csv"
 rows=bench/data/sink-1000000.ndjson
 [ -s "$rows" ] || head -n 1000000 "$nd" >"$rows"
 

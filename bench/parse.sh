@@ -11,9 +11,9 @@ bench_deps miller jq time
 SP=$PWD/build/bin/stream-parse
 mkdir -p bench/data
 csv=bench/data/sensors-$N.csv ndjson=bench/data/sensors-$N.ndjson access=bench/data/access-$N.log
-[ -s $csv ] || python3 bench/gen.py sensors-csv "$N" > $csv
-[ -s $ndjson ] || python3 bench/gen.py sensors-ndjson "$N" > $ndjson
-[ -s $access ] || python3 bench/gen.py access "$N" > $access
+[ -s $csv ] || bash bench/data.sh sensors-csv "$N" > $csv
+[ -s $ndjson ] || bash bench/data.sh sensors-ndjson "$N" > $ndjson
+[ -s $access ] || bash bench/data.sh access "$N" > $access
 echo "stream-parse benchmark: $N records, $(nproc) cores, best of $REPEAT"
 
 BYTES=$(stat -c %s $csv)

@@ -24,8 +24,8 @@ have_su=1
 mkdir -p bench/data bench/out
 ndjson=bench/data/sensors-$N.ndjson
 csv=bench/data/sensors-$N.csv
-[ -s $ndjson ] || python3 bench/gen.py sensors-ndjson "$N" > $ndjson
-[ -s $csv ] || python3 bench/gen.py sensors-csv "$N" > $csv
+[ -s $ndjson ] || bash bench/data.sh sensors-ndjson "$N" > $ndjson
+[ -s $csv ] || bash bench/data.sh sensors-csv "$N" > $csv
 db=bench/out/sink.db
 
 # run LABEL REPEAT CMD [any]: CMD (after removing the database) REPEAT times,

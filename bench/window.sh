@@ -13,7 +13,7 @@ SW=${STREAM_WINDOW:-$PWD/build/bin/stream-window}
 [ -x "$SW" ] || { bash scripts/build.sh >/dev/null; SW=$PWD/build/bin/stream-window; }
 mkdir -p bench/data
 ndjson=bench/data/sensors-$N.ndjson
-[ -s $ndjson ] || python3 bench/gen.py sensors-ndjson "$N" > $ndjson
+[ -s $ndjson ] || bash bench/data.sh sensors-ndjson "$N" > $ndjson
 BYTES=$(stat -c %s $ndjson)
 echo "stream-window benchmark: $N records ($((BYTES / 1000000)) MB), $(nproc) cores, best of $REPEAT"
 

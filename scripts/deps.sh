@@ -2,12 +2,13 @@
 # Installs the Debian packages stream-utils needs to build and test, only
 # when one is missing (so a second run does not touch apt-get). --test adds
 # what only the tests use: clang-format (ctest format), zsh and fish (the
-# completion scripts must parse in their shells), clang (the ASan+UBSan build
+# completion scripts must parse in their shells), tmux (stream-plot's terminal
+# test), clang (the ASan+UBSan build
 # the CLI fuzzer runs).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcli11-dev libfast-float-dev libsimdjson-dev doctest-dev
       libsqlite3-dev libre2-dev libxxhash-dev libcctz-dev tzdata sqlite3 python3 groff-base)
-[ "${1:-}" = --test ] && pkgs+=(clang-format zsh fish clang)
+[ "${1:-}" = --test ] && pkgs+=(clang-format zsh fish clang tmux)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

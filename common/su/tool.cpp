@@ -89,6 +89,12 @@ void add_common_options(CLI::App& app, CommonOptions& o, bool with_inputs) {
   doc(max_line->check(size_bytes())->type_name("SIZE")->group(group)).man =
       "A longer line (or CSV record) is rejected, not fatal. Suffixes `K`, `M` and `G` count in powers of 1024.";
   doc(max_line).examples = size_examples();
+  add_standard_options(app);
+}
+
+void add_standard_options(CLI::App& app) {
+  const std::string group = "Common options";
+  app.formatter(std::make_shared<HelpFormatter>());
   // --help and --version last, in the same group.
   app.set_help_flag("-h,--help", "Print this help and exit")->group(group);
   app.set_version_flag("--version", std::string(app.get_name()) + " (stream-utils) " STREAM_UTILS_VERSION,

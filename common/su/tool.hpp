@@ -35,6 +35,9 @@ struct CommonOptions {
 // hidden --generate=man|bash|zsh|fish (docs.hpp) and, when with_inputs, the
 // positional FILE... arguments. Call it after the tool's own options.
 void add_common_options(CLI::App& app, CommonOptions& opts, bool with_inputs = true);
+// Only -h/--help, --version and the hidden --generate, for a tool that reads
+// no input (stream-gen); add_common_options calls it.
+void add_standard_options(CLI::App& app);
 
 // Thrown by Diagnostics::reject under --strict; main() maps it to status 3.
 struct StrictStop : std::runtime_error {
