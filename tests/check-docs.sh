@@ -16,7 +16,7 @@ for f in "$man" "$bash_c" "$zsh_c" "$fish_c"; do
 done
 [ $fail = 0 ] || exit 1
 # (The examples at the end of --help may show the options of other tools.)
-opts=$("$bindir/$tool" --help | sed '/^Examples:/,$d' | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
+opts=$("$bindir/$tool" --help | sed -E '/^(Examples|Exit status):/,$d' | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
 [ -n "$opts" ] || { echo "no options found in --help"; exit 1; }
 for o in $opts; do
   name=${o#--}
