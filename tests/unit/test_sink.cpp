@@ -423,3 +423,19 @@ TEST_CASE("with SQLITE_DBCONFIG_DEFENSIVE new columns are added as without it") 
   CHECK(one(db, "SELECT count(*) FROM pragma_table_info('records')") == "50");
   CHECK(one(db, "PRAGMA integrity_check") == "ok");
 }
+
+TEST_CASE("a new table is committed with its first batch, never with one row of it") {
+  TempDb t;
+  sink::Db db(t.path, 1000, false);
+  sink::WriterOptions o;
+  o.batch = 3;
+  sink::TableWriter w(db, o);
+  std::vector<std::string> names;
+  CHECK(w.write(numbered(names, 0, 2)) == "");
+  sink::Db reader(t.path, 1000, false);
+  CHECK(one(reader, "SELECT count(*) FROM sqlite_schema WHERE name = 'records'") == "0");
+  CHECK(w.write(numbered(names, 0, 2)) == "");
+  CHECK(w.write(numbered(names, 0, 2)) == "");  // the batch of 3 commits
+  CHECK(one(reader, "SELECT count(*) FROM records") == "3");
+  w.finish(true);
+}

@@ -403,11 +403,8 @@ std::unique_ptr<TableWriter::Shape> TableWriter::make_shape(std::span<const Fiel
   }
   schema_release_.run();
   *written = true;
-  // Readers see the new table at once rather than "no such table".
-  if (create) {
-    commit();
-    begin();
-  }
+  // A new table is committed with its batch, not before: a reader sees no
+  // table, then whole batches, never one row of a batch.
   return s;
 }
 
