@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "su/core/calendar.hpp"
 #include "su/core/error.hpp"
 #include "su/core/json_write.hpp"
 #include "su/time/timeparse.hpp"
@@ -254,7 +255,6 @@ void Generator::log_line(std::string& out, int64_t t) {
   append_rfc3339(scratch_, record_time(t) / 1'000'000'000 * 1'000'000'000);
   const std::string_view r = scratch_;
   const int month = (r[5] - '0') * 10 + (r[6] - '0');
-  static const char* kMonths[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   auto part = [&](size_t i) { value(out, spec_.models[i], state_[i], false, false); };
   if (spec_.format == Format::Combined) {
     part(0);  // host
@@ -263,7 +263,7 @@ void Generator::log_line(std::string& out, int64_t t) {
     out.append(" [");
     out.append(r.substr(8, 2));
     out.push_back('/');
-    out.append(kMonths[month - 1]);
+    out.append(kMonthAbbrev[month - 1]);
     out.push_back('/');
     out.append(r.substr(0, 4));
     out.push_back(':');
@@ -287,7 +287,7 @@ void Generator::log_line(std::string& out, int64_t t) {
     part(7);  // agent
     out.append("\"\n");
   } else {
-    out.append(kMonths[month - 1]);
+    out.append(kMonthAbbrev[month - 1]);
     out.push_back(' ');
     out.push_back(r[8] == '0' ? ' ' : r[8]);
     out.push_back(r[9]);
