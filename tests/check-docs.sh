@@ -40,31 +40,27 @@ for o in $opts; do
 done
 # An option whose --help shows its values (`--control WHEN:{auto,always,never}`):
 # `TOOL --control <TAB>` offers exactly those, and zsh and fish list them.
+# complete_words CWORD CUR PREV WORD...: what the bash completion offers.
+complete_words() {
+  bash -c '
+    source "$1"
+    fn=$(complete -p "$2" | sed -n "s/.* -F \([^ ]*\) .*/\1/p")
+    COMP_CWORD=$3 cur=$4 prev=$5
+    shift 5
+    COMP_WORDS=("$@")
+    "$fn" "$1" "$cur" "$prev"
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c" "$tool" "$@"
+}
 "$bindir/$tool" --help | sed -n 's/^ *\(-[a-z],\)\{0,1\}\(--[a-z-]*\) [A-Z]*:{\([^}]*\)}.*/\2 \3/p' |
 while read -r o values; do
   want=$(tr , '\n' <<<"$values" | sort)
-  got=$(bash -c '
-    source "$1"
-    fn=$(complete -p "$2" | sed -n "s/.* -F \([^ ]*\) .*/\1/p")
-    COMP_WORDS=("$2" "$3" ""); COMP_CWORD=2
-    "$fn" "$2" "" "$3"
-    printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c" "$tool" "$o" | sort)
+  got=$(complete_words 2 "" "$o" "$tool" "$o" "" | sort)
   [ "$got" = "$want" ] || { echo "$bash_c: '$o <TAB>' offers '$(echo $got)', not '$(echo $want)'"; exit 1; }
   # The --option=value form: bash splits the word at the '=' (COMP_WORDBREAKS
   # holds it by default), or gives it whole when COMP_WORDBREAKS lacks it.
-  got=$(bash -c '
-    source "$1"
-    fn=$(complete -p "$2" | sed -n "s/.* -F \([^ ]*\) .*/\1/p")
-    COMP_WORDS=("$2" "$3" "="); COMP_CWORD=2
-    "$fn" "$2" "=" "$3"
-    printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c" "$tool" "$o" | sort)
+  got=$(complete_words 2 "=" "$o" "$tool" "$o" "=" | sort)
   [ "$got" = "$want" ] || { echo "$bash_c: '$o=<TAB>' offers '$(echo $got)', not '$(echo $want)'"; exit 1; }
-  got=$(bash -c '
-    source "$1"
-    fn=$(complete -p "$2" | sed -n "s/.* -F \([^ ]*\) .*/\1/p")
-    COMP_WORDS=("$2" "$3="); COMP_CWORD=1
-    "$fn" "$2" "$3=" "$2"
-    printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_c" "$tool" "$o" | sed -n "s/^$o=//p" | sort)
+  got=$(complete_words 1 "$o=" "$tool" "$tool" "$o=" | sed -n "s/^$o=//p" | sort)
   [ "$got" = "$want" ] || {
     echo "$bash_c: '$o=<TAB>' (no '=' in COMP_WORDBREAKS) offers '$(echo $got)', not '$(echo $want)'"
     exit 1
