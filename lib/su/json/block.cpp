@@ -131,32 +131,34 @@ void JsonBlockReader::stop_at(const char* line_start, uint64_t number) {
   rest_.too_long = block_.too_long;
 }
 
-bool JsonBlockValidator::all_data_objects(const Block& b) {
+// One DOM parse_many over the block: calls f on each document (stopping when
+// it says false); the document count, or -1 when the block is not all valid
+// documents, or f refused one.
+template <class F>
+int64_t JsonBlockValidator::each_document(const Block& b, F&& f) {
   std::string_view t = b.text;
   simdjson::dom::document_stream stream;
   size_t batch = std::max<size_t>(t.size(), size_t(1) << 20);
-  if (parser_.parse_many(t.data(), t.size(), batch).get(stream)) return false;
-  uint64_t docs = 0;
-  for (auto it = stream.begin(); it != stream.end(); ++it) {
+  if (parser_.parse_many(t.data(), t.size(), batch).get(stream)) return -1;
+  int64_t docs = 0;
+  for (auto it = stream.begin(); it != stream.end(); ++it, ++docs) {
     simdjson::dom::element el;
-    simdjson::dom::object obj;
-    if ((*it).get(el) || el.get_object().get(obj)) return false;
-    if (obj.begin() != obj.end() && obj.begin().key() == control::kMember) return false;  // control: per line
-    ++docs;
+    if ((*it).get(el) || !f(el)) return -1;
   }
-  return docs == b.lines && stream.truncated_bytes() == 0;  // else blank lines, or two objects on a line
+  return stream.truncated_bytes() == 0 ? docs : -1;
+}
+
+bool JsonBlockValidator::all_data_objects(const Block& b) {
+  const int64_t docs = each_document(b, [](simdjson::dom::element el) {
+    simdjson::dom::object obj;
+    if (el.get_object().get(obj)) return false;
+    return obj.begin() == obj.end() || obj.begin().key() != control::kMember;  // control: per line
+  });
+  return docs >= 0 && uint64_t(docs) == b.lines;  // else blank lines, or two objects on a line
 }
 
 bool JsonBlockValidator::all_valid(const Block& b) {
-  std::string_view t = b.text;
-  simdjson::dom::document_stream stream;
-  size_t batch = std::max<size_t>(t.size(), size_t(1) << 20);
-  if (parser_.parse_many(t.data(), t.size(), batch).get(stream)) return false;
-  for (auto it = stream.begin(); it != stream.end(); ++it) {
-    simdjson::dom::element el;
-    if ((*it).get(el)) return false;
-  }
-  return stream.truncated_bytes() == 0;
+  return each_document(b, [](simdjson::dom::element) { return true; }) >= 0;
 }
 
 }  // namespace su

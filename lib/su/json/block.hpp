@@ -99,6 +99,8 @@ class JsonBlockValidator {
   bool all_valid(const Block& b);
 
  private:
+  template <class F>
+  int64_t each_document(const Block& b, F&& f);
   simdjson::dom::parser parser_;
 };
 
