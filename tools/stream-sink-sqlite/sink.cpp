@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace sink {
 namespace {
@@ -50,16 +49,12 @@ std::string Sink::read(const su::Line& line, simdjson::ondemand::document& doc) 
 void Sink::drop_duplicate_names() {
   const size_t n = fields_.size();
   if (n < 2) return;
-  bool any = false;
-  if (n <= 32) {
+  if (n <= 32) {  // the usual record: a quick look before any hashing
+    bool any = false;
     for (size_t i = 1; i < n && !any; ++i)
       for (size_t j = 0; j < i && !any; ++j) any = fields_[i].name == fields_[j].name;
-  } else {
-    std::unordered_set<std::string_view> seen;
-    for (const Field& f : fields_)
-      if (!seen.insert(f.name).second) any = true;
+    if (!any) return;
   }
-  if (!any) return;
   std::unordered_map<std::string_view, size_t> first;
   size_t kept = 0;
   for (size_t i = 0; i < n; ++i) {
