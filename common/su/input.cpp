@@ -32,7 +32,7 @@ InputReader::InputReader(std::vector<std::string> paths, size_t max_line)
 }
 
 InputReader::~InputReader() {
-  if (fd_ > 0) ::close(fd_);
+  if (fd_ > 0 && !follower_) ::close(fd_);  // a followed file's descriptor is the Follower's
   std::free(buf_);
 }
 
@@ -62,7 +62,143 @@ bool InputReader::open_next() {
   eof_ = false;
   at_file_start_ = true;
   line_no_ = 0;
+  ++serial_;
   return true;
+}
+
+bool InputReader::follow_open(int timeout_ms, ReadStatus* st) {
+  if (follow_done_) checkpoint();  // lines read ahead (--format auto) are done with only now
+  fd_ = -1;
+  for (;;) {
+    if (follow_done_) {
+      *st = ReadStatus::Eof;
+      return false;
+    }
+    if (follower_->open_next()) {
+      const Follower::Current& c = follower_->current();
+      fd_ = c.fd;
+      file_pos_ = c.pos;
+      if (::lseek(fd_, off_t(c.pos), SEEK_SET) < 0) throw Fatal(c.display + ": " + std::strerror(errno));
+      source_name_ = c.display;
+      line_no_ = c.line;
+      serial_ = c.serial;
+      eof_ = false;
+      at_file_start_ = c.pos == 0;
+      return true;
+    }
+    if (follower_->once()) {
+      follow_done_ = true;
+      continue;
+    }
+    if (before_block_) before_block_();
+    if (stop_requested()) {
+      *st = ReadStatus::Interrupted;
+      return false;
+    }
+    follow_wait(timeout_ms < 0 ? follower_->poll_ms() : std::min(timeout_ms, follower_->poll_ms()));
+    if (stop_requested()) {
+      *st = ReadStatus::Interrupted;
+      return false;
+    }
+    if (timeout_ms >= 0) {
+      *st = ReadStatus::Timeout;
+      return false;
+    }
+  }
+}
+
+bool InputReader::follow_wait(int ms) {
+  // A signal (no SA_RESTART) ends the wait early.
+  return ::poll(nullptr, 0, ms) < 0;
+}
+
+void InputReader::checkpoint() {
+  if (!follower_ || fd_ < 0 || discarding_) return;
+  const uint64_t c = consumed();
+  if (c == checkpointed_ && serial_ == checkpointed_serial_) return;
+  checkpointed_ = c;
+  checkpointed_serial_ = serial_;
+  ReadPosition p = follower_->position(c, line_no_, file_pos_);
+  if (checkpoint_) return checkpoint_(p);
+  // Read ahead: kept (the latest of each source) until on_checkpoint.
+  for (ReadPosition& e : early_)
+    if (e.source == p.source) {
+      e = std::move(p);
+      return;
+    }
+  early_.push_back(std::move(p));
+}
+
+void InputReader::on_checkpoint(std::function<void(const ReadPosition&)> fn) {
+  checkpoint_ = std::move(fn);
+  for (const ReadPosition& p : early_) checkpoint_(p);
+  early_.clear();
+}
+
+std::string InputReader::first_line() {
+  std::string line;
+  if (fd_ < 0) return line;
+  char b[4096];
+  for (uint64_t at = 0; line.size() <= max_line_;) {
+    ssize_t n = ::pread(fd_, b, sizeof b, off_t(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    const void* nl = std::memchr(b, '\n', size_t(n));
+    line.append(b, nl ? size_t(static_cast<const char*>(nl) - b) : size_t(n));
+    if (nl) break;
+    at += uint64_t(n);
+  }
+  if (strip_bom_ && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+bool InputReader::follow_at_end(int timeout_ms, bool* timed_out, bool* interrupted) {
+  switch (follower_->after_eof(file_pos_, consumed(), line_no_)) {
+    case Follower::Step::Retry:
+      if (follower_->restarted()) {  // copytruncate: the same file, new bytes from 0
+        if (discarding_) long_line_ended();
+        begin_ = end_ = scanned_ = 0;
+        quote_parity_ = 0;
+        quote_free_end_ = 0;
+        file_pos_ = 0;
+        if (::lseek(fd_, 0, SEEK_SET) < 0) throw Fatal(source_name_ + ": " + std::strerror(errno));
+        line_no_ = 0;
+        serial_ = follower_->current().serial;
+        at_file_start_ = true;
+      }
+      return true;
+    case Follower::Step::Switch:
+      checkpoint();
+      file_pos_ -= end_ - begin_;  // a part of a line: read again when this file is back
+      begin_ = end_;
+      scanned_ = 0;
+      eof_ = true;
+      return false;
+    case Follower::Step::End:
+      eof_ = true;  // its last line, complete or not, is a record
+      return false;
+    case Follower::Step::Idle: {
+      checkpoint();
+      if (before_block_) before_block_();
+      const int poll = follower_->poll_ms();
+      if (!stop_requested() || read_after_stop_) follow_wait(timeout_ms < 0 ? poll : std::min(timeout_ms, poll));
+      if (stop_requested() && !read_after_stop_)
+        *interrupted = true;
+      else if (timeout_ms >= 0)
+        *timed_out = true;
+      return true;
+    }
+    case Follower::Step::Eof:
+      checkpoint();
+      file_pos_ -= end_ - begin_;  // a line still being written: the next run reads it whole
+      begin_ = end_;
+      scanned_ = 0;
+      eof_ = true;
+      follow_done_ = true;
+      return false;
+  }
+  return false;
 }
 
 bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
@@ -87,6 +223,7 @@ bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
     *interrupted = true;
     return true;
   }
+  if (follower_) checkpoint();  // the lines handed out so far are done with
   if (before_block_ || timeout_ms >= 0) {
     pollfd pfd{fd_, POLLIN, 0};
     int r = ::poll(&pfd, 1, 0);
@@ -112,9 +249,11 @@ bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
     if (n > 0) {
       end_ += size_t(n);
       total_bytes_ += uint64_t(n);
+      file_pos_ += uint64_t(n);
       return true;
     }
     if (n == 0) {
+      if (follower_) return follow_at_end(timeout_ms, timed_out, interrupted);
       eof_ = true;
       return false;
     }
@@ -144,7 +283,12 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
   for (;;) {
     if (fd_ < 0 || (eof_ && begin_ == end_)) {
       if (discarding_) long_line_ended();  // the file ended inside it
-      if (!open_next()) return ReadStatus::Eof;
+      if (follower_) {
+        ReadStatus st;
+        if (!follow_open(timeout_ms, &st)) return st;
+      } else if (!open_next()) {
+        return ReadStatus::Eof;
+      }
       begin_ = end_ = scanned_ = 0;
       quote_parity_ = 0;
       quote_free_end_ = 0;
@@ -204,6 +348,7 @@ ReadStatus InputReader::next(Line& line, int timeout_ms) {
         if (!have_end && !too_long && !line.text.empty() && line.text.back() == '\n') line.text.remove_suffix(1);
         if (!too_long && !line.text.empty() && line.text.back() == '\r') line.text.remove_suffix(1);
         line.source = source_name_;
+        line.serial = serial_;
         line.number = ++line_no_;
         if (!plain && !too_long) line_no_ += count_byte(p, len, '\n');
         line.capacity = cap_ + kInputPadding - size_t(p - buf_);
@@ -238,6 +383,7 @@ ReadStatus InputReader::next_block(Block& b, int timeout_ms) {
   if (st != ReadStatus::Line) return st;
   b.text = line.text;
   b.source = line.source;
+  b.serial = line.serial;
   b.first_line = line.number;
   b.lines = 1;
   b.capacity = line.capacity;

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "su/core/line.hpp"
+#include "su/follow.hpp"
 #include "su/simd/line_scan.hpp"
 
 namespace su {
@@ -61,12 +63,35 @@ class InputReader {
   // Skip a UTF-8 byte order mark at the start of each file (default on).
   void set_strip_bom(bool on) { strip_bom_ = on; }
 
+  // Follow mode (stream-parse --follow): the followed files instead of the
+  // paths; at the end of each it waits for more, and hands out the next
+  // file's lines when one is rotated (su::Follower).
+  void follow(std::unique_ptr<Follower> f) { follower_ = std::move(f); }
+  // Follow mode: called with the read position after the lines handed out,
+  // before each read of more bytes and before each wait, when it moved (and
+  // once more at the end). Lines handed out before must be acted on.
+  // Positions reached before it is set (lines read ahead) are given to it then.
+  void on_checkpoint(std::function<void(const ReadPosition&)> fn);
+  // Follow mode: line 1 of the current source, for a CSV header when the
+  // source was started past it (resume, or back from another file).
+  std::string first_line();
+
   std::string_view source() const { return source_name_; }
   uint64_t line_number() const { return line_no_; }
   uint64_t bytes_read() const { return total_bytes_; }
 
  private:
   bool open_next();
+  // Follow mode: makes the next followed file current, waiting for one
+  // (false with the status to return).
+  bool follow_open(int timeout_ms, ReadStatus* st);
+  // Follow mode, at the end of the current file's bytes: sets *timed_out or
+  // *interrupted, or returns false (the file ended or paused: eof_ set).
+  bool follow_at_end(int timeout_ms, bool* timed_out, bool* interrupted);
+  // Follow mode: waits up to ms for a followed file to change.
+  bool follow_wait(int ms);
+  void checkpoint();
+  uint64_t consumed() const { return file_pos_ - (end_ - begin_); }
   // Reads more bytes into the buffer; false at end of the current file.
   // Sets *timed_out when the timeout passed with nothing read.
   bool fill(int timeout_ms, bool* timed_out, bool* interrupted);
@@ -98,6 +123,16 @@ class InputReader {
   std::function<void(std::string_view, uint64_t, uint64_t)> long_line_;
   void long_line_ended();
   std::function<void()> before_block_;
+  uint32_t serial_ = 0;
+  // Follow mode.
+  std::unique_ptr<Follower> follower_;
+  std::function<void(const ReadPosition&)> checkpoint_;
+  std::vector<ReadPosition> early_;  // before checkpoint_ was set
+  uint64_t file_pos_ = 0;            // offset in the current file of buf_[end_]
+  uint64_t checkpointed_ = UINT64_MAX;
+  uint32_t checkpointed_serial_ = 0;
+  bool follow_done_ = false;  // --once: every file read to its end
+  bool drop_rest_ = false;    // the current file paused: what is held is read again later
 };
 
 }  // namespace su

@@ -70,8 +70,12 @@ void RecordLoop::control_line(const Line& l, bool validated) {
   std::string reason = validated ? std::string() : json_.validate(l.text);
   if (reason.empty()) reason = control::read(l, members_, control_);
   if (!reason.empty()) return reject(l, reason);
-  h_.control(l, control_);
-  if (o_.forward_control) {
+  bool forward = true;
+  if (control_.kind == control::Kind::Checkpoint)
+    forward = h_.checkpoint(l, control_);
+  else
+    h_.control(l, control_);
+  if (forward && o_.forward_control) {
     out_.write(l.text);
     out_.put('\n');
   }

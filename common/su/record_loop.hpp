@@ -38,6 +38,11 @@ class RecordHandler {
   // A control record (validated, members read). The loop then forwards it
   // downstream when LoopOptions::forward_control is set.
   virtual void control(const Line&, const control::Record&) {}
+  // A checkpoint record (CONTRACT 9), instead of control(): true to forward
+  // it now (LoopOptions::forward_control); a tool that holds records keeps
+  // it (false) and writes it itself once no result that depends on a
+  // record before it is pending.
+  virtual bool checkpoint(const Line&, const control::Record&) { return true; }
   // A reject, in line order; true when the tool reported it itself (the sink
   // hands rejects to its SQLite thread), false to let the loop report it.
   virtual bool reject(const Line&, std::string_view) { return false; }

@@ -61,11 +61,17 @@ class Diagnostics {
   void long_line(std::string_view source, uint64_t line, uint64_t length);
   // A warning that is not about one line: `tool: message`.
   void warn(std::string_view message);
+  // A warning about input known to be lost (a rotated file gone before it
+  // was read): the exit status is 1, as with a rejected line.
+  void warn_lost(std::string_view message) {
+    warn(message);
+    lost_ = true;
+  }
   uint64_t rejected() const { return rejected_; }
   // Prints the summary and flushes the rejects file.
   void finish();
   void flush();
-  int exit_status() const { return rejected_ ? kRejected : kOk; }
+  int exit_status() const { return rejected_ || lost_ ? kRejected : kOk; }
   // What every tool does first with a line: a blank one is skipped, an
   // over-long one rejected. True when the line was one of those (done with).
   bool skip_blank_or_too_long(const Line& line);
@@ -78,6 +84,7 @@ class Diagnostics {
   bool quiet_, strict_;
   std::string max_line_;  // --max-line as given, for the reject reason
   uint64_t rejected_ = 0;
+  bool lost_ = false;
   std::unique_ptr<Output> rejects_;
   struct LongLine {
     std::string source, raw, reason;

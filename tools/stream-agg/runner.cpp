@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <optional>
 
 #include "su/agg/group.hpp"
@@ -73,8 +74,28 @@ class Aggregator : public su::RecordHandler {
   }
 
   std::string apply(const su::Line&) override {
+    table_.set_record_number(++records_);
     add();
     return {};
+  }
+
+  // Held until every group with a record from before it has been emitted
+  // (CONTRACT 9), then written as it came.
+  bool checkpoint(const su::Line& l, const su::control::Record&) override {
+    if (!o_.common.control_enabled()) return false;
+    pending_.push_back({records_, std::string(l.text)});
+    release();
+    return false;
+  }
+
+  void release() {
+    const uint64_t oldest = table_.oldest_group_record();
+    while (!pending_.empty() && pending_.front().first < oldest) {
+      out_.write(pending_.front().second);
+      out_.put('\n');
+      out_.end_record();
+      pending_.pop_front();
+    }
   }
 
   // --every: a snapshot each period of wall-clock time, also while input is idle.
@@ -88,6 +109,10 @@ class Aggregator : public su::RecordHandler {
 
   // End of input or a stop signal: every group still open is emitted.
   void finish(bool) override {
+    // The groups still open are provisional: only the checkpoints from
+    // before their oldest record go on.
+    release();
+    pending_.clear();
     table_.close_all(out_);
     out_.flush();
     report_skipped();
@@ -112,6 +137,7 @@ class Aggregator : public su::RecordHandler {
       if (it != keys.end()) want[size_t(it - keys.begin())] = value;
     }
     table_.close_matching(want, out_);
+    if (!pending_.empty()) release();
   }
 
   // Adds the record just read to its group.
@@ -190,6 +216,8 @@ class Aggregator : public su::RecordHandler {
   Ticker ticker_;
   std::string key_;
   su::Value missing_;
+  uint64_t records_ = 0;
+  std::deque<std::pair<uint64_t, std::string>> pending_;  // checkpoints: records before each, its text
 };
 
 }  // namespace

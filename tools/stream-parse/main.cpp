@@ -1,13 +1,19 @@
 // stream-parse: raw input (CSV, TSV, NDJSON, logfmt, access logs, syslog, any
 // regex with named groups) to NDJSON records.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "parser.hpp"
+#include "resume.hpp"
 #include "sample.hpp"
 #include "su/core/error.hpp"
+#include "su/follow.hpp"
 #include "su/formats/format_table.hpp"
+#include "su/json/control.hpp"
 #include "su/options.hpp"
 #include "su/tool.hpp"
 
@@ -26,10 +32,52 @@ int run(Options& o) {
     throw su::UsageError("--format regex needs --regex PATTERN");
   }
   su::parse::delimiter_char(o.delimiter, ',');  // a bad --delimiter is a usage error even on empty input
+  if (!o.follow) {
+    if (o.once) throw su::UsageError("--once needs --follow");
+    if (!o.resume.empty()) throw su::UsageError("--resume needs --follow");
+  } else {
+    if (o.common.inputs.empty() ||
+        std::find(o.common.inputs.begin(), o.common.inputs.end(), "-") != o.common.inputs.end())
+      throw su::UsageError("--follow needs FILE names (stdin cannot be followed: it has no name to reopen)");
+  }
+  if (!o.rotated.empty() && o.resume.empty()) throw su::UsageError("--rotated needs --resume");
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-parse", o.common);
   su::flush_before_block(in, out, diag);
+  const bool control = o.common.control_enabled();
+  if (o.follow) {
+    su::FollowOptions fo;
+    fo.once = o.once;
+    auto follower = std::make_unique<su::Follower>(o.common.inputs, fo);
+    for (size_t i = 0; i < o.common.inputs.size() && !o.resume.empty(); ++i) {
+      const std::string& name = o.common.inputs[i];
+      std::optional<su::parse::StoredCheckpoint> c = su::parse::load_checkpoint(o.resume, su::absolute_path(name));
+      if (!c) continue;  // no checkpoint of it: from its start
+      su::parse::ResumePlan plan = su::parse::plan_resume(name, *c, o.rotated, diag);
+      follower->resume(i, plan.before, plan.start_of_name);
+      // The stored checkpoint first: downstream tools resume with its watermark.
+      if (control && !c->record.empty()) {
+        out.write(c->record);
+        out.put('\n');
+      }
+    }
+    in.follow(std::move(follower));
+  }
+  // Installed once the lines read ahead (--format auto) are written.
+  auto start_checkpoints = [&] {
+    if (!o.follow || !control) return;
+    in.on_checkpoint([&out](const su::ReadPosition& p) {
+      su::control::Checkpoint c;
+      c.source = p.source;
+      c.file = p.file;
+      c.offset = p.offset;
+      c.line = p.line;
+      c.size = p.size;
+      su::control::append_checkpoint(out.buf(), c);
+      out.end_record();
+    });
+  };
   Parser parser(o, out, diag);
   Sample sample;  // with --format auto: the first lines decide
   if (o.format != "auto") {
@@ -48,9 +96,11 @@ int run(Options& o) {
     lo.validate_blocks = true;   // records are copied on: every byte checked
     su::RecordLoop loop(in, out, diag, parser, lo);
     for (const su::Line& l : sample.lines()) loop.line(l);
+    start_checkpoints();
     return loop.run();
   }
   for (const su::Line& l : sample.lines()) parser.line(l);
+  start_checkpoints();
   su::Line line;
   su::ReadStatus st;
   while ((st = in.next(line)) == su::ReadStatus::Line) parser.line(line);
@@ -89,6 +139,35 @@ int main(int argc, char** argv) {
       "A `bool` is `true`/`false`, `yes`/`no`, `1`/`0`, `y`/`n` or `t`/`f`. An empty value is null; a value that does "
       "not convert rejects the line.";
   app.add_flag("--no-infer", o.no_infer, "Keep every text value a string (no number inference, no nulls)");
+  CLI::Option* follow = app.add_flag(
+      "-F,--follow", o.follow,
+      "Follow the FILEs like tail -F: read each to its end, then wait for more; rotation by rename or copytruncate "
+      "loses no line; writes checkpoint records");
+  su::doc(follow).man =
+      "Each FILE is its own source (its own CSV header and line numbers), known by device, inode and a fingerprint "
+      "of its first 1 KiB: a file renamed away is read to its end through its open descriptor (until it has been "
+      "quiet for a second), then the new file from its start; a file that shrinks, or whose first bytes change "
+      "(copytruncate), is read again from 0; a FILE that does not exist yet is waited for. A last line without a "
+      "newline is left until its newline comes (or its file is rotated away). With control records on, a "
+      "`checkpoint` record follows each block read and comes before each wait: stream-sink-sqlite stores it with "
+      "the rows before it, and `--resume` starts from it.";
+  app.add_flag("--once", o.once,
+               "With --follow: read every FILE to its current end, then end (for cron; a partial last line is left "
+               "for the next run)");
+  CLI::Option* resume =
+      app.add_option("--resume", o.resume,
+                     "With --follow: start each FILE at the checkpoint stored in this stream-sink-sqlite database "
+                     "(none: from the start)")
+          ->type_name("DB");
+  su::doc(resume).man =
+      "The database is opened read-only. The checkpointed file is found by its fingerprint among FILE and its "
+      "rotated siblings (`FILE.1`, `FILE-20261128`, ...; `--rotated` for other names): the rest of it is read, then "
+      "the siblings written after it, oldest first, then FILE. A checkpointed file that is gone (deleted, or "
+      "compressed) is reported with the bytes known lost, reading goes on from the oldest sibling written after "
+      "the checkpoint, and the exit status is 1. The stored checkpoint is written first, so a resumed stream-window "
+      "starts from its watermark.";
+  app.add_option("--rotated", o.rotated, "With --resume: where rotated FILEs go when not FILE.* or FILE-* (repeatable)")
+      ->type_name("GLOB");
   su::add_common_options(app, o.common);
   return su::run_tool(app, argc, argv, [&] { return run(o); });
 }

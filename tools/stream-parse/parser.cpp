@@ -50,6 +50,7 @@ void Parser::set_format(const std::string& name, su::InputReader& in) {
   const su::FormatInfo* f = su::find_format(name);
   if (!f || f->kind == su::FormatKind::Auto) throw su::UsageError("--format: unknown format '" + name + "'");
   kind_ = f->kind;
+  in_ = &in;
   if (kind_ == su::FormatKind::Csv) {
     su::CsvDialect d = f->dialect;
     d.delimiter = delimiter_char(o_.delimiter, f->dialect.delimiter);
@@ -215,6 +216,24 @@ void Parser::minify(std::string_view text) {
 }
 
 std::string Parser::csv(const su::Line& l) {
+  if (l.serial != serial_) {
+    // A new source (the next file, a rotated one): its own header. One read
+    // from past its start (resumed, or back from another followed file)
+    // takes the header from its line 1.
+    const bool first = serial_ == 0;
+    serial_ = l.serial;
+    if (!first && !o_.no_header && o_.columns.empty()) {
+      header_done_ = false;
+      names_.clear();
+    }
+    if (!header_done_ && l.number > 1 && in_) {
+      std::string head = in_->first_line();
+      if (csv_->split(head, cells_).empty()) {
+        header_done_ = true;
+        take_header();
+      }
+    }
+  }
   std::string err = csv_->split(l.text, cells_);
   if (!err.empty()) return err;
   if (!header_done_) {

@@ -32,6 +32,10 @@ struct Options {
   std::vector<std::string> fields;
   std::string types;
   bool no_infer = false;
+  bool follow = false;               // --follow
+  bool once = false;                 // --once
+  std::string resume;                // --resume DB
+  std::vector<std::string> rotated;  // --rotated GLOB
 };
 
 // The --delimiter character (default `fallback`); throws UsageError.
@@ -63,6 +67,10 @@ class Parser : public su::RecordHandler {
   std::string read(const su::Line& l, simdjson::ondemand::document& doc) override;
   std::string apply(const su::Line& l) override;
   void control(const su::Line& l, const su::control::Record&) override;
+  bool checkpoint(const su::Line& l, const su::control::Record& r) override {
+    control(l, r);  // passed on, compacted, like every control record
+    return false;
+  }
   // End of input (complete) or a signal: warns once about each name of
   // --fields/--types that no record had, with the closest name seen.
   void finish(bool complete) override;
@@ -86,6 +94,8 @@ class Parser : public su::RecordHandler {
   su::RecordWriter writer_;
   bool control_;
   su::FormatKind kind_ = su::FormatKind::Ndjson;
+  su::InputReader* in_ = nullptr;
+  uint32_t serial_ = 0;  // of the source of the last CSV line: each source has its own header
   std::optional<su::CsvSplitter> csv_;
   bool header_done_ = false;
   std::vector<std::string> names_;

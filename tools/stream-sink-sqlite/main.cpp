@@ -35,8 +35,7 @@ int busy_timeout_ms(int64_t ns) {
   return int(std::min<int64_t>(ns / 1000000, INT_MAX));
 }
 
-// Tables the sink must not write: SQLite's own, and the checkpoints' (CONTRACT 9).
-constexpr std::string_view kCheckpointTable = "_stream_checkpoints";
+// Tables the sink must not write: SQLite's own, and the checkpoints' (sink::kCheckpointTable).
 
 void check(const Options& o) {
   const std::string& t = o.writer.table;
@@ -46,7 +45,7 @@ void check(const Options& o) {
     m.append(t).append("': names that begin with sqlite_ are reserved for SQLite's own tables");
     throw su::UsageError(m);
   }
-  if (sink::same_ident(t, kCheckpointTable)) {
+  if (sink::same_ident(t, sink::kCheckpointTable)) {
     std::string m = "--table: '";
     m.append(t).append("' is reserved for the checkpoints of the sources");
     throw su::UsageError(m);

@@ -55,6 +55,7 @@ void Batch::clear() {
   items.clear();
   fields.clear();
   reasons.clear();
+  checkpoints.clear();
   text.clear();
   sync = false;
 }
@@ -115,6 +116,13 @@ void Pipeline::reject(const su::Line& line, std::string_view reason) {
 void Pipeline::commit() {
   Batch& b = current();
   b.items.push_back({Batch::Op::Commit, 0, 0, {}});
+  item_added();
+}
+
+void Pipeline::checkpoint(const su::control::Checkpoint& c, std::string_view record) {
+  Batch& b = current();
+  b.items.push_back({Batch::Op::Checkpoint, uint32_t(b.checkpoints.size()), 0, {}});
+  b.checkpoints.emplace_back(c, std::string(record));
   item_added();
 }
 
@@ -218,6 +226,9 @@ void Pipeline::run(Batch& b) {
         break;
       case Batch::Op::Commit:
         writer_.commit();
+        break;
+      case Batch::Op::Checkpoint:
+        writer_.checkpoint(b.checkpoints[it.first].first, b.checkpoints[it.first].second);
         break;
     }
   }

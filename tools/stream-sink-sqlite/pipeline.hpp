@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "su/input.hpp"
+#include "su/json/control.hpp"
 #include "su/tool.hpp"
 #include "table_writer.hpp"
 
@@ -37,16 +38,17 @@ class Arena {
 
 // What the SQLite thread does, in order.
 struct Batch {
-  enum class Op : uint8_t { Row, Reject, Commit };
+  enum class Op : uint8_t { Row, Reject, Commit, Checkpoint };
   struct Item {
     Op op;
-    uint32_t first = 0;  // Row: first of `fields`; Reject: index in `reasons`
+    uint32_t first = 0;  // Row: first of `fields`; Reject: index in `reasons`; Checkpoint: in `checkpoints`
     uint32_t count = 0;  // Row: how many fields
     su::Line line;       // its text is in `text`
   };
   std::vector<Item> items;
   std::vector<Field> fields;
   std::vector<std::string> reasons;
+  std::vector<std::pair<su::control::Checkpoint, std::string>> checkpoints;  // and the record's text
   Arena text;
   bool sync = false;  // commit and flush the diagnostics after the items
   void clear();
@@ -66,6 +68,8 @@ class Pipeline {
   void add(std::span<const Field> fields, const su::Line& line);
   void reject(const su::Line& line, std::string_view reason);
   void commit();
+  // A checkpoint: stored with the rows before it, then committed.
+  void checkpoint(const su::control::Checkpoint& c, std::string_view record);
   // After a block of lines: hands the batch over when it is big enough.
   void end_block();
   // Waits until everything handed over is written and committed and the

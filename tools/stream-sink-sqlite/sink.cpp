@@ -102,6 +102,17 @@ std::string Sink::apply(const su::Line& l) {
   return {};
 }
 
+bool Sink::checkpoint(const su::Line& l, const su::control::Record& c) {
+  su::control::Checkpoint cp;
+  std::string reason = su::control::read_checkpoint(c, cp);
+  if (!reason.empty()) {
+    rows_.reject(l, reason);
+    return false;
+  }
+  rows_.checkpoint(cp, l.text);
+  return true;
+}
+
 void Sink::control(const su::Line&, const su::control::Record& c) {
   if (c.kind == su::control::Kind::Close) rows_.commit();
 }

@@ -23,6 +23,8 @@ class Sink : public su::RecordHandler {
   std::string read(const su::Line& line, simdjson::ondemand::document& doc) override;
   std::string apply(const su::Line& line) override;
   void control(const su::Line&, const su::control::Record& c) override;
+  // Stored in the transaction of the rows before it (CONTRACT 9).
+  bool checkpoint(const su::Line& l, const su::control::Record& c) override;
   bool reject(const su::Line& line, std::string_view reason) override {
     rows_.reject(line, reason);
     return true;

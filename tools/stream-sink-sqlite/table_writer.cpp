@@ -158,6 +158,39 @@ void TableWriter::commit() {
   in_batch_ = 0;
 }
 
+void TableWriter::checkpoint(const su::control::Checkpoint& c, std::string_view record) {
+  flush_rows();
+  if (!in_txn_) begin();
+  if (!checkpoint_) {
+    const std::string t = quote_ident(kCheckpointTable);
+    db_.exec("CREATE TABLE IF NOT EXISTS " + t +
+             " (source TEXT PRIMARY KEY, file TEXT NOT NULL, \"offset\" INTEGER NOT NULL, line INTEGER, size INTEGER, "
+             "watermark TEXT, time TEXT NOT NULL, record TEXT NOT NULL)");
+    checkpoint_ =
+        Stmt(db_, "INSERT INTO " + t +
+                      " (source, file, \"offset\", line, size, watermark, time, record) VALUES (?, ?, ?, ?, ?, "
+                      "?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?) ON CONFLICT (source) DO UPDATE SET "
+                      "file = excluded.file, \"offset\" = excluded.\"offset\", line = excluded.line, size = "
+                      "excluded.size, watermark = excluded.watermark, time = excluded.time, record = "
+                      "excluded.record");
+  }
+  sqlite3_stmt* st = checkpoint_.get();
+  sqlite3_bind_text(st, 1, c.source.data(), int(c.source.size()), SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, c.file.data(), int(c.file.size()), SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, sqlite3_int64(c.offset));
+  sqlite3_bind_int64(st, 4, sqlite3_int64(c.line));
+  sqlite3_bind_int64(st, 5, sqlite3_int64(c.size));
+  std::string_view w = c.watermark;  // a JSON string: its text
+  if (w.size() >= 2 && w.front() == '"' && w.back() == '"') w = w.substr(1, w.size() - 2);
+  if (w.empty())
+    sqlite3_bind_null(st, 6);
+  else
+    sqlite3_bind_text(st, 6, w.data(), int(w.size()), SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, record.data(), int(record.size()), SQLITE_STATIC);
+  checkpoint_.run();
+  commit();
+}
+
 void TableWriter::finish(bool input_done) {
   if (input_done && truncate_pending_ && !in_txn_) begin();
   commit();

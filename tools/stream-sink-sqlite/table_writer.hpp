@@ -18,6 +18,7 @@
 #include "sqlite_db.hpp"
 #include "su/core/value.hpp"
 #include "su/input.hpp"
+#include "su/json/control.hpp"
 
 namespace sink {
 
@@ -26,6 +27,10 @@ struct Field {
   std::string_view name;
   su::Value value;
 };
+
+// The table of the sources' checkpoints (CONTRACT 9): the latest of each
+// source, never a records table.
+inline constexpr std::string_view kCheckpointTable = "_stream_checkpoints";
 
 struct WriterOptions {
   std::string table = "records";
@@ -80,6 +85,9 @@ class TableWriter {
   void flush_rows();
   // Commits the open transaction (queued rows first), if any.
   void commit();
+  // A checkpoint: replaces its source's row of kCheckpointTable in the
+  // transaction of the rows before it, which then commits.
+  void checkpoint(const su::control::Checkpoint& c, std::string_view record);
   // End of the run: a --truncate still pending is applied when the input was
   // read to its end (so an empty input leaves an empty table); then commits.
   void finish(bool input_done);
@@ -139,6 +147,7 @@ class TableWriter {
   Db& db_;
   WriterOptions o_;
   Stmt begin_, commit_;
+  Stmt checkpoint_;  // the upsert into kCheckpointTable, once there is one
   Stmt savepoint_, release_, rollback_to_;
   Stmt schema_savepoint_, schema_release_, schema_rollback_to_;
   RejectFn on_reject_;

@@ -99,11 +99,65 @@ std::string Handler::time_error(const su::Value& v) const {
 }
 
 std::string Handler::apply(const su::Line& line) {
-  return engine_.add(line.text, time_, key_);
+  seen_record_ = true;
+  std::string r = engine_.add(line.text, time_, key_);
+  if (!pending_.empty() && engine_.closes() != checked_closes_) release();
+  return r;
+}
+
+std::string Handler::time_json(std::optional<int64_t> t) {
+  std::string j;
+  if (t) {
+    j.push_back('"');
+    su::append_rfc3339(j, *t);
+    j.push_back('"');
+  }
+  return j;
+}
+
+bool Handler::checkpoint(const su::Line&, const su::control::Record& r) {
+  su::control::Checkpoint cp;
+  if (!su::control::read_checkpoint(r, cp).empty()) return true;  // not one we can read: passed on as it is
+  if (!seen_record_ && engine_.records() == 0 && pending_.empty() && !time_field_.empty() && !cp.watermark.empty()) {
+    // Resumed (stream-parse --resume writes the stored checkpoint first).
+    auto time_of = [](std::string_view json) -> std::optional<int64_t> {
+      if (json.size() < 2 || json.front() != '"') return std::nullopt;
+      return su::parse_rfc3339(json.substr(1, json.size() - 2));
+    };
+    std::optional<int64_t> final_w = time_of(cp.watermark);
+    std::optional<int64_t> replay_w = time_of(cp.replay_watermark.empty() ? cp.watermark : cp.replay_watermark);
+    if (final_w && replay_w) engine_.resume(*replay_w, *final_w);
+  }
+  if (!out_) return false;
+  pending_.push_back({std::move(cp), engine_.records(), time_json(engine_.watermark())});
+  release();
+  return false;
+}
+
+void Handler::release() {
+  checked_closes_ = engine_.closes();
+  const uint64_t oldest = engine_.oldest_held();
+  while (!pending_.empty() && pending_.front().after < oldest) {
+    Pending& p = pending_.front();
+    p.cp.watermark = time_json(engine_.final_watermark());
+    p.cp.replay_watermark = p.replay;
+    su::control::append_checkpoint(out_->buf(), p.cp);
+    out_->end_record();
+    pending_.pop_front();
+  }
 }
 
 void Handler::finish(bool) {
+  // What is still open is provisional: only the checkpoints from before its
+  // oldest record go on; a next run reads those windows again, whole.
+  if (!pending_.empty()) release();
+  pending_.clear();
   engine_.close_all();
+  if (diag_ && engine_.replayed()) {
+    diag_->warn(std::to_string(engine_.replayed()) +
+                " records read again after the checkpoint were skipped: their windows were final and stored "
+                "before it");
+  }
   if (!diag_) return;
   for (size_t i = 0; i < names_.size(); ++i) {
     std::string w = fields_.never_found_warning(i, names_[i]);
@@ -113,7 +167,9 @@ void Handler::finish(bool) {
 
 int Handler::timeout_ms() {
   if (!progress_.active()) return -1;
-  return progress_.tick(clock_ns(CLOCK_MONOTONIC), clock_ns(CLOCK_REALTIME));
+  int t = progress_.tick(clock_ns(CLOCK_MONOTONIC), clock_ns(CLOCK_REALTIME));
+  if (!pending_.empty() && engine_.closes() != checked_closes_) release();  // closed by --idle
+  return t;
 }
 
 }  // namespace window_tool

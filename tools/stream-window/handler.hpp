@@ -3,6 +3,7 @@
 // record loop (su::RecordLoop) does the rest. While input is idle, the
 // stream's time moves on (su::Progress).
 #pragma once
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,12 @@ class Handler : public su::RecordHandler {
   int timeout_ms() override;
   void after_block() override { progress_.on_input(); }
   void finish(bool) override;
+  // Held until every window with a record from before it has closed for
+  // good, then written with the watermark (CONTRACT 9); the first one, ahead
+  // of any record, resumes the engine from its watermark.
+  bool checkpoint(const su::Line& line, const su::control::Record& r) override;
+  // Where checkpoints go (null: control records off, they are dropped).
+  void checkpoints_to(su::RecordBuffer* out) { out_ = out; }
   // Where finish() warns about a --time or --by field that no record had.
   void warn_to(su::Diagnostics* diag) { diag_ = diag; }
 
@@ -42,6 +49,18 @@ class Handler : public su::RecordHandler {
   std::string key_;
   std::vector<std::string> names_;  // of the reader's fields, by slot
   su::Diagnostics* diag_ = nullptr;
+
+  struct Pending {
+    su::control::Checkpoint cp;
+    uint64_t after = 0;  // records before it
+    std::string replay;  // the watermark when it came (JSON), or empty
+  };
+  void release();  // writes the pending checkpoints no open window depends on
+  static std::string time_json(std::optional<int64_t> t);
+  su::RecordBuffer* out_ = nullptr;
+  std::deque<Pending> pending_;
+  uint64_t checked_closes_ = 0;
+  bool seen_record_ = false;
 };
 
 }  // namespace window_tool

@@ -129,6 +129,7 @@ int run(const Options& o) {
   su::WindowEngine engine(wo, out);
   window_tool::Handler handler(o.time, keyed ? o.by : std::vector<std::string>(), std::move(parser), engine, idle);
   handler.warn_to(&diag);
+  if (wo.control) handler.checkpoints_to(&out);
   su::LoopOptions lo;
   lo.forward_control = wo.control;  // not ours to act on: passed through
   const int status = su::RecordLoop(in, out, diag, handler, lo).run();

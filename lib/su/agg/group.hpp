@@ -59,6 +59,13 @@ class GroupTable {
   // key field i must have, or nullopt when any value matches. Returns how many.
   size_t close_matching(const std::vector<std::optional<std::string>>& want, RecordBuffer& out);
 
+  // Checkpoints (CONTRACT 9): a group made from now on is made by record
+  // `n` (records numbered 1, 2, ... by the caller); oldest_group_record()
+  // is the number of the record that made the oldest group still open
+  // (UINT64_MAX: none).
+  void set_record_number(uint64_t n) { record_number_ = n; }
+  uint64_t oldest_group_record() const { return order_.empty() ? UINT64_MAX : entries_[order_.front()].first; }
+
   size_t size() const { return live_; }
   const std::vector<Column>& columns() const { return columns_; }
   const std::vector<std::string>& key_fields() const { return key_fields_; }
@@ -69,6 +76,7 @@ class GroupTable {
   struct Entry {
     std::string key;
     uint64_t hash = 0;
+    uint64_t first = 0;  // the record that made it
   };
   static constexpr size_t kChunk = 1024;
   std::byte* block(uint32_t e) const { return chunks_[e / kChunk].get() + size_t(e % kChunk) * stride_; }
@@ -92,6 +100,7 @@ class GroupTable {
   std::vector<std::string> column_names_;
   size_t stride_ = 0;
   bool mark_snapshots_ = false;
+  uint64_t record_number_ = 0;
   std::vector<Slot> slots_;
   size_t mask_ = 0, live_ = 0;
   std::deque<Entry> entries_;  // a deque: no copy of every entry when it grows

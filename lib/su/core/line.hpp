@@ -18,6 +18,7 @@ struct Line {
   uint64_t number = 0;      // 1-based line number in its source
   size_t capacity = 0;      // readable bytes from text.data() (>= size + kInputPadding)
   bool too_long = false;    // longer than the maximum: text holds a prefix only
+  uint32_t serial = 0;      // the source's number: a new one with each new source (same name or not)
 };
 
 // Several whole lines at once, for tools that work on blocks (stream-parse's
@@ -30,6 +31,7 @@ struct Block {
   uint64_t lines = 0;       // how many lines text holds
   size_t capacity = 0;      // readable bytes from text.data()
   bool too_long = false;    // a single over-long line (text holds a prefix)
+  uint32_t serial = 0;      // as Line::serial
 };
 
 enum class ReadStatus { Line, Eof, Timeout, Interrupted };
@@ -48,6 +50,7 @@ void for_each_line(const Block& b, Fn&& fn) {
   Line l;
   l.source = b.source;
   l.too_long = b.too_long;
+  l.serial = b.serial;
   const char* end = b.text.data() + b.text.size();
   const char* p = b.text.data();
   for (uint64_t i = 0; i < b.lines; ++i) {

@@ -1,6 +1,10 @@
 // The control-record protocol (see control.hpp).
 #include "su/json/control.hpp"
 
+#include <simdjson.h>
+
+#include <charconv>
+
 #include "su/core/json_write.hpp"
 #include "su/json/field_reader.hpp"
 
@@ -40,6 +44,70 @@ std::string read(const Line& line, FieldReader& reader, Record& out) {
     out.kind = Kind::Checkpoint;
   out.members.erase(out.members.begin());
   return {};
+}
+
+namespace {
+// A JSON string's text, unescaped.
+bool unescape(std::string_view json, std::string& out) {
+  simdjson::padded_string p(json);
+  simdjson::dom::parser parser;
+  std::string_view v;
+  if (parser.parse(p).get_string().get(v)) return false;
+  out.assign(v);
+  return true;
+}
+bool unsigned_value(std::string_view json, uint64_t& out) {
+  auto r = std::from_chars(json.data(), json.data() + json.size(), out);
+  return r.ec == std::errc() && r.ptr == json.data() + json.size();
+}
+}  // namespace
+
+std::string read_checkpoint(const Record& r, Checkpoint& out) {
+  out = Checkpoint{};
+  bool source = false, file = false, offset = false;
+  for (const auto& [name, value] : r.members) {
+    bool ok = true;
+    if (name == "source") {
+      ok = source = unescape(value, out.source);
+    } else if (name == "file") {
+      ok = file = unescape(value, out.file);
+    } else if (name == "offset") {
+      ok = offset = unsigned_value(value, out.offset);
+    } else if (name == "line") {
+      ok = unsigned_value(value, out.line);
+    } else if (name == "size") {
+      ok = unsigned_value(value, out.size);
+    } else if (name == kWatermark) {
+      out.watermark = value;
+    } else if (name == kReplayWatermark) {
+      out.replay_watermark = value;
+    }
+    if (!ok) return "checkpoint: bad \"" + name + "\": " + value;
+  }
+  if (!source || !file || !offset) return "checkpoint without \"source\", \"file\" and \"offset\"";
+  return {};
+}
+
+void append_checkpoint(std::string& out, const Checkpoint& c) {
+  out.append("{\"_control\":\"checkpoint\",\"source\":");
+  append_json_string(out, c.source);
+  out.append(",\"file\":");
+  append_json_string(out, c.file);
+  out.append(",\"offset\":");
+  append_int(out, int64_t(c.offset));
+  out.append(",\"line\":");
+  append_int(out, int64_t(c.line));
+  out.append(",\"size\":");
+  append_int(out, int64_t(c.size));
+  if (!c.watermark.empty()) {
+    out.append(",\"watermark\":");
+    out.append(c.watermark);
+  }
+  if (!c.replay_watermark.empty()) {
+    out.append(",\"replay_watermark\":");
+    out.append(c.replay_watermark);
+  }
+  out.append("}\n");
 }
 
 void append_close(std::string& out, std::string_view tags, std::string_view key) {

@@ -51,6 +51,28 @@ struct Record {
 // or empty.
 std::string read(const Line& line, FieldReader& reader, Record& out);
 
+// A checkpoint (CONTRACT 9): to have every line after it again, read the
+// file of that identity from that offset. Members as JSON text where noted.
+inline constexpr std::string_view kCheckpoint = "checkpoint";
+struct Checkpoint {
+  std::string source;   // the followed file's absolute name (the key the sink keeps the latest by)
+  std::string file;     // its identity: device, inode, fingerprint of its first bytes
+  uint64_t offset = 0;  // the byte after the last line before the checkpoint
+  uint64_t line = 0;    // lines before offset
+  uint64_t size = 0;    // bytes known in the file when it was written
+  // Added by stream-window (JSON text of an RFC 3339 string, or empty): the
+  // event time up to which its windows were final when it forwarded the
+  // checkpoint, and the one at the checkpoint's place in the stream.
+  std::string watermark, replay_watermark;
+};
+inline constexpr std::string_view kWatermark = "watermark";
+inline constexpr std::string_view kReplayWatermark = "replay_watermark";
+// The checkpoint's members from a read control record; a reason when one is
+// missing or of the wrong type.
+std::string read_checkpoint(const Record& r, Checkpoint& out);
+// `{"_control":"checkpoint","source":...,"file":...,"offset":N,"line":N,"size":N[,"watermark":...,"replay_watermark":...]}\n`
+void append_checkpoint(std::string& out, const Checkpoint& c);
+
 // `{"_control":"close",TAGS[,KEY]}\n`: TAGS are the window tags as members,
 // KEY the --by members (both `"name":value,...`, KEY may be empty).
 void append_close(std::string& out, std::string_view tags, std::string_view key);

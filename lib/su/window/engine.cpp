@@ -13,6 +13,7 @@ namespace su {
 WindowEngine::WindowEngine(WindowOptions o, RecordBuffer& out) : o_(o), out_(out), grace_(o.grace) {}
 
 std::string WindowEngine::add(std::string_view raw, int64_t t, std::string_view key) {
+  ++seq_;
   switch (o_.spec.kind) {
     case WindowKind::Tumbling:
     case WindowKind::Hopping:
@@ -31,6 +32,38 @@ void WindowEngine::move_time(int64_t t) {
     started_ = true;
     close_due();
   }
+}
+
+uint64_t WindowEngine::oldest_held() const {
+  uint64_t at = UINT64_MAX;
+  for (const auto& [start, w] : open_) at = std::min(at, w.first);
+  if (!session_first_.empty()) at = std::min(at, session_first_.begin()->first);
+  if (!count_first_.empty()) at = std::min(at, count_first_.begin()->first);
+  return at;
+}
+
+std::optional<int64_t> WindowEngine::watermark() const {
+  if (!started_) return std::nullopt;
+  return saturating_sub(now_, grace_);
+}
+
+std::optional<int64_t> WindowEngine::final_watermark() const {
+  std::optional<int64_t> w = watermark();
+  if (final_until_ != INT64_MIN && (!w || *w < final_until_)) w = final_until_;
+  return w;
+}
+
+void WindowEngine::resume(int64_t replay_watermark, int64_t final_watermark) {
+  if (!o_.spec.uses_time()) return;
+  move_time(saturating_add(replay_watermark, grace_));
+  final_until_ = final_watermark;
+}
+
+void WindowEngine::count_held(CountKey& k, size_t idx, uint64_t first) {
+  if (k.first == first) return;
+  if (k.first) count_first_.erase({k.first, idx});
+  k.first = first;
+  if (first) count_first_.insert({first, idx});
 }
 
 void WindowEngine::advance(int64_t t) {
@@ -70,6 +103,8 @@ void WindowEngine::close_all() {
     if (k.n % uint64_t(slide) == 0) continue;  // nothing since the last close
     close_count(k, int64_t(k.n / uint64_t(slide)) + 1);
   }
+  count_first_.clear();
+  for (CountKey& k : count_keys_) k.first = 0;
 }
 
 // ---- tumbling and hopping ----
@@ -97,6 +132,10 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
     move_time(t);
     if (w.start != last_start_ || !last_) {
       if (closed(w.end)) return late_reason(t, w);
+      if (w.end <= final_until_ && open_.find(w.start) == open_.end()) {
+        ++replayed_;  // its result was stored before the checkpoint this run resumed from
+        return {};
+      }
       if (open_.find(w.start) == open_.end() && !fits(kTimeWindowBytes)) return over_budget();
       last_ = &open_window(w);
       last_start_ = w.start;
@@ -113,13 +152,18 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
       if (!closed(w.end) && open_.find(w.start) == open_.end()) ++fresh;
     if (!fits(fresh * kTimeWindowBytes)) return over_budget();
   }
-  bool any = false;
+  bool any = false, replayed = false;
   for (const TimeWindow& w : hops_) {
     if (closed(w.end)) continue;  // written to the windows still open only
+    if (w.end <= final_until_ && open_.find(w.start) == open_.end()) {
+      replayed = true;  // stored before the checkpoint this run resumed from
+      continue;
+    }
     emit(raw, open_window(w));
     any = true;
   }
-  return any ? std::string() : late_reason(t, hops_.back());
+  if (!any && replayed) ++replayed_;
+  return any || replayed ? std::string() : late_reason(t, hops_.back());
 }
 
 WindowEngine::Open& WindowEngine::open_window(const TimeWindow& w) {
@@ -128,6 +172,7 @@ WindowEngine::Open& WindowEngine::open_window(const TimeWindow& w) {
     it->second.end = w.end;
     it->second.tags = time_tags(w.start, w.end);
     it->second.suffix = "," + it->second.tags + "}\n";
+    it->second.first = seq_;
     hold(kTimeWindowBytes);
   }
   return it->second;
@@ -135,6 +180,7 @@ WindowEngine::Open& WindowEngine::open_window(const TimeWindow& w) {
 
 void WindowEngine::close_time_window(std::map<int64_t, Open>::iterator it) {
   if (&it->second == last_) last_ = nullptr;
+  ++closes_;
   emit_close(it->second.tags, {});
   open_.erase(it);
   release(kTimeWindowBytes);
@@ -165,6 +211,8 @@ std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::stri
     id = next_session_++;
     Session& s = sessions_[id];
     s.key.assign(key);
+    s.first = seq_;
+    session_first_.insert({seq_, id});
     ids.push_back(id);
     hold(kSessionBytes + key.size());
   } else {
@@ -175,6 +223,12 @@ std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::stri
       uint64_t other = ids[merged_[m]];
       Session& o = sessions_[other];
       s.records += o.records;
+      if (o.first < s.first) {  // the oldest record of the two
+        session_first_.erase({s.first, id});
+        s.first = o.first;
+        session_first_.insert({s.first, id});
+      }
+      session_first_.erase({o.first, other});
       session_due_.erase({o.end, other});
       release(kSessionBytes + o.key.size());
       sessions_.erase(other);
@@ -200,14 +254,21 @@ std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::stri
 void WindowEngine::close_session(uint64_t id) {
   auto it = sessions_.find(id);
   Session& s = it->second;
-  std::string tags = time_tags(s.start, s.end);
-  std::string_view rest = s.records;
-  while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    emit(rest.substr(0, nl), tags);
-    rest.remove_prefix(nl + 1);
+  ++closes_;
+  session_first_.erase({s.first, id});
+  if (s.end <= final_until_) {
+    // Stored before the checkpoint this run resumed from: not written again.
+    replayed_ += uint64_t(std::count(s.records.begin(), s.records.end(), '\n'));
+  } else {
+    std::string tags = time_tags(s.start, s.end);
+    std::string_view rest = s.records;
+    while (!rest.empty()) {
+      size_t nl = rest.find('\n');
+      emit(rest.substr(0, nl), tags);
+      rest.remove_prefix(nl + 1);
+    }
+    emit_close(tags, s.key);
   }
-  emit_close(tags, s.key);
   release(s.records.size() + kSessionBytes + s.key.size());
   session_due_.erase({s.end, id});
   auto kit = sessions_of_key_.find(s.key);
@@ -233,7 +294,9 @@ std::string WindowEngine::add_count(std::string_view raw, std::string_view key) 
       const uint64_t need = kCountKeyBytes + 2 * key.size() + (sliding ? raw.size() + kHeldRecordBytes : 0);
       if (!fits(need)) return over_budget();
       it = count_index_.emplace(std::string(key), count_keys_.size()).first;
-      count_keys_.push_back({std::string(key), 0, nullptr});
+      CountKey fresh;
+      fresh.key.assign(key);
+      count_keys_.push_back(std::move(fresh));
       if (sliding) count_keys_.back().last = std::make_unique<std::deque<std::string>>();
       hold(kCountKeyBytes + 2 * key.size());
     }
@@ -247,25 +310,33 @@ std::string WindowEngine::add_count(std::string_view raw, std::string_view key) 
     if (need > freed && !fits(need - freed)) return over_budget();
   }
   ++k.n;
-  if (!sliding) {  // tumbling: write at once, no buffering
+  if (!sliding) {                            // tumbling: write at once, no buffering
+    if (!k.first) count_held(k, idx, seq_);  // the window's first record
     int64_t w = count_windows(k.n, size, slide).first;
     scratch_.clear();
     control::append_count_tag(scratch_, w);
     emit(raw, scratch_);
-    if (int64_t c = count_window_closing(k.n, slide)) close_count(k, c);
+    if (int64_t c = count_window_closing(k.n, slide)) {
+      close_count(k, c);
+      count_held(k, idx, 0);
+    }
     return {};
   }
   k.last->emplace_back(raw);
+  k.numbers.push_back(seq_);
   hold(raw.size() + kHeldRecordBytes);
   if (k.last->size() > size_t(size)) {
     release(k.last->front().size() + kHeldRecordBytes);
     k.last->pop_front();
+    k.numbers.pop_front();
   }
+  count_held(k, idx, k.numbers.front());  // held records: a bound on the open windows'
   if (int64_t c = count_window_closing(k.n, slide)) close_count(k, c);
   return {};
 }
 
 void WindowEngine::close_count(CountKey& k, int64_t window) {
+  ++closes_;
   std::string tags;
   control::append_count_tag(tags, window);
   const int64_t size = o_.spec.size, slide = o_.spec.every;

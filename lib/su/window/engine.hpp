@@ -83,9 +83,32 @@ class WindowEngine {
   uint64_t buffered_bytes() const { return buffered_; }
   const LateSummary& late() const { return late_; }
 
+  // Checkpoints (CONTRACT 9). Records are numbered 1, 2, ... as add() gets
+  // them; a checkpoint read after record P may be forwarded once every
+  // window that holds one of records 1..P has closed: oldest_held() > P.
+  uint64_t records() const { return seq_; }
+  // The number of the oldest record an open window holds (UINT64_MAX: none).
+  uint64_t oldest_held() const;
+  // How many windows have closed so far (what can move oldest_held()).
+  uint64_t closes() const { return closes_; }
+  // The watermark: windows that end at or before it are final (the stream's
+  // time less the grace); none before the first record.
+  std::optional<int64_t> watermark() const;
+  // The time up to which windows are final, here or before a resume: the
+  // watermark, or the resumed checkpoint's when later.
+  std::optional<int64_t> final_watermark() const;
+  // Resuming after a checkpoint (stream-parse --resume): the stream's time
+  // starts where it was at the checkpoint (replay_watermark), and windows
+  // that end at or before `final_watermark` (final, their results stored,
+  // before the checkpoint was forwarded) are not written again: the records
+  // read again for them are skipped and counted (replayed()).
+  void resume(int64_t replay_watermark, int64_t final_watermark);
+  uint64_t replayed() const { return replayed_; }
+
  private:
   struct Open {  // a tumbling or hopping window
     int64_t end = 0;
+    uint64_t first = 0;  // its first record's number
     std::string tags;    // "window_start":...,"window_end":...
     std::string suffix;  // ,TAGS}\n: what a record ending in a member gets
   };
@@ -98,6 +121,7 @@ class WindowEngine {
   using KeyMap = std::unordered_map<std::string, V, KeyHash, std::equal_to<>>;
   struct Session {
     int64_t start = 0, end = 0;
+    uint64_t first = 0;  // the number of its oldest record
     std::string key;
     std::string records;  // raw records, each followed by '\n'
   };
@@ -105,6 +129,8 @@ class WindowEngine {
     std::string key;
     uint64_t n = 0;
     std::unique_ptr<std::deque<std::string>> last;  // sliding windows only: the last `size` records
+    std::deque<uint64_t> numbers;                   // sliding windows: theirs; tumbling: the open window's first
+    uint64_t first = 0;                             // the oldest record held (0: none)
   };
 
   // Whether the window ending at `end` has closed: the stream's time is at
@@ -155,6 +181,14 @@ class WindowEngine {
   std::vector<CountKey> count_keys_;  // in order of first record
   KeyMap<size_t> count_index_;
   std::string scratch_;
+
+  uint64_t seq_ = 0;                 // records given to add()
+  uint64_t closes_ = 0;              // windows closed
+  int64_t final_until_ = INT64_MIN;  // resume(): windows ending by then are final already
+  uint64_t replayed_ = 0;
+  std::set<std::pair<uint64_t, uint64_t>> session_first_;  // (first, id)
+  std::set<std::pair<uint64_t, size_t>> count_first_;      // (first, key index)
+  void count_held(CountKey& k, size_t idx, uint64_t first);
 };
 
 }  // namespace su
