@@ -109,7 +109,22 @@ bool InputReader::follow_open(int timeout_ms, ReadStatus* st) {
 
 bool InputReader::follow_wait(int ms) {
   // A signal (no SA_RESTART) ends the wait early.
-  return ::poll(nullptr, 0, ms) < 0;
+  const int fd = fd_;
+  fd_ = -1;  // a regular file is always ready: wait the time
+  int r = wait_input(ms);
+  fd_ = fd;
+  return r < 0;
+}
+
+int InputReader::wait_input(int ms) {
+  pollfd p[2] = {{fd_, POLLIN, 0}, {out_fd_, 0, 0}};
+  pollfd* first = fd_ >= 0 ? &p[0] : &p[1];
+  const nfds_t n = nfds_t((fd_ >= 0) + (out_fd_ >= 0));
+  if (n == 0) return ::poll(nullptr, 0, ms);
+  int r = ::poll(first, n, ms);
+  if (r > 0 && out_fd_ >= 0 && (p[1].revents & (POLLERR | POLLHUP))) throw BrokenPipe();
+  if (r > 0 && fd_ >= 0 && p[0].revents == 0) return 0;  // only the output said something
+  return r;
 }
 
 void InputReader::checkpoint() {
@@ -229,7 +244,7 @@ bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
     int r = ::poll(&pfd, 1, 0);
     if (r == 0) {
       if (before_block_) before_block_();
-      r = ::poll(&pfd, 1, timeout_ms);
+      r = wait_input(timeout_ms);
       if (r == 0) {
         *timed_out = true;
         return true;

@@ -38,6 +38,11 @@ class InputReader {
 
   // Called right before the reader would block on a read: flush output, commit.
   void on_before_block(std::function<void()> fn) { before_block_ = std::move(fn); }
+  // While it waits for input, also watch this output descriptor: when its
+  // reader is gone (a pipe's POLLERR, a socket's POLLHUP) it throws
+  // su::BrokenPipe, so an idle stage of a pipeline whose next stage died
+  // ends at once instead of at its next write. -1: none.
+  void watch_output(int fd) { out_fd_ = fd; }
   // Called with the whole length in bytes of each over-long line (its
   // terminator aside) once its end has been read: at once when the end is in
   // the buffer, else after the rest of the line has been read and dropped
@@ -124,6 +129,10 @@ class InputReader {
   void long_line_ended();
   std::function<void()> before_block_;
   uint32_t serial_ = 0;
+  int out_fd_ = -1;
+  // Waits up to ms (-1: no limit) for input on fd_ (or, fd_ < 0, just the
+  // time); throws BrokenPipe when the watched output is gone. poll()'s result.
+  int wait_input(int ms);
   // Follow mode.
   std::unique_ptr<Follower> follower_;
   std::function<void(const ReadPosition&)> checkpoint_;

@@ -70,6 +70,9 @@ struct LoopOptions {
   // After SIGINT/SIGTERM keep reading until upstream finishes, for at most
   // this long; a second signal stops at once (the sink). 0: stop reading.
   int drain_after_stop_ms = 0;
+  // End (as after EPIPE) when stdout's reader is gone while waiting for
+  // input; off for a tool whose stdout is not its output (the sink).
+  bool watch_output = true;
   // Block strategy. false: the block validated whole by a DOM pass
   // (JsonBlockValidator::all_valid: every byte, as a line alone is checked),
   // then one On-Demand stage 1 over it (JsonBlockReader) reads each record's

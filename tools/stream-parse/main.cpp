@@ -45,6 +45,7 @@ int run(Options& o) {
   su::Output out(1);
   su::Diagnostics diag("stream-parse", o.common);
   su::flush_before_block(in, out, diag);
+  in.watch_output(out.fd());
   const bool control = o.common.control_enabled();
   if (o.follow) {
     su::FollowOptions fo;

@@ -78,6 +78,7 @@ int run(Options& o) {
   sink::Sink handler(o.tee, rows, writer, out);
   su::LoopOptions lo;
   lo.forward_control = o.tee && o.common.control_enabled();
+  lo.watch_output = o.tee;
   lo.drain_after_stop_ms = kDrainMs;
   return su::RecordLoop(in, out, diag, handler, lo).run();
 }
