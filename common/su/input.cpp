@@ -19,6 +19,7 @@
 namespace su {
 namespace {
 constexpr size_t kReadSize = size_t(1) << 20;
+constexpr size_t kFollowReadSize = size_t(64) << 10;
 constexpr size_t kPipeSize = size_t(1) << 20;
 }  // namespace
 
@@ -260,7 +261,9 @@ bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
     }
   }
   for (;;) {
-    ssize_t n = ::read(fd_, buf_ + end_, std::min(kReadSize, cap_ - end_));
+    // Followed files in smaller reads: a checkpoint after each (a resumed
+    // run reads less again).
+    ssize_t n = ::read(fd_, buf_ + end_, std::min(follower_ ? kFollowReadSize : kReadSize, cap_ - end_));
     if (n > 0) {
       end_ += size_t(n);
       total_bytes_ += uint64_t(n);

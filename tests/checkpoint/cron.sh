@@ -72,6 +72,6 @@ if ! diff -u batch.txt cron.txt >diff.txt; then
   exit 1
 fi
 [ "$rows" -gt 20 ] || { echo "too few rows: $rows"; exit 1; }
-# The whole log was read: the checkpoint is at the end of the last file.
-sqlite3 cron.db 'SELECT "offset" = size FROM _stream_checkpoints' | grep -qx 1
+# One checkpoint, of the followed name, kept apart from the results.
+sqlite3 cron.db "SELECT count(*) FROM _stream_checkpoints WHERE source LIKE '%/app.log'" | grep -qx 1
 echo "ok: $rows rows equal after 10 cron runs (rename after the 4th, copytruncate after the 7th)"

@@ -6,6 +6,7 @@
 
 #include "su/core/line.hpp"
 #include "su/json/control.hpp"
+#include "su/json/field_reader.hpp"
 #include "su/json/json.hpp"
 
 TEST_CASE("is_control_line: first member _control, white space allowed") {
@@ -89,4 +90,44 @@ TEST_CASE("to_value: each JSON type") {
     if (key == "huge") break;
   }
   CHECK(seen == 10);
+}
+
+TEST_CASE("checkpoint records: written and read back, unknown members kept out, bad ones named") {
+  su::control::Checkpoint c;
+  c.source = "/var/log/a \"b\".log";
+  c.file = "2049:1234:1024:00000000deadbeef";
+  c.offset = 1048576;
+  c.line = 9000;
+  c.size = 2000000;
+  c.watermark = "\"2026-11-21T10:00:00Z\"";
+  std::string text;
+  su::control::append_checkpoint(text, c);
+  CHECK(text ==
+        "{\"_control\":\"checkpoint\",\"source\":\"/var/log/a \\\"b\\\".log\",\"file\":\"2049:1234:1024:"
+        "00000000deadbeef\",\"offset\":1048576,\"line\":9000,\"size\":2000000,\"watermark\":\"2026-11-21T10:00:00Z\"}"
+        "\n");
+  text.pop_back();
+  su::Line l;
+  l.text = text;
+  std::string padded = text + std::string(su::kInputPadding, '\0');
+  l.text = std::string_view(padded.data(), text.size());
+  l.capacity = padded.size();
+  su::FieldReader reader({});
+  su::control::Record r;
+  REQUIRE(su::control::read(l, reader, r).empty());
+  CHECK(r.kind == su::control::Kind::Checkpoint);
+  su::control::Checkpoint back;
+  REQUIRE(su::control::read_checkpoint(r, back).empty());
+  CHECK(back.source == c.source);
+  CHECK(back.file == c.file);
+  CHECK(back.offset == c.offset);
+  CHECK(back.line == c.line);
+  CHECK(back.size == c.size);
+  CHECK(back.watermark == c.watermark);
+  CHECK(back.replay_watermark.empty());
+
+  r.members = {{"source", "\"x\""}, {"file", "\"1:2:3:4\""}};
+  CHECK(su::control::read_checkpoint(r, back).find("without") != std::string::npos);
+  r.members.push_back({"offset", "-1"});
+  CHECK(su::control::read_checkpoint(r, back) == "checkpoint: bad \"offset\": -1");
 }

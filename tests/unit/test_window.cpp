@@ -516,3 +516,49 @@ TEST_CASE("engine: weeks from Monday and months from the 1st, across a year end"
   CHECK(s.find("{\"n\":1," + tags("2028-01-31T18:30:00Z", "2028-02-29T18:30:00Z")) == 0);
   CHECK(s.find("{\"n\":2," + tags("2028-02-29T18:30:00Z", "2028-03-31T18:30:00Z")) != std::string::npos);
 }
+
+TEST_CASE("checkpoints: the oldest record an open window holds, tumbling, sessions and count windows") {
+  Harness t(opts(su::WindowKind::Tumbling, M));
+  CHECK(t.engine.oldest_held() == UINT64_MAX);
+  CHECK(!t.engine.watermark());
+  CHECK(t.engine.add(R"({"a":1})", kBase + 10 * S, "").empty());  // record 1: [10:00, 10:01)
+  CHECK(t.engine.add(R"({"a":2})", kBase + 20 * S, "").empty());  // 2
+  CHECK(t.engine.oldest_held() == 1);
+  CHECK(t.engine.add(R"({"a":3})", kBase + M + 5 * S, "").empty());  // 3 closes the first window
+  CHECK(t.engine.closes() == 1);
+  CHECK(t.engine.oldest_held() == 3);
+  CHECK(*t.engine.watermark() == kBase + M + 5 * S);
+  t.engine.close_all();
+  CHECK(t.engine.oldest_held() == UINT64_MAX);
+
+  Harness s(opts(su::WindowKind::Session, 0, 0, 10 * S));
+  CHECK(s.engine.add(R"({"k":"a"})", kBase, "\"k\":\"a\"").empty());           // 1: a's session
+  CHECK(s.engine.add(R"({"k":"b"})", kBase + S, "\"k\":\"b\"").empty());       // 2: b's
+  CHECK(s.engine.add(R"({"k":"b"})", kBase + 20 * S, "\"k\":\"b\"").empty());  // 3: closes a's and b's first
+  CHECK(s.engine.oldest_held() == 3);
+
+  Harness c(opts(su::WindowKind::Count, 2, 2));
+  CHECK(c.engine.add(R"({"x":1})", 0, "").empty());
+  CHECK(c.engine.oldest_held() == 1);
+  CHECK(c.engine.add(R"({"x":2})", 0, "").empty());  // window 1 complete
+  CHECK(c.engine.oldest_held() == UINT64_MAX);
+  CHECK(c.engine.add(R"({"x":3})", 0, "").empty());
+  CHECK(c.engine.oldest_held() == 3);
+}
+
+TEST_CASE(
+    "resume: records of windows final before the checkpoint are skipped, later ones windowed, earlier ones late") {
+  Harness t(opts(su::WindowKind::Tumbling, M));
+  // Resumed at a checkpoint read at 10:00:30 and forwarded once 10:02 was final.
+  t.engine.resume(kBase + 30 * S, kBase + 2 * M);
+  CHECK(t.engine.add(R"({"a":1})", kBase + 40 * S, "").empty());      // [10:00, 10:01): stored already
+  CHECK(t.engine.add(R"({"a":2})", kBase + M + 10 * S, "").empty());  // [10:01, 10:02): stored already
+  CHECK(t.engine.add(R"({"a":3})", kBase + 2 * M + 1, "").empty());   // [10:02, 10:03): new
+  CHECK(t.engine.replayed() == 2);
+  CHECK(t.engine.add(R"({"a":4})", kBase + 10 * S, "").rfind("late: ", 0) == 0);  // late then, late now
+  CHECK(*t.engine.final_watermark() == kBase + 2 * M + 1);  // the stream has gone past the resumed one
+  t.engine.close_all();
+  CHECK(t.text() ==
+        "{\"a\":3,\"window_start\":\"2026-11-21T10:02:00Z\",\"window_end\":\"2026-11-21T10:03:00Z\"}\n"
+        "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:02:00Z\",\"window_end\":\"2026-11-21T10:03:00Z\"}\n");
+}

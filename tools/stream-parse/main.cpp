@@ -168,6 +168,7 @@ int main(int argc, char** argv) {
       "the checkpoint, and the exit status is 1. The stored checkpoint is written first, so a resumed stream-window "
       "starts from its watermark.";
   app.add_option("--rotated", o.rotated, "With --resume: where rotated FILEs go when not FILE.* or FILE-* (repeatable)")
+      ->allow_extra_args(false)  // `--rotated 'old/*' FILE`: FILE is an input
       ->type_name("GLOB");
   su::add_common_options(app, o.common);
   return su::run_tool(app, argc, argv, [&] { return run(o); });
