@@ -68,7 +68,7 @@ class Pipeline {
   void add(std::span<const Field> fields, const su::Line& line);
   void reject(const su::Line& line, std::string_view reason);
   void commit();
-  // A checkpoint: stored with the rows before it, then committed.
+  // A checkpoint: stored in the transaction of the rows before it.
   void checkpoint(const su::control::Checkpoint& c, std::string_view record);
   // After a block of lines: hands the batch over when it is big enough.
   void end_block();

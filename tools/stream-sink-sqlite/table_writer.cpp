@@ -188,7 +188,9 @@ void TableWriter::checkpoint(const su::control::Checkpoint& c, std::string_view 
     sqlite3_bind_text(st, 6, w.data(), int(w.size()), SQLITE_STATIC);
   sqlite3_bind_text(st, 7, record.data(), int(record.size()), SQLITE_STATIC);
   checkpoint_.run();
-  commit();
+  // Committed by the usual rules (--batch, close, before a wait, the end):
+  // always with the rows before it, sometimes with rows after it, which a
+  // resumed run writes again (--upsert replaces them).
 }
 
 void TableWriter::finish(bool input_done) {

@@ -86,7 +86,7 @@ class TableWriter {
   // Commits the open transaction (queued rows first), if any.
   void commit();
   // A checkpoint: replaces its source's row of kCheckpointTable in the
-  // transaction of the rows before it, which then commits.
+  // transaction of the rows before it.
   void checkpoint(const su::control::Checkpoint& c, std::string_view record);
   // End of the run: a --truncate still pending is applied when the input was
   // read to its end (so an empty input leaves an empty table); then commits.
