@@ -91,7 +91,7 @@ uint64_t Hub::newest() {
   return ring_.newest();
 }
 
-Hub::Wait Hub::next(uint64_t& cursor, uint64_t& missed, std::string& out, size_t max_bytes,
+Hub::Wait Hub::next(uint64_t& cursor, uint64_t& missed, bool& caught_up, std::string& out, size_t max_bytes,
                     std::chrono::milliseconds wait) {
   std::unique_lock lk(m_);
   cv_.wait_for(lk, wait, [&] { return closing_ || ring_.newest() > cursor || (ended_ && end_streams_); });
@@ -100,8 +100,10 @@ Hub::Wait Hub::next(uint64_t& cursor, uint64_t& missed, std::string& out, size_t
     auto c = ring_.copy_after(cursor, max_bytes, out);
     cursor = c.cursor;
     missed = c.missed;
+    caught_up = cursor == ring_.newest();
     return Wait::Data;
   }
+  caught_up = true;
   return ended_ && end_streams_ ? Wait::End : Wait::Idle;
 }
 

@@ -41,8 +41,10 @@ class Hub {
   enum class Wait { Data, Idle, End, Closing };
   // Waits at most `wait` for events after `cursor`; on Data appends their
   // frames to `out` (about max_bytes) and moves cursor; `missed` counts the
-  // events the ring no longer held.
-  Wait next(uint64_t& cursor, uint64_t& missed, std::string& out, size_t max_bytes, std::chrono::milliseconds wait);
+  // events the ring no longer held; `caught_up` tells whether the client has
+  // every event now.
+  Wait next(uint64_t& cursor, uint64_t& missed, bool& caught_up, std::string& out, size_t max_bytes,
+            std::chrono::milliseconds wait);
   uint64_t newest();
   size_t history() const { return ring_.capacity(); }
 

@@ -48,7 +48,7 @@ void warn(const Options& o, const std::string& m) {
 // One /events client: where it is in the ring and what it is writing.
 struct Stream {
   uint64_t cursor = 0;
-  bool started = false;
+  bool started = false, caught_up = true;
   int idle = 0;
   std::string peer, buf;
   bool dropped = false;
@@ -91,6 +91,13 @@ WebServer::~WebServer() {
   stop();
 }
 
+bool WebServer::authorized(const httplib::Request& req) const {
+  const std::string header = req.get_header_value("Authorization");
+  if (auto b = su::serve::bearer_token(header)) return su::serve::constant_time_equal(*b, token_);
+  if (req.has_param("token")) return su::serve::constant_time_equal(req.get_param_value("token"), token_);
+  return false;
+}
+
 void WebServer::routes() {
   // The token guards the data (/events, /latest, /config.json, the counts of
   // /health); the dashboard's files are the same in every stream-serve.
@@ -102,12 +109,7 @@ void WebServer::routes() {
     }
     if (token_.empty() || find_asset(req.path) || req.path == "/health")
       return httplib::Server::HandlerResponse::Unhandled;
-    bool ok = false;
-    if (auto b = su::serve::bearer_token(req.get_header_value("Authorization")))
-      ok = su::serve::constant_time_equal(*b, token_);
-    else if (req.has_param("token"))
-      ok = su::serve::constant_time_equal(req.get_param_value("token"), token_);
-    if (ok) return httplib::Server::HandlerResponse::Unhandled;
+    if (authorized(req)) return httplib::Server::HandlerResponse::Unhandled;
     res.set_header("WWW-Authenticate", R"(Bearer realm="stream-serve")");
     json(res, 401, R"({"error":"a token is needed: Authorization: Bearer TOKEN, or ?token=TOKEN"})");
     return httplib::Server::HandlerResponse::Handled;
@@ -143,14 +145,7 @@ void WebServer::routes() {
   });
 
   svr_->Get("/health", [this](const httplib::Request& req, httplib::Response& res) {
-    bool full = token_.empty();
-    if (!full) {
-      if (auto b = su::serve::bearer_token(req.get_header_value("Authorization")))
-        full = su::serve::constant_time_equal(*b, token_);
-      else if (req.has_param("token"))
-        full = su::serve::constant_time_equal(req.get_param_value("token"), token_);
-    }
-    json(res, 200, hub_.health_json(full));
+    json(res, 200, hub_.health_json(token_.empty() || authorized(req)));
   });
 
   svr_->Get("/events", [this](const httplib::Request& req, httplib::Response& res) {
@@ -178,16 +173,20 @@ void WebServer::routes() {
           s->buf.clear();
           if (!s->started) s->buf.append("retry: 2000\n\n");  // EventSource reconnects after 2 s
           uint64_t missed = 0;
-          const Hub::Wait w = hub_.next(s->cursor, missed, s->buf, kWriteBytes, kWait);
+          const bool was_caught_up = s->caught_up;
+          const Hub::Wait w = hub_.next(s->cursor, missed, s->caught_up, s->buf, kWriteBytes, kWait);
           if (w == Hub::Wait::Closing) return false;
-          if (missed && s->started) {
+          // Events lost while the client was still writing older ones: it
+          // fell behind. (Lost while it waited with every event: a burst
+          // larger than the ring; it is told, like a resume, by a gap event.)
+          if (missed && s->started && !was_caught_up) {
             s->dropped = true;
             warn(o_, "client " + s->peer + " dropped: it fell more than " + std::to_string(hub_.history()) +
                          " events behind (--history)");
             return false;
           }
           if (missed) {
-            // A resume from an id the history no longer holds: say how much is lost.
+            // A resume from an id the history no longer holds (or a burst): say how much is lost.
             std::string gap = "event: gap\ndata: {\"missed\":" + std::to_string(missed) + "}\n\n";
             s->buf.insert(s->started ? 0 : 13, gap);
           }

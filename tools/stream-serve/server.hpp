@@ -13,7 +13,8 @@
 
 namespace httplib {
 class Server;
-}
+struct Request;
+}  // namespace httplib
 
 namespace stream_serve {
 
@@ -30,6 +31,8 @@ class WebServer {
 
  private:
   void routes();
+  // The request carries the token (Authorization: Bearer, or ?token=).
+  bool authorized(const httplib::Request& req) const;
   const Options& o_;
   std::string token_;
   Hub& hub_;
