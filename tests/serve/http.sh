@@ -56,7 +56,7 @@ grep -qi "^X-Frame-Options: DENY" <<<"$h" || fail "no X-Frame-Options"
 grep -q "^Content-Security-Policy" <(curl -s -D - -o /dev/null "${URL}events") || fail "no CSP on a 401"
 echo "ok: security headers"
 # The page loads only what the server serves (no outside origin).
-curl -s "${URL}" | grep -oE '(src|href)="[^"]*"' | grep -vE '"(chart\.js|app\.js|app\.css)"' && fail "the page loads something else"
+curl -s "${URL}" | grep -oE '(src|href)="[^"]*"' | grep -vE '"(chart\.js|app\.js|app\.css|data:,)"' && fail "the page loads something else"
 echo "ok: the page loads its own scripts only"
 
 # What a client cannot do.

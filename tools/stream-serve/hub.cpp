@@ -29,11 +29,15 @@ void Hub::stage_control(std::string_view line) {
   s.data = false;
 }
 
-uint64_t Hub::publish() {
+uint64_t Hub::publish(bool only_if_free) {
   if (n_staged_ == 0) return 0;
   uint64_t not_kept = 0;
   {
-    std::lock_guard lk(m_);
+    std::unique_lock lk(m_, std::defer_lock);
+    if (!only_if_free)
+      lk.lock();
+    else if (!lk.try_lock())
+      return 0;
     for (size_t i = 0; i < n_staged_; ++i) {
       Staged& s = staged_[i];
       if (s.data) {

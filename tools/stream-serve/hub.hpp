@@ -25,9 +25,12 @@ class Hub {
   // The record loop's side. `key` is the --by value (empty without --by).
   void stage_record(std::string_view line, std::string_view key);
   void stage_control(std::string_view line);
-  // Makes the staged events visible to the clients. Returns the number of
-  // keys that could not be kept in /latest's table (it is full) since the last call.
-  uint64_t publish();
+  // Makes the staged events visible to the clients and wakes them. Returns
+  // the number of keys that could not be kept in /latest's table (it is
+  // full). With `only_if_free`, when clients hold the lock, nothing is done
+  // (the events stay staged for the next call): the loop does not wait.
+  uint64_t publish(bool only_if_free = false);
+  size_t staged() const { return n_staged_; }
   // End of input; `end_streams`: clients' event streams end once they have
   // every event (--exit-at-end), else they stay open.
   void end_input(bool end_streams);

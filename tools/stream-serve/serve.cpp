@@ -56,13 +56,26 @@ class Feeder : public su::RecordHandler {
   }
 
   void control(const su::Line& l, const su::control::Record&) override { hub_.stage_control(l.text); }
-  void after_block() override { publish(); }
-  void before_block() override { publish(); }
-  void finish(bool) override { publish(); }
+  // Under load, events are published at most every kPublishEvery, and only
+  // when no client holds the lock (up to kMaxStaged events): the clients are
+  // woken less often, and the loop never waits for one. Before a wait for
+  // input and at the end, everything staged is published.
+  void after_block() override {
+    const auto now = Clock::now();
+    if (now - last_publish_ < kPublishEvery && hub_.staged() < kMaxStaged) return;
+    publish(hub_.staged() < kMaxStaged);
+  }
+  void before_block() override { publish(false); }
+  void finish(bool) override { publish(false); }
 
  private:
-  void publish() {
-    if (hub_.publish() && !warned_full_) {
+  using Clock = std::chrono::steady_clock;
+  static constexpr auto kPublishEvery = std::chrono::milliseconds(10);
+  static constexpr size_t kMaxStaged = 1 << 16;
+
+  void publish(bool only_if_free) {
+    last_publish_ = Clock::now();
+    if (hub_.publish(only_if_free) && !warned_full_) {
       warned_full_ = true;
       diag_.warn("more than " + std::to_string(o_.max_keys) +
                  " keys: /latest and the dashboard's table keep the first ones only (--max-keys)");
@@ -75,6 +88,7 @@ class Feeder : public su::RecordHandler {
   su::Diagnostics& diag_;
   su::FieldReader reader_;
   bool warned_full_ = false;
+  Clock::time_point last_publish_{};
 };
 
 std::string read_token(const std::string& path) {

@@ -4,7 +4,12 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -23,6 +28,7 @@ constexpr size_t kWriteBytes = 64 << 10;  // a client's copy of the ring at a ti
 constexpr auto kWait = 1000ms;            // a stream looks at the stop flag this often
 constexpr int kHeartbeatWaits = 15;       // a comment after 15 s without events keeps proxies from closing
 constexpr time_t kTimeoutSeconds = 5;     // a client that does not read for this long is dropped
+constexpr int kBacklog = 1024;            // connections waiting to be accepted
 
 void json(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
@@ -84,6 +90,14 @@ WebServer::WebServer(const Options& o, std::string token, Hub& hub) : o_(o), tok
       {"Cache-Control", "no-store"},
   };
   svr_->set_default_headers(h);
+  // cpp-httplib listens with a backlog of 5: a burst of clients (a page's
+  // requests, many dashboards at once) would wait for SYN retries. The
+  // socket is listened on again with a longer one once bound (start()).
+  svr_->set_socket_options([this](int fd) {
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = fd;
+  });
   routes();
 }
 
@@ -236,6 +250,7 @@ std::string WebServer::start() {
   } else if (!svr_->bind_to_port(a.host, port)) {
     throw su::Fatal("cannot listen on " + o_.listen + ": " + std::strerror(errno));
   }
+  if (listen_fd_ >= 0) ::listen(listen_fd_, kBacklog);
   // The server's threads leave SIGINT and SIGTERM to the record loop's
   // thread, whose blocked read they must interrupt.
   sigset_t stop, old;
@@ -243,7 +258,13 @@ std::string WebServer::start() {
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, &old);
-  thread_ = std::thread([this] { svr_->listen_after_bind(); });
+  thread_ = std::thread([this] {
+    // The server's threads (this one and the pool it starts) run at a lower
+    // priority than the record loop: on a busy machine the pipeline goes
+    // first, and clients that cannot keep up fall behind and are dropped.
+    ::setpriority(PRIO_PROCESS, pid_t(::syscall(SYS_gettid)), std::min(19, ::getpriority(PRIO_PROCESS, 0) + 10));
+    svr_->listen_after_bind();
+  });
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   // stop() stops only a server that runs: wait until it does (it is at once).
   for (int i = 0; i < 5000 && !svr_->is_running(); ++i) std::this_thread::sleep_for(1ms);

@@ -38,6 +38,7 @@ class WebServer {
   Hub& hub_;
   std::unique_ptr<httplib::Server> svr_;
   std::thread thread_;
+  int listen_fd_ = -1;
 };
 
 }  // namespace stream_serve
