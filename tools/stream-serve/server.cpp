@@ -77,7 +77,7 @@ WebServer::WebServer(const Options& o, std::string token, Hub& hub) : o_(o), tok
   svr_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr_->set_read_timeout(kTimeoutSeconds, 0);
   svr_->set_write_timeout(kTimeoutSeconds, 0);
-  svr_->set_keep_alive_timeout(kTimeoutSeconds);
+  svr_->set_keep_alive_timeout(2);  // an idle connection ends soon, and so does a stop
   svr_->set_keep_alive_max_count(100);
   svr_->set_payload_max_length(16 << 10);  // no route takes a body
   httplib::Headers h{
