@@ -7,6 +7,7 @@ complete -c stream-serve -s b -l by -x -d 'Key field: one line per value (per --
 complete -c stream-serve -l title -x -d 'Title of the dashboard'
 complete -c stream-serve -l points -x -d 'Points the dashboard keeps per line (default 2000)'
 complete -c stream-serve -l history -x -d 'Events kept for clients that resume (Last-Event-ID) and the most a client may fall behind (default 10000)'
+complete -c stream-serve -l history-size -x -a '4096 64K 1M 64M 1G' -d 'At most this much memory for the --history events (default 64M)'
 complete -c stream-serve -l max-keys -x -d 'Keys kept in /latest and the table (default 1000)'
 complete -c stream-serve -l max-clients -x -d 'Event streams served at once; more get status 503 (default 256)'
 complete -c stream-serve -l tee -d 'Copy the input records to stdout, so the server can sit in a pipeline'

@@ -182,3 +182,26 @@ TEST_CASE("the content security policy names no outside origin and allows no inl
   CHECK(p.find("http") == std::string_view::npos);
   CHECK(p.find("frame-ancestors 'none'") != std::string_view::npos);
 }
+
+TEST_CASE("the ring holds fewer events when their frames pass max_bytes, the newest always") {
+  EventRing r(100, 100);
+  for (int i = 0; i < 10; ++i) push(r, "0123456789");  // frames of 24 or 25 bytes
+  CHECK(r.newest() == 10);
+  CHECK(r.size() == 4);  // 3 x 24 + 25 = 97 bytes
+  CHECK(r.bytes() <= 100);
+  CHECK(r.oldest() == 7);
+  push(r, std::string(500, 'x'));  // bigger than max_bytes alone: held alone
+  CHECK(r.size() == 1);
+  CHECK(r.oldest() == 11);
+  std::string out;
+  auto c = r.copy_after(6, 1 << 20, out);
+  CHECK(c.missed == 4);
+  CHECK(c.cursor == 11);
+}
+
+TEST_CASE("the ring's byte count follows the events it holds") {
+  EventRing r(3);
+  for (int i = 0; i < 5; ++i) push(r, "ab");
+  CHECK(r.size() == 3);
+  CHECK(r.bytes() == 3 * std::string("id: 5\ndata: ab\n\n").size());
+}

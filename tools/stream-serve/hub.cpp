@@ -3,8 +3,8 @@
 
 namespace stream_serve {
 
-Hub::Hub(size_t history, size_t max_keys, size_t max_clients)
-    : ring_(history), latest_(max_keys), max_clients_(max_clients) {}
+Hub::Hub(size_t history, size_t history_bytes, size_t max_keys, size_t max_clients)
+    : ring_(history, history_bytes), latest_(max_keys), max_clients_(max_clients) {}
 
 Hub::Staged& Hub::stage() {
   if (n_staged_ == staged_.size()) staged_.emplace_back();

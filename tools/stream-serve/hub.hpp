@@ -20,7 +20,7 @@ namespace stream_serve {
 
 class Hub {
  public:
-  Hub(size_t history, size_t max_keys, size_t max_clients);
+  Hub(size_t history, size_t history_bytes, size_t max_keys, size_t max_clients);
 
   // The record loop's side. `key` is the --by value (empty without --by).
   void stage_record(std::string_view line, std::string_view key);
@@ -49,7 +49,6 @@ class Hub {
   Wait next(uint64_t& cursor, uint64_t& missed, bool& caught_up, std::string& out, size_t max_bytes,
             std::chrono::milliseconds wait);
   uint64_t newest();
-  size_t history() const { return ring_.capacity(); }
 
   std::string latest_json(bool by_key);
   std::string health_json(bool full);

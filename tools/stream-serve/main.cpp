@@ -47,8 +47,14 @@ int main(int argc, char** argv) {
                     "events");
   su::doc(history).man =
       "The events are one ring shared by every client: each client is a place in it, so memory does not grow "
-      "with the number of clients. A client more than N events behind the newest is dropped, with a line on "
+      "with the number of clients. A client more than N events behind the newest (fewer with --history-size) is "
+      "dropped, with a line on "
       "standard error; its browser reconnects and resumes from what is still held.";
+  CLI::Option* history_size = su::add_size(app, "--history-size", o.history_bytes,
+                                           "At most this much memory for the --history events (default 64M)");
+  su::doc(history_size).man =
+      "Fewer events are then kept when records are long; the newest is always kept. With --max-line, this "
+      "bounds the server's memory whatever the records and the number of clients.";
   su::add_count(app, "--max-keys", o.max_keys, "Keys kept in /latest and the table (default 1000)", "keys");
   su::add_count(app, "--max-clients", o.max_clients, "Event streams served at once; more get status 503 (default 256)",
                 "clients");

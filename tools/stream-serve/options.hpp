@@ -15,6 +15,7 @@ struct Options {
   std::vector<std::string> y;
   size_t points = 2000;
   size_t history = 10000;
+  uint64_t history_bytes = uint64_t(64) << 20;
   size_t max_keys = 1000;
   size_t max_clients = 256;
   std::string tls_cert, tls_key, token_file;

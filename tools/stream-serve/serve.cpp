@@ -140,7 +140,7 @@ int run(const Options& o) {
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-serve", o.common);
-  Hub hub(o.history, o.max_keys, o.max_clients);
+  Hub hub(o.history, size_t(o.history_bytes), o.max_keys, o.max_clients);
   WebServer server(o, token, hub);
   const std::string url = server.start();
   diag.warn("serving " + url + (token.empty() ? "" : " (with the token: " + url + "?token=...)"));

@@ -195,8 +195,7 @@ void WebServer::routes() {
           // larger than the ring; it is told, like a resume, by a gap event.)
           if (missed && s->started && !was_caught_up) {
             s->dropped = true;
-            warn(o_, "client " + s->peer + " dropped: it fell more than " + std::to_string(hub_.history()) +
-                         " events behind (--history)");
+            warn(o_, "client " + s->peer + " dropped: it fell behind the events held (--history, --history-size)");
             return false;
           }
           if (missed) {

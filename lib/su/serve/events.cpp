@@ -21,14 +21,29 @@ void append_frame(std::string& out, uint64_t id, std::string_view event, std::st
   out.push_back('\n');
 }
 
-EventRing::EventRing(size_t capacity) : slots_(std::max<size_t>(capacity, 1)) {}
+EventRing::EventRing(size_t capacity, size_t max_bytes)
+    : slots_(std::max<size_t>(capacity, 1)), max_bytes_(max_bytes) {}
 
 void EventRing::push(std::string& frame) {
   std::string& slot = slots_[next_ % slots_.size()];
+  if (size_ == slots_.size()) {
+    bytes_ -= slot.size();  // the oldest event goes
+    --size_;
+  }
   slot.swap(frame);
   frame.clear();
+  bytes_ += slot.size();
   ++next_;
-  if (size_ < slots_.size()) ++size_;
+  ++size_;
+  // Over max_bytes: the oldest events go too, and their memory with them.
+  while (bytes_ > max_bytes_ && size_ > 1) {
+    std::string& old = slots_[oldest() % slots_.size()];
+    bytes_ -= old.size();
+    std::string().swap(old);
+    --size_;
+  }
+  // A big frame's buffer is not kept for reuse.
+  if (frame.capacity() > (size_t(64) << 10)) std::string().swap(frame);
 }
 
 EventRing::Copy EventRing::copy_after(uint64_t cursor, size_t max_bytes, std::string& out) const {

@@ -19,8 +19,9 @@ void append_frame(std::string& out, uint64_t id, std::string_view event, std::st
 
 class EventRing {
  public:
-  // Holds the newest `capacity` events (at least 1).
-  explicit EventRing(size_t capacity);
+  // Holds the newest `capacity` events (at least 1), and fewer when their
+  // frames would take more than `max_bytes` (the newest one is always held).
+  explicit EventRing(size_t capacity, size_t max_bytes = size_t(-1));
 
   // Adds the next event; its id is newest() afterwards. The frame's text is
   // taken by swap: `frame` holds a spare buffer afterwards (for reuse).
@@ -29,6 +30,8 @@ class EventRing {
   uint64_t newest() const { return next_ - 1; }
   uint64_t oldest() const { return next_ - size_; }
   size_t capacity() const { return slots_.size(); }
+  size_t size() const { return size_; }
+  size_t bytes() const { return bytes_; }
 
   // Where a client at `cursor` (the id of the last event it has) stands.
   struct Copy {
@@ -44,6 +47,7 @@ class EventRing {
   std::vector<std::string> slots_;
   uint64_t next_ = 1;  // id of the next event
   size_t size_ = 0;
+  size_t bytes_ = 0, max_bytes_;
 };
 
 }  // namespace su::serve
