@@ -13,7 +13,9 @@ void append_frame(std::string& out, uint64_t id, std::string_view event, std::st
   if (!event.empty()) out.append("event: ").append(event).push_back('\n');
   // A line break inside data (never in an NDJSON line; possible in text) starts a new data line.
   for (;;) {
-    size_t nl = data.find_first_of("\r\n");
+    // (Two memchr passes: find_first_of would look for each byte of data in the set.)
+    const size_t lf = data.find('\n'), cr = data.find('\r');
+    const size_t nl = std::min(lf, cr);
     out.append("data: ").append(data.substr(0, nl)).push_back('\n');
     if (nl == std::string_view::npos) break;
     data.remove_prefix(nl + (data[nl] == '\r' && nl + 1 < data.size() && data[nl + 1] == '\n' ? 2 : 1));
