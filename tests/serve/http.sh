@@ -71,6 +71,11 @@ c=$(code -H "X-Big: $long" "${URL}")
 [ "$c" -ge 400 ] && [ "$c" -lt 500 ] || [ "$c" = 000 ] || fail "an over-long header: $c"
 echo "ok: an over-long header is refused ($c)"
 expect "a bad Last-Event-ID" "$(code "${auth[@]}" -H 'Last-Event-ID: x' "${URL}events")" 400
+# Malformed and hostile requests neither crash the server nor stop it serving.
+port=${URL##*:}
+timeout 100 python3 "$here/garbage.py" 127.0.0.1 "${port%/}" || fail "garbage.py"
+kill -0 "$PID" 2>/dev/null || fail "the server died"
+expect "still serving after them" "$(code "${URL}health")" 200
 
 # Records: the history, /latest, /health.
 printf '%s\n' '{"k":"a","v":1}' '{"k":"b","v":2}' '{"k":"a","v":3}' >&3
