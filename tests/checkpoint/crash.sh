@@ -34,7 +34,7 @@ sink() { exec stream-sink-sqlite "$1" --table per_window --upsert window_start,s
 stream-parse --format combined full.log 2>/dev/null | window 2>/dev/null | agg | sink batch.db
 
 # The writer: whole lines in pieces of 100, a piece every 40 ms; every 12
-# pieces the log is rotated by rename (app.log.1 -> app.log.2, ...).
+# pieces the log is rotated by rename (app.log.1 -> app.log.2, ..., up to 99 kept).
 split -l 100 -d -a 4 full.log piece.
 (
   n=0
@@ -42,7 +42,7 @@ split -l 100 -d -a 4 full.log piece.
     cat "$p" >>app.log
     n=$((n + 1))
     if [ $((n % 12)) = 0 ]; then
-      for k in 9 8 7 6 5 4 3 2 1; do [ -e app.log.$k ] && mv app.log.$k app.log.$((k + 1)); done
+      for k in $(seq 98 -1 1); do [ -e app.log.$k ] && mv app.log.$k app.log.$((k + 1)); done
       mv app.log app.log.1
       : >app.log
     fi
