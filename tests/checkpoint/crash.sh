@@ -7,6 +7,7 @@
 # none doubled, every count, mean, p99 and median the same.
 # Usage: crash.sh BIN_DIR [KILLS] [SEED]   (CI runs 5 kills; by hand, 20)
 set -euo pipefail
+. "$(dirname "$0")/same-table.bash"
 bin=$1
 kills=${2:-5}
 seed=${3:-11}
@@ -98,16 +99,9 @@ wait "$writer"
 writer=
 stream-parse --format combined --follow --once --resume cron.db app.log 2>>stderr.txt | window 2>>stderr.txt | agg | sink cron.db
 
-query='SELECT window_start, status, count, printf("%.17g", bytes_mean), bytes_p99, bytes_median FROM per_window ORDER BY window_start, status'
-sqlite3 batch.db "$query" >batch.txt
-sqlite3 cron.db "$query" >cron.txt
-rows=$(wc -l <batch.txt)
-if ! diff -u batch.txt cron.txt >diff.txt; then
-  echo "after kill -9 of: $killed"
-  echo "the resumed runs differ from the batch run ($rows rows):"
-  head -30 diff.txt
+if ! (same_table per_window "after kill -9 of: $killed, the resumed runs"); then
   grep -v "^stream-window: .* late" stderr.txt | head -20
   exit 1
 fi
-[ "$rows" -gt 20 ] || { echo "too few rows: $rows"; exit 1; }
+rows=$(wc -l <batch.txt)
 echo "ok: $rows rows equal the batch run after $kills kill -9 (of: $killed) and restarts with --resume"
