@@ -81,17 +81,24 @@ class Aggregator : public su::RecordHandler {
 
   // Held until every group with a record from before it has been emitted
   // (CONTRACT 9), then written as it came.
-  bool checkpoint(const su::Line& l, const su::control::Record&) override {
+  bool checkpoint(const su::Line& l, const su::control::Record& r) override {
     if (!o_.common.control_enabled()) return false;
-    pending_.push_back({records_, std::string(l.text)});
+    // One waiting for the same groups as this one, of the same source: this
+    // one is enough (without windows, one is kept per source).
+    su::control::Checkpoint cp;
+    const bool known = su::control::read_checkpoint(r, cp).empty();
+    if (known && !pending_.empty() && pending_.back().source == cp.source &&
+        table_.newest_group_record() <= pending_.back().after)
+      pending_.pop_back();
+    pending_.push_back({records_, known ? cp.source : std::string(), std::string(l.text)});
     release();
     return false;
   }
 
   void release() {
     const uint64_t oldest = table_.oldest_group_record();
-    while (!pending_.empty() && pending_.front().first < oldest) {
-      out_.write(pending_.front().second);
+    while (!pending_.empty() && pending_.front().after < oldest) {
+      out_.write(pending_.front().text);
       out_.put('\n');
       out_.end_record();
       pending_.pop_front();
@@ -217,7 +224,12 @@ class Aggregator : public su::RecordHandler {
   std::string key_;
   su::Value missing_;
   uint64_t records_ = 0;
-  std::deque<std::pair<uint64_t, std::string>> pending_;  // checkpoints: records before each, its text
+  struct Pending {
+    uint64_t after = 0;  // records before it
+    std::string source;  // its source ("" when unreadable: never replaced)
+    std::string text;
+  };
+  std::deque<Pending> pending_;  // checkpoints held
 };
 
 }  // namespace

@@ -129,6 +129,10 @@ bool Handler::checkpoint(const su::Line&, const su::control::Record& r) {
     if (final_w && replay_w) engine_.resume(*replay_w, *final_w);
   }
   if (!out_) return false;
+  // One waiting for the same windows as this one, of the same source: this
+  // one is enough (a long window, or none, keeps few checkpoints).
+  if (!pending_.empty() && pending_.back().cp.source == cp.source && engine_.last_first() <= pending_.back().after)
+    pending_.pop_back();
   pending_.push_back({std::move(cp), engine_.records(), time_json(engine_.watermark())});
   release();
   return false;

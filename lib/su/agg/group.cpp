@@ -90,7 +90,7 @@ std::byte* GroupTable::group(std::string_view key) {
   Entry& en = entries_[e];
   en.key.assign(key);
   en.hash = h;
-  en.first = record_number_;
+  en.first = newest_ = record_number_;
   std::byte* b = block(e);
   for (auto& c : columns_) c.fn->init(b + c.offset);
   slots_[i] = Slot{uint32_t(h >> 32), e + 1};

@@ -65,6 +65,8 @@ class GroupTable {
   // (UINT64_MAX: none).
   void set_record_number(uint64_t n) { record_number_ = n; }
   uint64_t oldest_group_record() const { return order_.empty() ? UINT64_MAX : entries_[order_.front()].first; }
+  // The record that made the newest group (0: none yet).
+  uint64_t newest_group_record() const { return newest_; }
 
   size_t size() const { return live_; }
   const std::vector<Column>& columns() const { return columns_; }
@@ -101,6 +103,7 @@ class GroupTable {
   size_t stride_ = 0;
   bool mark_snapshots_ = false;
   uint64_t record_number_ = 0;
+  uint64_t newest_ = 0;
   std::vector<Slot> slots_;
   size_t mask_ = 0, live_ = 0;
   std::deque<Entry> entries_;  // a deque: no copy of every entry when it grows

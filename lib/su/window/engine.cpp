@@ -61,6 +61,7 @@ void WindowEngine::resume(int64_t replay_watermark, int64_t final_watermark) {
 
 void WindowEngine::count_held(CountKey& k, size_t idx, uint64_t first) {
   if (k.first == first) return;
+  last_first_ = std::max(last_first_, first);
   if (k.first) count_first_.erase({k.first, idx});
   k.first = first;
   if (first) count_first_.insert({first, idx});
@@ -172,7 +173,7 @@ WindowEngine::Open& WindowEngine::open_window(const TimeWindow& w) {
     it->second.end = w.end;
     it->second.tags = time_tags(w.start, w.end);
     it->second.suffix = "," + it->second.tags + "}\n";
-    it->second.first = seq_;
+    it->second.first = last_first_ = seq_;
     hold(kTimeWindowBytes);
   }
   return it->second;
@@ -211,7 +212,7 @@ std::string WindowEngine::add_session(std::string_view raw, int64_t t, std::stri
     id = next_session_++;
     Session& s = sessions_[id];
     s.key.assign(key);
-    s.first = seq_;
+    s.first = last_first_ = seq_;
     session_first_.insert({seq_, id});
     ids.push_back(id);
     hold(kSessionBytes + key.size());

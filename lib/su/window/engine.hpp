@@ -89,6 +89,10 @@ class WindowEngine {
   uint64_t records() const { return seq_; }
   // The number of the oldest record an open window holds (UINT64_MAX: none).
   uint64_t oldest_held() const;
+  // The number of the newest record that became a window's oldest: no open
+  // window's oldest record is later. Two checkpoints with no such record
+  // between them wait for the same windows (the later one is enough).
+  uint64_t last_first() const { return last_first_; }
   // How many windows have closed so far (what can move oldest_held()).
   uint64_t closes() const { return closes_; }
   // The watermark: windows that end at or before it are final (the stream's
@@ -184,6 +188,7 @@ class WindowEngine {
 
   uint64_t seq_ = 0;                 // records given to add()
   uint64_t closes_ = 0;              // windows closed
+  uint64_t last_first_ = 0;          // last_first()
   int64_t final_until_ = INT64_MIN;  // resume(): windows ending by then are final already
   uint64_t replayed_ = 0;
   std::set<std::pair<uint64_t, uint64_t>> session_first_;  // (first, id)
