@@ -71,7 +71,7 @@ void RecordLoop::control_line(const Line& l, bool validated) {
   if (reason.empty()) reason = control::read(l, members_, control_);
   if (!reason.empty()) return reject(l, reason);
   h_.control(l, control_);
-  if (o_.forward_control) {
+  if (o_.forward_control && h_.forward(control_)) {
     out_.write(l.text);
     out_.put('\n');
   }

@@ -38,6 +38,9 @@ class RecordHandler {
   // A control record (validated, members read). The loop then forwards it
   // downstream when LoopOptions::forward_control is set.
   virtual void control(const Line&, const control::Record&) {}
+  // After control(): false keeps that record from being forwarded (stream-agg
+  // --merge --parts N forwards a close once all N parts have sent it).
+  virtual bool forward(const control::Record&) { return true; }
   // A reject, in line order; true when the tool reported it itself (the sink
   // hands rejects to its SQLite thread), false to let the loop report it.
   virtual bool reject(const Line&, std::string_view) { return false; }

@@ -2,13 +2,16 @@
 #include "runner.hpp"
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <unordered_map>
 
 #include "su/agg/group.hpp"
 #include "su/core/error.hpp"
+#include "su/core/json_write.hpp"
 #include "su/core/units.hpp"
 #include "su/record_loop.hpp"
 
@@ -60,8 +63,12 @@ class Aggregator : public su::RecordHandler {
         reader_(wanted()),
         ticker_(o.every_ns) {
     if (o.every_ns) table_.mark_snapshots();
+    if (o.emit_state) table_.emit_state();
+    timed_ = o.emit_state && !o.merge && table_.uses_time();
     for (size_t i = 0; i < reader_.size(); ++i) {
-      if (std::find(column_slot_.begin(), column_slot_.end(), i) == column_slot_.end()) reader_.set_key_only(i);
+      const bool value =
+          std::find(column_slot_.begin(), column_slot_.end(), i) != column_slot_.end() || (o.merge && i == state_slot_);
+      if (!value) reader_.set_key_only(i);
       if (std::find(key_slot_.begin(), key_slot_.end(), i) == key_slot_.end()) reader_.set_value_only(i);
     }
   }
@@ -73,6 +80,7 @@ class Aggregator : public su::RecordHandler {
   }
 
   std::string apply(const su::Line&) override {
+    if (o_.merge) return merge();
     add();
     return {};
   }
@@ -89,6 +97,13 @@ class Aggregator : public su::RecordHandler {
   // End of input or a stop signal: every group still open is emitted.
   void finish(bool) override {
     table_.close_all(out_);
+    // --parts: the closes that came from fewer than N parts follow the results.
+    if (o_.common.control_enabled())
+      for (const auto& [id, line] : pending_order_) {
+        if (!pending_.erase(id)) continue;
+        out_.write(line);
+        out_.put('\n');
+      }
     out_.flush();
     report_skipped();
     report_never_found();
@@ -103,8 +118,22 @@ class Aggregator : public su::RecordHandler {
   }
 
   // close: emit and free the groups it names (then the loop forwards it).
-  void control(const su::Line&, const su::control::Record& c) override {
+  void control(const su::Line& l, const su::control::Record& c) override {
     if (c.kind != su::control::Kind::Close) return;
+    forward_ = true;
+    if (o_.merge && o_.parts > 1) {
+      // The window's identity: its members, as the parts all write them.
+      std::string id;
+      for (const auto& [name, value] : c.members) id.append(name).append(":").append(value).push_back('\n');
+      auto [it, fresh] = pending_.try_emplace(id, 0);
+      if (fresh) pending_order_.emplace_back(id, l.text);
+      if (++it->second < o_.parts) {
+        forward_ = false;
+        return;
+      }
+      pending_.erase(it);
+      // (its line in pending_order_ is skipped at the end: no longer pending)
+    }
     const auto& keys = table_.key_fields();
     std::vector<std::optional<std::string>> want(keys.size());
     for (const auto& [name, value] : c.members) {
@@ -114,8 +143,27 @@ class Aggregator : public su::RecordHandler {
     table_.close_matching(want, out_);
   }
 
-  // Adds the record just read to its group.
-  void add() {
+  bool forward(const su::control::Record& c) override { return c.kind != su::control::Kind::Close || forward_; }
+
+  // --merge: merges the record's _state into its group.
+  std::string merge() {
+    make_key();
+    const su::Value& v = reader_.value(state_slot_);
+    if (v.kind == su::Value::Kind::Missing)
+      return "no " + std::string(su::control::kStateField) + " (made by stream-agg --emit-state?)";
+    if (v.kind != su::Value::Kind::String) return std::string(su::control::kStateField) + " is not a string";
+    saved_.clear();
+    if (!su::decode_base64(v.s, saved_)) return std::string(su::control::kStateField) + " is not base64";
+    try {
+      table_.merge(key_, saved_);
+    } catch (const su::agg::StateError& e) {
+      return e.what();
+    }
+    return {};
+  }
+
+  // The group key of the record just read.
+  void make_key() {
     key_.clear();
     const size_t tags = su::control::window_tags().size();
     for (size_t i = 0; i < key_slot_.size(); ++i) {
@@ -125,6 +173,16 @@ class Aggregator : public su::RecordHandler {
         key_.append(reader_.text(s));
       else if (i >= tags)
         key_.append("null");  // a missing --by field groups as null
+    }
+  }
+
+  // Adds the record just read to its group.
+  void add() {
+    make_key();
+    if (timed_) {  // first and last keep the time each value was read at
+      timespec ts;
+      ::clock_gettime(CLOCK_REALTIME, &ts);
+      table_.set_time(int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec);
     }
     std::byte* block = table_.group(key_);
     for (size_t c = 0; c < column_slot_.size(); ++c)
@@ -175,7 +233,10 @@ class Aggregator : public su::RecordHandler {
       return names.size() - 1;
     };
     for (const auto& k : key_fields(o_)) key_slot_.push_back(slot(k));
-    for (const auto& s : o_.specs) column_slot_.push_back(s.field.empty() ? kNone : slot(s.field));
+    if (o_.merge)  // the fields of the SPECs are in the parts' _state
+      state_slot_ = slot(std::string(su::control::kStateField));
+    else
+      for (const auto& s : o_.specs) column_slot_.push_back(s.field.empty() ? kNone : slot(s.field));
     names_ = names;
     return names;
   }
@@ -185,11 +246,19 @@ class Aggregator : public su::RecordHandler {
   su::Diagnostics& diag_;
   su::agg::GroupTable table_;
   std::vector<size_t> key_slot_, column_slot_;
+  size_t state_slot_ = 0;           // --merge: where _state is read (set by wanted())
   std::vector<std::string> names_;  // of the reader's fields, by slot
   su::FieldReader reader_;
   Ticker ticker_;
   std::string key_;
   su::Value missing_;
+  bool timed_ = false;   // --emit-state with first or last: read the clock
+  std::string saved_;    // the bytes of one _state
+  bool forward_ = true;  // forward the close just read
+  // --merge --parts: closes seen fewer than N times, by window, and the line
+  // of each in the order first seen (to forward at end of input).
+  std::unordered_map<std::string, size_t> pending_;
+  std::vector<std::pair<std::string, std::string>> pending_order_;
 };
 
 }  // namespace
@@ -214,6 +283,11 @@ void resolve_arguments(Options& o) {
     }
   }
   if (o.specs.empty()) throw su::UsageError("no aggregate given (e.g. count, mean:FIELD)");
+  if (o.emit_state && o.every_ns)
+    throw su::UsageError("--emit-state with --every: a snapshot's state would be merged twice");
+  if (o.merge && o.every_ns) throw su::UsageError("--merge with --every is not supported");
+  if (o.parts != 1 && !o.merge) throw su::UsageError("--parts is for --merge");
+  if (o.emit_state) su::agg::GroupTable({}, o.specs, o.approx).emit_state();  // a usage error when one cannot
   o.common.inputs = files;
   std::vector<std::string> names;
   for (const auto& t : su::control::window_tags()) names.push_back(t);
@@ -226,6 +300,7 @@ void resolve_arguments(Options& o) {
   }
   o.by = by;
   if (o.every_ns) names.emplace_back(su::agg::kSnapshotField);  // the mark of each result
+  if (o.emit_state) names.emplace_back(su::control::kStateField);
   for (const auto& s : o.specs) {
     if (std::find(names.begin(), names.end(), s.name) != names.end())
       throw su::UsageError("output name '" + s.name + "' used twice (rename one with =NAME)");
