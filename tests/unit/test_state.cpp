@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "su/agg/group.hpp"
+#include "su/agg/saved.hpp"
 #include "su/agg/state.hpp"
 #include "su/core/json_write.hpp"
 
@@ -325,4 +326,32 @@ TEST_CASE("--emit-state refuses the functions that keep every value, naming --ap
                     "leave it out)");
   GroupTable approx({"g"}, specs({"p99:x", "median:x", "distinct:x"}), true);
   CHECK_NOTHROW(approx.emit_state());
+}
+
+TEST_CASE("a saved group alone: read, merged, saved again, its values written") {
+  GroupTable t({"g"}, specs({"count", "sum:x=total", "max:x"}), false);
+  t.emit_state();
+  auto a = states_of(feed(t, {{"\"a\"", Value::integer(5), 0}, {"\"a\"", Value::real(0.5), 1}}));
+  auto b = states_of(feed(t, {{"\"a\"", Value::integer(7), 2}}));
+  SavedGroup stored(a[0].second), incoming(b[0].second);
+  stored.merge(incoming);
+  REQUIRE(stored.size() == 3);
+  std::string values;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    values += stored.name(i) + "=";
+    stored.write_value(i, values);
+    values += " ";
+  }
+  CHECK(values == "count=3 total=12.5 x_max=7 ");
+  SavedGroup again(stored.save());
+  std::string total;
+  again.write_value(1, total);
+  CHECK(total == "12.5");
+
+  GroupTable other({"g"}, specs({"count", "sum:y", "max:x"}), false);
+  other.emit_state();
+  auto c = states_of(feed(other, {{"\"a\"", Value::integer(1), 0}}));
+  SavedGroup wrong(c[0].second);
+  CHECK_THROWS_AS(stored.merge(wrong), StateError);
+  CHECK_THROWS_AS(SavedGroup(std::string_view(a[0].second).substr(0, 5)), StateError);
 }

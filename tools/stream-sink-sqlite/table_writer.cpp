@@ -8,8 +8,10 @@
 #include <cmath>
 #include <optional>
 
+#include "state_functions.hpp"
 #include "su/core/error.hpp"
 #include "su/core/json_write.hpp"
+#include "su/json/control.hpp"
 
 namespace sink {
 namespace {
@@ -88,6 +90,16 @@ int bind_value(sqlite3_stmt* st, int i, const su::Value& v, Affinity a) {
   return SQLITE_MISUSE;
 }
 
+// 'text' as an SQL string literal.
+void append_sql_string(std::string& sql, std::string_view text) {
+  sql.push_back('\'');
+  for (char c : text) {
+    if (c == '\'') sql.push_back('\'');
+    sql.push_back(c);
+  }
+  sql.push_back('\'');
+}
+
 }  // namespace
 
 std::string_view column_type(const su::Value& v) {
@@ -135,6 +147,16 @@ TableWriter::TableWriter(Db& db, WriterOptions o)
   // object, and the two queues are swapped).
   queue_.text.reserve(kQueueText);
   flushing_.text.reserve(kQueueText);
+  if (o_.merge) register_state_functions(db_);
+}
+
+std::string TableWriter::check_merge(std::span<const Field> fields) const {
+  for (const Field& f : fields)
+    if (f.name == su::control::kStateField) {
+      if (f.value.kind != Kind::String) return std::string(su::control::kStateField) + " is not a string";
+      return check_state_text(f.value.s);
+    }
+  return "--merge: no " + std::string(su::control::kStateField) + " (made by stream-agg --emit-state?)";
 }
 
 TableWriter::~TableWriter() = default;
@@ -182,6 +204,8 @@ void TableWriter::salvage() noexcept {
 std::string TableWriter::write(std::span<const Field> fields) {
   flush_rows();
   if (!in_txn_) begin();
+  if (o_.merge)
+    if (std::string r = check_merge(fields); !r.empty()) return r;
   std::string reason;
   bool written = false;
   Shape* s = shape_for(fields, &reason, &written);
@@ -198,6 +222,8 @@ void TableWriter::reject(const su::Line& line, std::string_view reason) {
 
 void TableWriter::add(std::span<const Field> fields, const su::Line& line, bool stable_texts) {
   if (!in_txn_) begin();
+  if (o_.merge)
+    if (std::string r = check_merge(fields); !r.empty()) return reject(line, r);
   std::string reason;
   bool written = false;
   Shape* s = shape_for(fields, &reason, &written);
@@ -419,7 +445,10 @@ std::string TableWriter::insert_sql(const std::vector<std::string>& names, size_
   sql += ") VALUES ";
   for (size_t r = 0; r < rows; ++r) {
     sql += r ? ",(" : "(";
-    for (size_t i = 0; i < names.size(); ++i) sql += i ? ",?" : "?";
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i) sql += ",";
+      sql += o_.merge && names[i] == su::control::kStateField ? "su_state(?)" : "?";
+    }
     sql += ")";
   }
   if (o_.keys.empty()) return sql;
@@ -436,6 +465,27 @@ std::string TableWriter::insert_sql(const std::vector<std::string>& names, size_
     if (is_key) continue;
     set += set.empty() ? "UPDATE SET " : ",";
     append_ident(set, name);
+    if (o_.merge) {
+      // The stored state merged with the incoming one, and each value column
+      // that is an aggregate of it rewritten from the merged state.
+      std::string merged = "su_state_merge(";
+      append_ident(merged, o_.table);
+      merged += ".";
+      append_ident(merged, su::control::kStateField);
+      merged += ",excluded.";
+      append_ident(merged, su::control::kStateField);
+      merged += ")";
+      if (name == su::control::kStateField) {
+        set += "=" + merged;
+        continue;
+      }
+      set += "=su_state_value(" + merged + ",";
+      append_sql_string(set, name);
+      set += ",excluded.";
+      append_ident(set, name);
+      set += ")";
+      continue;
+    }
     set += "=excluded.";
     append_ident(set, name);
   }

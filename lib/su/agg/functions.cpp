@@ -479,6 +479,13 @@ std::unique_ptr<Function> make_function(const Spec& spec, bool approx) {
   return f->make(spec, approx);
 }
 
+std::string saved_spec_text(const Spec& spec) {
+  std::string t = spec.func;
+  if (!spec.field.empty()) t.append(":").append(spec.field);
+  t.append("=").append(spec.name);
+  return t;
+}
+
 bool is_function(std::string_view func) {
   return find_function(func) != nullptr;
 }

@@ -88,6 +88,8 @@ const FunctionInfo* find_function(std::string_view func);
 // Parses SPEC; throws su::UsageError with a one-line reason.
 Spec parse_spec(std::string_view text);
 std::unique_ptr<Function> make_function(const Spec& spec, bool approx);
+// The SPEC as a saved state names it: FUNC[:FIELD]=NAME (parse_spec reads it).
+std::string saved_spec_text(const Spec& spec);
 // Is func the name of a function (count, mean, p99.9, ...)?
 bool is_function(std::string_view func);
 // "  count     records in the group\n  sum ..." for --help.

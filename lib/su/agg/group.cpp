@@ -35,16 +35,8 @@ GroupTable::GroupTable(std::vector<std::string> key_fields, const std::vector<Sp
     columns_.push_back(std::move(c));
   }
   stride_ = std::max<size_t>((stride_ + kAlign - 1) / kAlign * kAlign, kAlign);
-  // The fingerprint: each SPEC's function and field, and --approx (the name
-  // given with =NAME may differ between the parts).
-  std::string id(1, approx ? 'a' : 'e');
-  for (const auto& s : specs) {
-    id += s.func;
-    id.push_back(':');
-    id += s.field;
-    id.push_back('\n');
-  }
-  fingerprint_ = uint32_t(hash_bytes(id));
+  approx_ = approx;
+  for (const auto& c : columns_) saved_specs_.push_back(saved_spec_text(c.spec));
   for (size_t c = 0; c < columns_.size(); ++c)
     if (columns_[c].fn->uses_time()) timed_.push_back(c);
   slots_.assign(64, Slot{});
@@ -176,15 +168,12 @@ void GroupTable::emit_state() {
 
 void GroupTable::append_state(const std::byte* block, std::string& out) {
   saved_.clear();
-  StateWriter w(saved_);
-  w.u8(kStateVersion);
-  w.fixed32(fingerprint_);
-  w.varint(columns_.size());
+  append_envelope_header(saved_, approx_, columns_.size());
   std::string one;
-  for (const auto& c : columns_) {
+  for (size_t i = 0; i < columns_.size(); ++i) {
     one.clear();
-    c.fn->save(block + c.offset, one);
-    w.bytes(one);
+    columns_[i].fn->save(block + columns_[i].offset, one);
+    append_envelope_column(saved_, saved_specs_[i], one);
   }
   out.push_back('"');
   append_base64(out, saved_);
@@ -192,13 +181,11 @@ void GroupTable::append_state(const std::byte* block, std::string& out) {
 }
 
 void GroupTable::merge(std::string_view key, std::string_view saved) {
-  StateReader r(saved);
-  if (saved.empty() || r.u8() != kStateVersion)
-    throw StateError("_state of an unknown version (this stream-agg reads version " + std::to_string(kStateVersion) +
-                     ")");
-  if (r.fixed32() != fingerprint_)
-    throw StateError("_state made by other SPECs or --approx than these (give --merge the parts' SPECs)");
-  if (r.varint() != columns_.size()) throw StateError("_state has another number of aggregates");
+  const Envelope env = read_envelope(saved);
+  bool same = env.approx == approx_ && env.columns.size() == columns_.size();
+  for (size_t i = 0; same && i < columns_.size(); ++i)
+    same = spec_identity(env.columns[i].spec) == spec_identity(saved_specs_[i]);
+  if (!same) throw StateError("_state made by other SPECs or --approx than these (give --merge the parts' SPECs)");
   if (!scratch_) {
     auto* p = static_cast<std::byte*>(::operator new(stride_, std::align_val_t(kAlign)));
     scratch_ = {p, [](std::byte* q) { ::operator delete(q, std::align_val_t(kAlign)); }};
@@ -209,9 +196,7 @@ void GroupTable::merge(std::string_view key, std::string_view saved) {
     for (; made < columns_.size(); ++made) {
       const Column& c = columns_[made];
       c.fn->init(tmp + c.offset);
-      std::string_view one = r.bytes();
-      if (made + 1 == columns_.size()) r.expect_end();
-      c.fn->load(tmp + c.offset, one);
+      c.fn->load(tmp + c.offset, env.columns[made].state);
     }
   } catch (...) {
     for (size_t i = 0; i <= made && i < columns_.size(); ++i) columns_[i].fn->destroy(tmp + columns_[i].offset);

@@ -61,8 +61,6 @@ class GroupTable {
     for (size_t c : timed_) columns_[c].fn->set_time(ns);
   }
   bool uses_time() const { return !timed_.empty(); }
-  // The fingerprint of the SPECs that a saved state must carry.
-  uint32_t fingerprint() const { return fingerprint_; }
 
   // From now on every result ends with `"_snapshot":true` (written by
   // write_all) or `"_snapshot":false` (a group's result, as it is closed).
@@ -111,9 +109,10 @@ class GroupTable {
   size_t stride_ = 0;
   bool mark_snapshots_ = false;
   bool emit_state_ = false;
-  uint32_t fingerprint_ = 0;
-  std::vector<size_t> timed_;                                                     // columns that keep times
-  std::string saved_;                                                             // scratch: the bytes of one _state
+  bool approx_ = false;
+  std::vector<std::string> saved_specs_;  // FUNC[:FIELD]=NAME of each column, as saved
+  std::vector<size_t> timed_;             // columns that keep times
+  std::string saved_;                     // scratch: the bytes of one _state
   std::unique_ptr<std::byte[], void (*)(std::byte*)> scratch_{nullptr, nullptr};  // one block, for merge
   std::vector<Slot> slots_;
   size_t mask_ = 0, live_ = 0;

@@ -97,6 +97,41 @@ void StateReader::expect_end() const {
   if (pos_ != in_.size()) throw StateError("_state has bytes left over");
 }
 
+// ---- Envelope -------------------------------------------------------------------
+
+void append_envelope_header(std::string& out, bool approx, size_t columns) {
+  StateWriter w(out);
+  w.u8(kStateVersion);
+  w.u8(approx ? 1 : 0);
+  w.varint(columns);
+}
+
+void append_envelope_column(std::string& out, std::string_view spec, std::string_view state) {
+  StateWriter w(out);
+  w.bytes(spec);
+  w.bytes(state);
+}
+
+Envelope read_envelope(std::string_view bytes) {
+  StateReader r(bytes);
+  if (bytes.empty() || r.u8() != kStateVersion)
+    throw StateError("_state of an unknown version (this version reads version " + std::to_string(kStateVersion) + ")");
+  Envelope e;
+  uint8_t flags = r.u8();
+  if (flags > 1) throw StateError("_state has unknown flags");
+  e.approx = flags & 1;
+  uint64_t n = r.varint();
+  if (n > bytes.size()) throw StateError("_state is truncated");
+  for (uint64_t i = 0; i < n; ++i) {
+    Envelope::Column c;
+    c.spec = r.bytes();
+    c.state = r.bytes();
+    e.columns.push_back(c);
+  }
+  r.expect_end();
+  return e;
+}
+
 // ---- ExactSum -------------------------------------------------------------------
 
 void ExactSum::add(double x) {

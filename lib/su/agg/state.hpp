@@ -2,9 +2,11 @@
 // its state with, an exact sum of doubles whose rounding depends on no order,
 // and the versioned envelope of one group's states (the bytes of `_state`).
 //
-// Envelope, version 1: a version byte (1), the 32-bit fingerprint of the SPECs
-// (little-endian), the number of columns (varint), then per column its length
-// (varint) and its bytes. Varints are LEB128; signed ones zigzag first.
+// Envelope, version 1: a version byte (1), a flags byte (1: --approx), the
+// number of columns (varint), then per column its SPEC as FUNC[:FIELD]=NAME
+// and its state's bytes, each as a length (varint) and the bytes. Varints are
+// LEB128; signed ones zigzag first. The SPECs make a state self-describing:
+// the sink merges and rewrites values knowing nothing else.
 #pragma once
 #include <cstdint>
 #include <stdexcept>
@@ -21,6 +23,28 @@ inline constexpr uint8_t kStateVersion = 1;
 struct StateError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+class StateWriter;
+class StateReader;
+
+// One group's saved states, read: views into the bytes read.
+struct Envelope {
+  bool approx = false;
+  struct Column {
+    std::string_view spec;   // FUNC[:FIELD]=NAME
+    std::string_view state;  // the function's bytes
+  };
+  std::vector<Column> columns;
+};
+void append_envelope_header(std::string& out, bool approx, size_t columns);
+void append_envelope_column(std::string& out, std::string_view spec, std::string_view state);
+// Throws StateError: another version, truncated, bytes left over.
+Envelope read_envelope(std::string_view bytes);
+// The part of a saved SPEC that must match for a merge: FUNC[:FIELD], without
+// the output name.
+inline std::string_view spec_identity(std::string_view saved_spec) {
+  return saved_spec.substr(0, saved_spec.find('='));
+}
 
 class StateWriter {
  public:
