@@ -171,8 +171,8 @@ class Aggregator : public su::RecordHandler {
       size_t s = key_slot_[i];
       if (reader_.present(s))
         key_.append(reader_.text(s));
-      else if (i >= tags)
-        key_.append("null");  // a missing --by field groups as null
+      else if (i >= tags && i + 1 < key_slot_.size())
+        key_.append("null");  // a missing --by field groups as null (a missing _late: not late)
     }
   }
 
@@ -194,6 +194,7 @@ class Aggregator : public su::RecordHandler {
   // keys only when a record has them.
   void report_never_found() {
     for (size_t i = su::control::window_tags().size(); i < names_.size(); ++i) {
+      if (names_[i] == su::control::kLateField) continue;  // only corrections have it
       std::string w = reader_.never_found_warning(i, names_[i]);
       if (!w.empty()) diag_.warn(w);
     }
@@ -218,8 +219,11 @@ class Aggregator : public su::RecordHandler {
 
  private:
   static std::vector<std::string> key_fields(const Options& o) {
+    // Then _late (stream-window --late correct): the late records of a closed
+    // window group apart, and their result, a delta, says so.
     std::vector<std::string> k = su::control::window_tags();
     k.insert(k.end(), o.by.begin(), o.by.end());
+    k.emplace_back(su::control::kLateField);
     return k;
   }
 

@@ -150,6 +150,26 @@ TableWriter::TableWriter(Db& db, WriterOptions o)
   if (o_.merge) register_state_functions(db_);
 }
 
+// A late correction (stream-window --late correct, through stream-agg) is a
+// delta of a closed window: written over the row it would replace it.
+std::string TableWriter::check_late(std::span<const Field> fields) const {
+  for (const Field& f : fields)
+    if (f.name == su::control::kLateField && f.value.kind == Kind::Bool && f.value.b)
+      return "a late correction (a delta of a closed window) would replace the row: write states "
+             "(stream-agg --emit-state) with --merge";
+  return {};
+}
+
+// --merge: _late only says how the state came; it is not a column.
+bool TableWriter::without_late(std::span<const Field> fields, std::vector<Field>& kept) {
+  bool any = false;
+  for (const Field& f : fields) any = any || f.name == su::control::kLateField;
+  if (!any) return false;
+  for (const Field& f : fields)
+    if (f.name != su::control::kLateField) kept.push_back(f);
+  return true;
+}
+
 std::string TableWriter::check_merge(std::span<const Field> fields) const {
   for (const Field& f : fields)
     if (f.name == su::control::kStateField) {
@@ -204,8 +224,12 @@ void TableWriter::salvage() noexcept {
 std::string TableWriter::write(std::span<const Field> fields) {
   flush_rows();
   if (!in_txn_) begin();
-  if (o_.merge)
+  if (!o_.keys.empty() && !o_.merge)
+    if (std::string r = check_late(fields); !r.empty()) return r;
+  if (o_.merge) {
     if (std::string r = check_merge(fields); !r.empty()) return r;
+    if (std::vector<Field> kept; without_late(fields, kept)) return write(kept);
+  }
   std::string reason;
   bool written = false;
   Shape* s = shape_for(fields, &reason, &written);
@@ -222,8 +246,12 @@ void TableWriter::reject(const su::Line& line, std::string_view reason) {
 
 void TableWriter::add(std::span<const Field> fields, const su::Line& line, bool stable_texts) {
   if (!in_txn_) begin();
-  if (o_.merge)
+  if (!o_.keys.empty() && !o_.merge) [[unlikely]]
+    if (std::string r = check_late(fields); !r.empty()) return reject(line, r);
+  if (o_.merge) {
     if (std::string r = check_merge(fields); !r.empty()) return reject(line, r);
+    if (std::vector<Field> kept; without_late(fields, kept)) return add(kept, line, stable_texts);
+  }
   std::string reason;
   bool written = false;
   Shape* s = shape_for(fields, &reason, &written);

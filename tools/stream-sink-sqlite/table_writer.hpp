@@ -122,6 +122,8 @@ class TableWriter {
   void reject(const su::Line& line, std::string_view reason);
   // --merge: "" or why the record cannot be merged (no or a bad _state).
   std::string check_merge(std::span<const Field> fields) const;
+  std::string check_late(std::span<const Field> fields) const;
+  static bool without_late(std::span<const Field> fields, std::vector<Field>& kept);
 
   // Rows queued by add(), all of one shape: kChunkRows at most. Values are
   // flat (row after row); their texts point into `text`, which never grows
