@@ -7,7 +7,16 @@
 
 namespace su::agg {
 
-SavedGroup::SavedGroup(std::string_view bytes) try {
+SavedGroup::SavedGroup(std::string_view bytes) {
+  try {
+    read(bytes);
+  } catch (...) {
+    release();  // the destructor does not run for a constructor that threw
+    throw;
+  }
+}
+
+void SavedGroup::read(std::string_view bytes) {
   const Envelope env = read_envelope(bytes);
   approx_ = env.approx;
   columns_.reserve(env.columns.size());
@@ -30,9 +39,6 @@ SavedGroup::SavedGroup(std::string_view bytes) try {
     back.live = true;
     back.fn->load(back.state.get(), c.state);
   }
-} catch (...) {
-  release();
-  throw;
 }
 
 SavedGroup::~SavedGroup() {

@@ -33,6 +33,7 @@ class SavedGroup {
   void write_value(size_t i, std::string& out);
 
  private:
+  void read(std::string_view bytes);
   void release() noexcept;
   struct Col {
     Spec spec;
