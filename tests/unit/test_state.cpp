@@ -355,3 +355,25 @@ TEST_CASE("a saved group alone: read, merged, saved again, its values written") 
   CHECK_THROWS_AS(stored.merge(wrong), StateError);
   CHECK_THROWS_AS(SavedGroup(std::string_view(a[0].second).substr(0, 5)), StateError);
 }
+
+TEST_CASE("a saved first or last value must be one JSON value: it is written into results as it is") {
+  auto saved_first = [](std::string_view json) {
+    std::string one, env;
+    StateWriter w(one);
+    w.u8(1);
+    w.svarint(0);
+    w.bytes(json);
+    append_envelope_header(env, false, 1);
+    append_envelope_column(env, "first:x=x_first", one);
+    return env;
+  };
+  GroupTable t({"g"}, specs({"first:x"}), false);
+  CHECK_THROWS_WITH_AS(t.merge("\"a\"", saved_first("1,\"evil\":2")), "_state has a bad first or last value",
+                       StateError);
+  CHECK_THROWS_AS(t.merge("\"a\"", saved_first("{\"a\":")), StateError);
+  CHECK_THROWS_AS(t.merge("\"a\"", saved_first("")), StateError);
+  t.merge("\"a\"", saved_first("{\"a\":[1,\"x\"]}"));
+  su::RecordBuffer out;
+  t.close_all(out);
+  CHECK(out.buf() == "{\"g\":\"a\",\"x_first\":{\"a\":[1,\"x\"]}}\n");
+}

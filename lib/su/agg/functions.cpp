@@ -10,6 +10,7 @@
 
 #include "su/core/error.hpp"
 #include "su/core/json_write.hpp"
+#include "su/json/json.hpp"
 
 namespace su::agg {
 
@@ -347,7 +348,14 @@ struct FirstLast {
     if (!st.set) return;
     st.time = r.svarint();
     st.json.assign(r.bytes());
-    if (st.json.empty()) throw StateError("_state has an empty value");
+    // Written as it is into results: one JSON value, or refused.
+    static thread_local JsonLineParser parser;
+    simdjson::dom::element obj;
+    std::string doc = "{\"v\":";
+    doc.append(st.json).push_back('}');
+    simdjson::dom::object o;
+    if (st.json.empty() || !parser.validate(doc, &obj).empty() || obj.get_object().get(o) || o.size() != 1)
+      throw StateError("_state has a bad first or last value");
   }
   void merge(State& st, State& o) const {
     if (!o.set) return;
