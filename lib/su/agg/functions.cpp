@@ -76,14 +76,26 @@ struct SumState {
   void load(StateReader& r) {
     n = r.varint();
     isum = r.i128();
+    // n int64 values sum to at most n * 2^63 in magnitude.
+    const unsigned __int128 bound = (unsigned __int128)n << 63;
+    if ((isum < 0 ? (unsigned __int128)(-(isum + 1)) + 1 : (unsigned __int128)isum) > bound)
+      throw StateError("_state has a bad sum");
     any_double = r.u8() != 0;
     if (any_double) dsum.load(r);
   }
   void merge(SumState& o) {
     n += o.n;
-    isum += o.isum;
     any_double |= o.any_double;
     dsum.add(o.dsum);
+    // Beyond 128 bits (2^64 values near the int64 limits): the rest goes
+    // into the exact double sum, still exact.
+    __int128 total;
+    if (__builtin_add_overflow(isum, o.isum, &total)) {
+      dsum.add_integer(o.isum);
+      any_double = true;
+    } else {
+      isum = total;
+    }
   }
 };
 
