@@ -72,10 +72,12 @@ void RecordLoop::control_line(const Line& l, bool validated) {
   if (reason.empty()) reason = control::read(l, members_, control_);
   if (!reason.empty()) return reject(l, reason);
   bool forward = true;
-  if (control_.kind == control::Kind::Checkpoint)
+  if (control_.kind == control::Kind::Checkpoint) {
     forward = h_.checkpoint(l, control_);
-  else
+  } else {
     h_.control(l, control_);
+    forward = h_.forward(control_);
+  }
   if (forward && o_.forward_control) {
     out_.write(l.text);
     out_.put('\n');

@@ -43,6 +43,9 @@ class RecordHandler {
   // it (false) and writes it itself once no result that depends on a
   // record before it is pending.
   virtual bool checkpoint(const Line&, const control::Record&) { return true; }
+  // After control(): false keeps that record from being forwarded (stream-agg
+  // --merge --parts N forwards a close once all N parts have sent it).
+  virtual bool forward(const control::Record&) { return true; }
   // A reject, in line order; true when the tool reported it itself (the sink
   // hands rejects to its SQLite thread), false to let the loop report it.
   virtual bool reject(const Line&, std::string_view) { return false; }

@@ -10,6 +10,7 @@ function __stream_utils_durations
 end
 complete -c stream-sink-sqlite -s t -l table -x -d 'Table to write (created when missing); default records'
 complete -c stream-sink-sqlite -l upsert -x -d 'Make these fields unique keys and update rows that have the same keys'
+complete -c stream-sink-sqlite -l merge -d 'With --upsert: merge the _state of a record into the row\'s, and rewrite its values'
 complete -c stream-sink-sqlite -l truncate -d 'Empty the table in the same transaction as the first new rows'
 complete -c stream-sink-sqlite -l no-alter -d 'Reject records with fields that are not columns (no ALTER TABLE)'
 complete -c stream-sink-sqlite -l batch -x -d 'Rows per transaction; default 10000'

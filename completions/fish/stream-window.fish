@@ -20,6 +20,7 @@ complete -c stream-window -l time -x -d 'Event time from this field (default: pr
 complete -c stream-window -l time-format -x -d 'Read --time with this strftime format instead of detecting it'
 complete -c stream-window -l tz -x -a 'UTC +01:00 -05:00 Europe/Berlin America/New_York' -d 'Zone of timestamps that carry none and of 1d/1w/1mo windows: UTC (default), +01:00, Europe/Berlin'
 complete -c stream-window -l grace -x -a '(__stream_utils_durations)' -d 'Event time: a window closes once a record this much past its end is seen (default 0)'
+complete -c stream-window -l late -x -a 'reject correct' -d 'What to do with a record whose window has closed'
 complete -c stream-window -l idle -x -a '(__stream_utils_durations)' -d 'Event time: after D without input, close every open window (later records for them are late)'
 complete -c stream-window -l time-output -x -a 'iso epoch epoch_ms' -d 'How window_start and window_end are written'
 complete -c stream-window -l rejects -r -F -d 'Write each rejected line as an NDJSON record to FILE'

@@ -128,6 +128,39 @@ TEST_CASE("engine: tumbling tags, close after the last record, late record") {
         "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:01:00Z\",\"window_end\":\"2026-11-21T10:02:00Z\"}\n");
 }
 
+TEST_CASE("engine: --late correct passes a late record on with its closed window, then closes it again") {
+  auto o = opts(su::WindowKind::Tumbling, M);
+  o.correct_late = true;
+  Harness h(o);
+  CHECK(h.engine.add(R"({"a":1})", kBase + 5 * S, "").empty());
+  CHECK(h.engine.add(R"({"a":2})", kBase + 61 * S, "").empty());
+  h.text();
+  CHECK(h.engine.add(R"({"a":3})", kBase + 10 * S, "").empty());
+  CHECK(h.text() ==
+        "{\"a\":3,\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:01:00Z\",\"_late\":true}\n"
+        "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:01:00Z\"}\n");
+  CHECK(h.engine.late().count == 1);
+  CHECK(su::late_summary_text(h.engine.late(), true) ==
+        "1 late record passed on as a correction (largest lateness 51s); --grace 2s would have kept it");
+}
+
+TEST_CASE("engine: --late correct with hopping windows: open ones as usual, each closed one as a correction") {
+  auto o = opts(su::WindowKind::Hopping, 2 * M);
+  o.spec.every = M;
+  o.correct_late = true;
+  Harness h(o);
+  CHECK(h.engine.add(R"({"a":1})", kBase + 5 * S, "").empty());
+  CHECK(h.engine.add(R"({"a":2})", kBase + 125 * S, "").empty());  // closes [09:59, 10:01) and [10:00, 10:02)
+  h.text();
+  CHECK(h.engine.add(R"({"a":3})", kBase + 65 * S, "").empty());  // in [10:00, 10:02) closed, [10:01, 10:03) open
+  const std::string t = h.text();
+  CHECK(t.find("{\"a\":3,\"window_start\":\"2026-11-21T10:01:00Z\",\"window_end\":\"2026-11-21T10:03:00Z\"}\n") !=
+        std::string::npos);
+  CHECK(t.find("{\"a\":3,\"window_start\":\"2026-11-21T10:00:00Z\",\"window_end\":\"2026-11-21T10:02:00Z\",\"_late\":"
+               "true}\n") != std::string::npos);
+  CHECK(h.engine.late().count == 1);
+}
+
 TEST_CASE("engine: grace keeps a window open for out-of-order records") {
   auto o = opts(su::WindowKind::Tumbling, M);
   o.grace = 10 * S;

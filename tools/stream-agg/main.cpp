@@ -66,6 +66,28 @@ int main(int argc, char** argv) {
   su::doc(every).man =
       "Wall-clock time, also while the input is idle; the final results still come at the close or "
       "at end of input.";
+  CLI::Option* emit = app.add_flag("--emit-state", o.emit_state,
+                                   "Add _state to each result: its group's mergeable states, for --merge");
+  su::doc(emit).man =
+      "`_state` is a versioned, compact binary encoding, in base64, of the group's aggregate states: counts, exact "
+      "integer and float sums, min and max, first and last with the time each was read, the exact power sums of "
+      "`var` and `stddev`, and under `--approx` the DDSketch buckets and HyperLogLog registers. Exact median, "
+      "percentiles, `distinct` and `mode` keep every value and cannot be merged in bounded memory: with "
+      "`--emit-state` they are a usage error (use `--approx`). Not with `--every` (a snapshot's state would be "
+      "counted twice).";
+  CLI::Option* merge = app.add_flag(
+      "--merge", o.merge, "Merge the _state of results from any number of parts (same --by and SPECs as the parts)");
+  su::doc(merge).man =
+      "Records without a `_state`, or with one made by other SPECs or `--approx`, are rejected. The results equal "
+      "those of one process over all the parts' input: bit for bit for `count`, `sum`, `mean`, `min`, `max`, "
+      "`var` and `stddev` (sums are exact and rounded once), within the bounds of `--approx` for percentiles and "
+      "`distinct`; `first` and `last` are the values read earliest and latest by the parts' wall clocks. With "
+      "`--emit-state` again, the merged results carry `_state`, for trees of merges.";
+  CLI::Option* parts = su::add_count(app, "--parts", o.parts,
+                                     "With --merge: a window's result is out once N parts have closed it", "parts");
+  su::doc(parts).man =
+      "Each upstream part forwards the close of a window after its results; the merged result of the window is "
+      "emitted, and its close forwarded once, when the close has come N times, and at end of input. Default 1.";
   su::add_common_options(app, o.common, /*with_inputs=*/false);
   app.footer("Functions:\n" + su::agg::functions_help());
   return su::run_tool(app, argc, argv, [&] {

@@ -2,14 +2,17 @@
 #include "runner.hpp"
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <unordered_map>
 
 #include "su/agg/group.hpp"
 #include "su/core/error.hpp"
+#include "su/core/json_write.hpp"
 #include "su/core/units.hpp"
 #include "su/record_loop.hpp"
 
@@ -61,8 +64,12 @@ class Aggregator : public su::RecordHandler {
         reader_(wanted()),
         ticker_(o.every_ns) {
     if (o.every_ns) table_.mark_snapshots();
+    if (o.emit_state) table_.emit_state();
+    timed_ = o.emit_state && !o.merge && table_.uses_time();
     for (size_t i = 0; i < reader_.size(); ++i) {
-      if (std::find(column_slot_.begin(), column_slot_.end(), i) == column_slot_.end()) reader_.set_key_only(i);
+      const bool value =
+          std::find(column_slot_.begin(), column_slot_.end(), i) != column_slot_.end() || (o.merge && i == state_slot_);
+      if (!value) reader_.set_key_only(i);
       if (std::find(key_slot_.begin(), key_slot_.end(), i) == key_slot_.end()) reader_.set_value_only(i);
     }
   }
@@ -75,6 +82,7 @@ class Aggregator : public su::RecordHandler {
 
   std::string apply(const su::Line&) override {
     table_.set_record_number(++records_);
+    if (o_.merge) return merge();
     add();
     return {};
   }
@@ -87,21 +95,21 @@ class Aggregator : public su::RecordHandler {
     // one is enough (without windows, one is kept per source).
     su::control::Checkpoint cp;
     const bool known = su::control::read_checkpoint(r, cp).empty();
-    if (known && !pending_.empty() && pending_.back().source == cp.source &&
-        table_.newest_group_record() <= pending_.back().after)
-      pending_.pop_back();
-    pending_.push_back({records_, known ? cp.source : std::string(), std::string(l.text)});
+    if (known && !held_checkpoints_.empty() && held_checkpoints_.back().source == cp.source &&
+        table_.newest_group_record() <= held_checkpoints_.back().after)
+      held_checkpoints_.pop_back();
+    held_checkpoints_.push_back({records_, known ? cp.source : std::string(), std::string(l.text)});
     release();
     return false;
   }
 
   void release() {
     const uint64_t oldest = table_.oldest_group_record();
-    while (!pending_.empty() && pending_.front().after < oldest) {
-      out_.write(pending_.front().text);
+    while (!held_checkpoints_.empty() && held_checkpoints_.front().after < oldest) {
+      out_.write(held_checkpoints_.front().text);
       out_.put('\n');
       out_.end_record();
-      pending_.pop_front();
+      held_checkpoints_.pop_front();
     }
   }
 
@@ -119,8 +127,15 @@ class Aggregator : public su::RecordHandler {
     // The groups still open are provisional: only the checkpoints from
     // before their oldest record go on.
     release();
-    pending_.clear();
+    held_checkpoints_.clear();
     table_.close_all(out_);
+    // --parts: the closes that came from fewer than N parts follow the results.
+    if (o_.common.control_enabled())
+      for (const auto& [id, line] : pending_order_) {
+        if (!pending_.erase(id)) continue;
+        out_.write(line);
+        out_.put('\n');
+      }
     out_.flush();
     report_skipped();
     report_never_found();
@@ -135,8 +150,22 @@ class Aggregator : public su::RecordHandler {
   }
 
   // close: emit and free the groups it names (then the loop forwards it).
-  void control(const su::Line&, const su::control::Record& c) override {
+  void control(const su::Line& l, const su::control::Record& c) override {
     if (c.kind != su::control::Kind::Close) return;
+    forward_ = true;
+    if (o_.merge && o_.parts > 1) {
+      // The window's identity: its members, as the parts all write them.
+      std::string id;
+      for (const auto& [name, value] : c.members) id.append(name).append(":").append(value).push_back('\n');
+      auto [it, fresh] = pending_.try_emplace(id, 0);
+      if (fresh) pending_order_.emplace_back(id, l.text);
+      if (++it->second < o_.parts) {
+        forward_ = false;
+        return;
+      }
+      pending_.erase(it);
+      // (its line in pending_order_ is skipped at the end: no longer pending)
+    }
     const auto& keys = table_.key_fields();
     std::vector<std::optional<std::string>> want(keys.size());
     for (const auto& [name, value] : c.members) {
@@ -144,11 +173,30 @@ class Aggregator : public su::RecordHandler {
       if (it != keys.end()) want[size_t(it - keys.begin())] = value;
     }
     table_.close_matching(want, out_);
-    if (!pending_.empty()) release();
+    if (!held_checkpoints_.empty()) release();
   }
 
-  // Adds the record just read to its group.
-  void add() {
+  bool forward(const su::control::Record& c) override { return c.kind != su::control::Kind::Close || forward_; }
+
+  // --merge: merges the record's _state into its group.
+  std::string merge() {
+    make_key();
+    const su::Value& v = reader_.value(state_slot_);
+    if (v.kind == su::Value::Kind::Missing)
+      return "no " + std::string(su::control::kStateField) + " (made by stream-agg --emit-state?)";
+    if (v.kind != su::Value::Kind::String) return std::string(su::control::kStateField) + " is not a string";
+    saved_.clear();
+    if (!su::decode_base64(v.s, saved_)) return std::string(su::control::kStateField) + " is not base64";
+    try {
+      table_.merge(key_, saved_);
+    } catch (const su::agg::StateError& e) {
+      return e.what();
+    }
+    return {};
+  }
+
+  // The group key of the record just read.
+  void make_key() {
     key_.clear();
     const size_t tags = su::control::window_tags().size();
     for (size_t i = 0; i < key_slot_.size(); ++i) {
@@ -156,8 +204,18 @@ class Aggregator : public su::RecordHandler {
       size_t s = key_slot_[i];
       if (reader_.present(s))
         key_.append(reader_.text(s));
-      else if (i >= tags)
-        key_.append("null");  // a missing --by field groups as null
+      else if (i >= tags && i + 1 < key_slot_.size())
+        key_.append("null");  // a missing --by field groups as null (a missing _late: not late)
+    }
+  }
+
+  // Adds the record just read to its group.
+  void add() {
+    make_key();
+    if (timed_) {  // first and last keep the time each value was read at
+      timespec ts;
+      ::clock_gettime(CLOCK_REALTIME, &ts);
+      table_.set_time(int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec);
     }
     std::byte* block = table_.group(key_);
     for (size_t c = 0; c < column_slot_.size(); ++c)
@@ -169,6 +227,7 @@ class Aggregator : public su::RecordHandler {
   // keys only when a record has them.
   void report_never_found() {
     for (size_t i = su::control::window_tags().size(); i < names_.size(); ++i) {
+      if (names_[i] == su::control::kLateField) continue;  // only corrections have it
       std::string w = reader_.never_found_warning(i, names_[i]);
       if (!w.empty()) diag_.warn(w);
     }
@@ -193,8 +252,11 @@ class Aggregator : public su::RecordHandler {
 
  private:
   static std::vector<std::string> key_fields(const Options& o) {
+    // Then _late (stream-window --late correct): the late records of a closed
+    // window group apart, and their result, a delta, says so.
     std::vector<std::string> k = su::control::window_tags();
     k.insert(k.end(), o.by.begin(), o.by.end());
+    k.emplace_back(su::control::kLateField);
     return k;
   }
 
@@ -208,7 +270,10 @@ class Aggregator : public su::RecordHandler {
       return names.size() - 1;
     };
     for (const auto& k : key_fields(o_)) key_slot_.push_back(slot(k));
-    for (const auto& s : o_.specs) column_slot_.push_back(s.field.empty() ? kNone : slot(s.field));
+    if (o_.merge)  // the fields of the SPECs are in the parts' _state
+      state_slot_ = slot(std::string(su::control::kStateField));
+    else
+      for (const auto& s : o_.specs) column_slot_.push_back(s.field.empty() ? kNone : slot(s.field));
     names_ = names;
     return names;
   }
@@ -218,6 +283,7 @@ class Aggregator : public su::RecordHandler {
   su::Diagnostics& diag_;
   su::agg::GroupTable table_;
   std::vector<size_t> key_slot_, column_slot_;
+  size_t state_slot_ = 0;           // --merge: where _state is read (set by wanted())
   std::vector<std::string> names_;  // of the reader's fields, by slot
   su::FieldReader reader_;
   Ticker ticker_;
@@ -229,7 +295,14 @@ class Aggregator : public su::RecordHandler {
     std::string source;  // its source ("" when unreadable: never replaced)
     std::string text;
   };
-  std::deque<Pending> pending_;  // checkpoints held
+  std::deque<Pending> held_checkpoints_;  // checkpoints held
+  bool timed_ = false;                    // --emit-state with first or last: read the clock
+  std::string saved_;                     // the bytes of one _state
+  bool forward_ = true;                   // forward the close just read
+  // --merge --parts: closes seen fewer than N times, by window, and the line
+  // of each in the order first seen (to forward at end of input).
+  std::unordered_map<std::string, size_t> pending_;
+  std::vector<std::pair<std::string, std::string>> pending_order_;
 };
 
 }  // namespace
@@ -254,6 +327,11 @@ void resolve_arguments(Options& o) {
     }
   }
   if (o.specs.empty()) throw su::UsageError("no aggregate given (e.g. count, mean:FIELD)");
+  if (o.emit_state && o.every_ns)
+    throw su::UsageError("--emit-state with --every: a snapshot's state would be merged twice");
+  if (o.merge && o.every_ns) throw su::UsageError("--merge with --every is not supported");
+  if (o.parts != 1 && !o.merge) throw su::UsageError("--parts is for --merge");
+  if (o.emit_state) su::agg::GroupTable({}, o.specs, o.approx).emit_state();  // a usage error when one cannot
   o.common.inputs = files;
   std::vector<std::string> names;
   for (const auto& t : su::control::window_tags()) names.push_back(t);
@@ -266,6 +344,7 @@ void resolve_arguments(Options& o) {
   }
   o.by = by;
   if (o.every_ns) names.emplace_back(su::agg::kSnapshotField);  // the mark of each result
+  if (o.emit_state) names.emplace_back(su::control::kStateField);
   for (const auto& s : o.specs) {
     if (std::find(names.begin(), names.end(), s.name) != names.end())
       throw su::UsageError("output name '" + s.name + "' used twice (rename one with =NAME)");

@@ -18,6 +18,9 @@ struct Options {
   std::vector<su::agg::Spec> specs;
   bool approx = false;
   int64_t every_ns = 0;  // --every, checked when parsed; 0: no snapshots
+  bool emit_state = false;
+  bool merge = false;
+  size_t parts = 1;  // --parts: closes needed per window with --merge
 };
 
 // Splits args into SPECs and files, checks --by and the output names.

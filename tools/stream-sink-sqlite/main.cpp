@@ -52,6 +52,8 @@ void check(const Options& o) {
   }
   for (const std::string& k : o.writer.keys)
     if (k.empty()) throw su::UsageError("--upsert: empty key name");
+  if (o.writer.merge && o.writer.keys.empty())
+    throw su::UsageError("--merge needs --upsert KEYS: the rows whose states merge are the ones with the same keys");
 }
 
 // For the tests only (not a user option): STREAM_SINK_SQLITE_TEST_MAX_PAGES=N
@@ -109,6 +111,15 @@ int main(int argc, char** argv) {
       "field, or with a null key, is rejected. Creating the index fails (status 3) when the table already holds "
       "duplicate keys. With other keys than an earlier run, a unique index of those keys that lacks one of the new "
       "ones would refuse rows: the sink stops (status 3) before writing and names it with the `DROP INDEX` to run.";
+  CLI::Option* merge = app.add_flag(
+      "--merge", o.writer.merge, "With --upsert: merge the _state of a record into the row's, and rewrite its values");
+  su::doc(merge).man =
+      "For the results of `stream-agg --emit-state`. `_state` is stored as a BLOB; when a record's keys match a row, "
+      "the row's state and the record's are merged and every column that is an aggregate of the state is "
+      "rewritten from the merged state, in the same statement and transaction. So partial results of many "
+      "machines, repeated runs over new data and late corrections add up to the result of one run over all of "
+      "it; readers see plain values. A record without a `_state`, or with one that does not decode or was made by "
+      "other SPECs than the row's, is rejected.";
   CLI::Option* truncate =
       app.add_flag("--truncate", o.writer.truncate, "Empty the table in the same transaction as the first new rows");
   su::doc(truncate).man =

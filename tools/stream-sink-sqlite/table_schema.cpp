@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "su/core/error.hpp"
+#include "su/json/control.hpp"
 #include "table_writer.hpp"
 
 namespace sink {
@@ -84,6 +85,11 @@ bool TableWriter::has_column(std::string_view name) const {
   return columns_.count(ident_lower(name)) != 0;
 }
 
+std::string_view TableWriter::declared_type(const Field& f) const {
+  if (o_.merge && f.name == su::control::kStateField) return "BLOB";  // su_state() makes it one
+  return column_type(f.value);
+}
+
 void TableWriter::create_table(std::span<const Field> fields) {
   std::string sql = "CREATE TABLE ";  // under our write lock: nobody else creates it meanwhile
   append_ident(sql, o_.table);
@@ -91,7 +97,7 @@ void TableWriter::create_table(std::span<const Field> fields) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) sql += ", ";
     append_ident(sql, fields[i].name);
-    std::string_view type = column_type(fields[i].value);
+    std::string_view type = declared_type(fields[i]);
     if (!type.empty()) sql.append(" ").append(type);
   }
   sql += ")";
@@ -104,10 +110,10 @@ void TableWriter::add_column(const Field& f) {
   append_ident(sql, o_.table);
   sql += " ADD COLUMN ";
   append_ident(sql, f.name);
-  std::string_view type = column_type(f.value);
+  std::string_view type = declared_type(f);
   if (!type.empty()) sql.append(" ").append(type);
   db_.exec(sql);
-  columns_.emplace(ident_lower(f.name), affinity_of(column_type(f.value)));
+  columns_.emplace(ident_lower(f.name), affinity_of(type));
 }
 
 void TableWriter::add_columns(std::span<const Field> fields, const std::vector<size_t>& missing) {

@@ -8,8 +8,10 @@
 #include <cmath>
 #include <optional>
 
+#include "state_functions.hpp"
 #include "su/core/error.hpp"
 #include "su/core/json_write.hpp"
+#include "su/json/control.hpp"
 
 namespace sink {
 namespace {
@@ -88,6 +90,16 @@ int bind_value(sqlite3_stmt* st, int i, const su::Value& v, Affinity a) {
   return SQLITE_MISUSE;
 }
 
+// 'text' as an SQL string literal.
+void append_sql_string(std::string& sql, std::string_view text) {
+  sql.push_back('\'');
+  for (char c : text) {
+    if (c == '\'') sql.push_back('\'');
+    sql.push_back(c);
+  }
+  sql.push_back('\'');
+}
+
 }  // namespace
 
 std::string_view column_type(const su::Value& v) {
@@ -135,6 +147,36 @@ TableWriter::TableWriter(Db& db, WriterOptions o)
   // object, and the two queues are swapped).
   queue_.text.reserve(kQueueText);
   flushing_.text.reserve(kQueueText);
+  if (o_.merge) register_state_functions(db_);
+}
+
+// A late correction (stream-window --late correct, through stream-agg) is a
+// delta of a closed window: written over the row it would replace it.
+std::string TableWriter::check_late(std::span<const Field> fields) const {
+  for (const Field& f : fields)
+    if (f.name == su::control::kLateField && f.value.kind == Kind::Bool && f.value.b)
+      return "a late correction (a delta of a closed window) would replace the row: write states "
+             "(stream-agg --emit-state) with --merge";
+  return {};
+}
+
+// --merge: _late only says how the state came; it is not a column.
+bool TableWriter::without_late(std::span<const Field> fields, std::vector<Field>& kept) {
+  bool any = false;
+  for (const Field& f : fields) any = any || f.name == su::control::kLateField;
+  if (!any) return false;
+  for (const Field& f : fields)
+    if (f.name != su::control::kLateField) kept.push_back(f);
+  return true;
+}
+
+std::string TableWriter::check_merge(std::span<const Field> fields) const {
+  for (const Field& f : fields)
+    if (f.name == su::control::kStateField) {
+      if (f.value.kind != Kind::String) return std::string(su::control::kStateField) + " is not a string";
+      return check_state_text(f.value.s);
+    }
+  return "--merge: no " + std::string(su::control::kStateField) + " (made by stream-agg --emit-state?)";
 }
 
 TableWriter::~TableWriter() = default;
@@ -217,6 +259,12 @@ void TableWriter::salvage() noexcept {
 std::string TableWriter::write(std::span<const Field> fields) {
   flush_rows();
   if (!in_txn_) begin();
+  if (!o_.keys.empty() && !o_.merge)
+    if (std::string r = check_late(fields); !r.empty()) return r;
+  if (o_.merge) {
+    if (std::string r = check_merge(fields); !r.empty()) return r;
+    if (std::vector<Field> kept; without_late(fields, kept)) return write(kept);
+  }
   std::string reason;
   bool written = false;
   Shape* s = shape_for(fields, &reason, &written);
@@ -233,6 +281,12 @@ void TableWriter::reject(const su::Line& line, std::string_view reason) {
 
 void TableWriter::add(std::span<const Field> fields, const su::Line& line, bool stable_texts) {
   if (!in_txn_) begin();
+  if (!o_.keys.empty() && !o_.merge) [[unlikely]]
+    if (std::string r = check_late(fields); !r.empty()) return reject(line, r);
+  if (o_.merge) {
+    if (std::string r = check_merge(fields); !r.empty()) return reject(line, r);
+    if (std::vector<Field> kept; without_late(fields, kept)) return add(kept, line, stable_texts);
+  }
   std::string reason;
   bool written = false;
   Shape* s = shape_for(fields, &reason, &written);
@@ -454,7 +508,10 @@ std::string TableWriter::insert_sql(const std::vector<std::string>& names, size_
   sql += ") VALUES ";
   for (size_t r = 0; r < rows; ++r) {
     sql += r ? ",(" : "(";
-    for (size_t i = 0; i < names.size(); ++i) sql += i ? ",?" : "?";
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i) sql += ",";
+      sql += o_.merge && names[i] == su::control::kStateField ? "su_state(?)" : "?";
+    }
     sql += ")";
   }
   if (o_.keys.empty()) return sql;
@@ -471,6 +528,27 @@ std::string TableWriter::insert_sql(const std::vector<std::string>& names, size_
     if (is_key) continue;
     set += set.empty() ? "UPDATE SET " : ",";
     append_ident(set, name);
+    if (o_.merge) {
+      // The stored state merged with the incoming one, and each value column
+      // that is an aggregate of it rewritten from the merged state.
+      std::string merged = "su_state_merge(";
+      append_ident(merged, o_.table);
+      merged += ".";
+      append_ident(merged, su::control::kStateField);
+      merged += ",excluded.";
+      append_ident(merged, su::control::kStateField);
+      merged += ")";
+      if (name == su::control::kStateField) {
+        set += "=" + merged;
+        continue;
+      }
+      set += "=su_state_value(" + merged + ",";
+      append_sql_string(set, name);
+      set += ",excluded.";
+      append_ident(set, name);
+      set += ")";
+      continue;
+    }
     set += "=excluded.";
     append_ident(set, name);
   }

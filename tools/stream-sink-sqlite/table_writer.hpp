@@ -38,6 +38,7 @@ struct WriterOptions {
   bool truncate = false;          // empty the table in the first transaction
   bool no_alter = false;          // a new field rejects the record
   uint64_t batch = 10000;         // rows per transaction
+  bool merge = false;             // --merge: _state merged on conflict, values rewritten from it
 };
 
 // The declared type of a new column, from its first value: INTEGER (integers,
@@ -115,6 +116,7 @@ class TableWriter {
   void load_schema();
   bool has_column(std::string_view name) const;
   void create_table(std::span<const Field> fields);
+  std::string_view declared_type(const Field& f) const;
   void add_column(const Field& f);
   void add_columns(std::span<const Field> fields, const std::vector<size_t>& missing);
   void ensure_key_index();
@@ -126,6 +128,10 @@ class TableWriter {
   std::string insert_one(Shape& s, std::span<const Field> fields);
   bool insert_rows(Shape& s, size_t first, size_t count);
   void reject(const su::Line& line, std::string_view reason);
+  // --merge: "" or why the record cannot be merged (no or a bad _state).
+  std::string check_merge(std::span<const Field> fields) const;
+  std::string check_late(std::span<const Field> fields) const;
+  static bool without_late(std::span<const Field> fields, std::vector<Field>& kept);
 
   // Rows queued by add(), all of one shape: kChunkRows at most. Values are
   // flat (row after row); their texts point into `text`, which never grows

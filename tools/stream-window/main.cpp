@@ -31,6 +31,7 @@ struct Options {
   std::optional<int64_t> grace, idle;  // ns
   su::TimeOutput time_output = su::TimeOutput::Iso;
   uint64_t max_buffer = uint64_t(1) << 30;  // bytes
+  std::string late = "reject";              // --late reject|correct
 };
 
 int64_t clock_ns(clockid_t id) {
@@ -118,6 +119,11 @@ int run(const Options& o) {
   wo.time_output = o.time_output;
   wo.control = o.common.control_enabled();
   wo.max_buffer = o.max_buffer;
+  wo.correct_late = o.late == "correct";
+  if (wo.correct_late && wo.spec.kind != su::WindowKind::Tumbling && wo.spec.kind != su::WindowKind::Hopping)
+    throw su::UsageError(
+        "--late correct: for tumbling and hopping windows (a late record of a session or count "
+        "window has no closed window of its own)");
   const int64_t idle = o.idle.value_or(0);
   // Tumbling and hopping windows are the same for every key: no key to read.
   const bool keyed = wo.spec.kind == su::WindowKind::Session || wo.spec.kind == su::WindowKind::Count;
@@ -133,7 +139,7 @@ int run(const Options& o) {
   su::LoopOptions lo;
   lo.forward_control = wo.control;  // not ours to act on: passed through
   const int status = su::RecordLoop(in, out, diag, handler, lo).run();
-  if (std::string late = su::late_summary_text(engine.late()); !late.empty()) diag.warn(late);
+  if (std::string late = su::late_summary_text(engine.late(), wo.correct_late); !late.empty()) diag.warn(late);
   return status;
 }
 
@@ -233,6 +239,17 @@ int main(int argc, char** argv) {
       "first record at or after its end. A later record for it is *late*: rejected with reason `late` (see "
       "--rejects; exit status 1), never silently dropped. At the end, stderr says how many were late, the "
       "largest lateness, and the --grace that would have kept them all.";
+  CLI::Option* late = su::add_choice(
+      app, "--late", o.late,
+      {{"reject", "reject a late record with reason late (the default)"},
+       {"correct", "pass it on tagged with its closed window and \"_late\":true, then that window's close again"}},
+      "What to do with a record whose window has closed:");
+  late->group("Time");
+  su::doc(late).man =
+      "With `correct`, `stream-agg` emits a result for the late records of the window alone (a delta, marked "
+      "`\"_late\":true`); with `stream-agg --emit-state` into `stream-sink-sqlite --merge`, the stored row then "
+      "ends as if the record had come in time. Tumbling and hopping windows only. The end-of-run summary counts "
+      "the corrections and names the largest lateness and the --grace that would have kept them.";
   CLI::Option* idle =
       su::add_duration(app, "--idle", o.idle,
                        "Event time: after D without input, close every open window (later records for them are late)")

@@ -10,6 +10,7 @@
 
 #include "su/core/error.hpp"
 #include "su/core/json_write.hpp"
+#include "su/json/json.hpp"
 
 namespace su::agg {
 
@@ -38,13 +39,19 @@ struct Count {
     return true;
   }
   void write(State& n, std::string& out) const { append_int(out, int64_t(n)); }
+  void save(const State& n, StateWriter& w) const { w.varint(n); }
+  void load(State& n, StateReader& r) const { n = r.varint(); }
+  void merge(State& n, State& o) const { n += o; }
 };
 
 // ---- sum and mean -----------------------------------------------------------
+// Integers are summed exactly in 128 bits, doubles exactly as an ExactSum, so
+// that the result is the same whatever the order of the values and of the
+// merges of parts.
 struct SumState {
-  __int128 isum = 0;    // exact sum of the integers
-  double s = 0, c = 0;  // Neumaier sum of the doubles and its compensation
-  uint64_t n = 0;       // values summed
+  __int128 isum = 0;  // exact sum of the integers
+  ExactSum dsum;      // exact sum of the doubles
+  uint64_t n = 0;     // values summed
   bool any_double = false;
   void add(const Value& x) {
     ++n;
@@ -53,13 +60,42 @@ struct SumState {
       return;
     }
     any_double = true;
-    double t = s + x.d;
-    c += std::fabs(s) >= std::fabs(x.d) ? (s - t) + x.d : (x.d - t) + s;
-    s = t;
+    dsum.add(x.d);
   }
-  long double total() const {
-    if (!any_double) return (long double)isum;
-    return (long double)isum + (long double)s + (long double)c;
+  ExactSum all() const {
+    ExactSum t = dsum;
+    t.add_integer(isum);
+    return t;
+  }
+  void save(StateWriter& w) const {
+    w.varint(n);
+    w.i128(isum);
+    w.u8(any_double);
+    if (any_double) dsum.save(w);
+  }
+  void load(StateReader& r) {
+    n = r.varint();
+    isum = r.i128();
+    // n int64 values sum to at most n * 2^63 in magnitude.
+    const unsigned __int128 bound = (unsigned __int128)n << 63;
+    if ((isum < 0 ? (unsigned __int128)(-(isum + 1)) + 1 : (unsigned __int128)isum) > bound)
+      throw StateError("_state has a bad sum");
+    any_double = r.u8() != 0;
+    if (any_double) dsum.load(r);
+  }
+  void merge(SumState& o) {
+    n += o.n;
+    any_double |= o.any_double;
+    dsum.add(o.dsum);
+    // Beyond 128 bits (2^64 values near the int64 limits): the rest goes
+    // into the exact double sum, still exact.
+    __int128 total;
+    if (__builtin_add_overflow(isum, o.isum, &total)) {
+      dsum.add_integer(o.isum);
+      any_double = true;
+    } else {
+      isum = total;
+    }
   }
 };
 
@@ -71,48 +107,123 @@ bool add_number(SumState& st, const Value& v) {
   return true;
 }
 
-struct Sum {
+// The parts of the state codec that sum and mean share.
+struct SumCodec {
   using State = SumState;
+  void save(const State& st, StateWriter& w) const { st.save(w); }
+  void load(State& st, StateReader& r) const { st.load(r); }
+  void merge(State& st, State& o) const { st.merge(o); }
+};
+
+struct Sum : SumCodec {
   bool add(State& st, const Value& v) const { return add_number(st, v); }
   void write(State& st, std::string& out) const {
     constexpr __int128 lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
     if (!st.any_double && st.isum >= lo && st.isum <= hi) return append_int(out, int64_t(st.isum));
-    append_double(out, st.any_double ? double(st.total()) : double(st.isum));  // int128 -> double rounds once
+    append_double(out, st.any_double ? st.all().round() : double(st.isum));  // int128 -> double rounds once
   }
 };
 
-struct Mean {
-  using State = SumState;
+struct Mean : SumCodec {
   bool add(State& st, const Value& v) const { return add_number(st, v); }
   void write(State& st, std::string& out) const {
-    append_double(out, st.n ? double(st.total() / (long double)st.n) : kNaN);
+    if (!st.n) return append_double(out, kNaN);
+    long double total = st.any_double ? st.all().round_long() : (long double)st.isum;
+    append_double(out, double(total / (long double)st.n));
   }
 };
 
 // ---- var and stddev (sample) -------------------------------------------------
-struct WelfordState {
+// From the exact power sums S = sum x and Q = sum x^2 (each x^2 as exact
+// two-products): n*Q - S^2 is computed exactly and rounded once, so the
+// result depends on no order (Welford's running mean and M2 would, once
+// merged). Products beyond 2^900 are kept apart, in units of 2^1200, so that
+// squares of numbers up to the double range do not overflow.
+constexpr int kHalfScale = 600;
+
+void add_product_split(ExactSum& lo, ExactSum& hi, double a, double b) {
+  if (a == 0 || b == 0) return;
+  if (std::isfinite(a) && std::isfinite(b) && std::ilogb(a) + std::ilogb(b) >= 900)
+    hi.add_product(std::ldexp(a, -kHalfScale), std::ldexp(b, -kHalfScale));
+  else
+    lo.add_product(a, b);
+}
+
+struct MomentState {
   uint64_t n = 0;
-  long double mean = 0, m2 = 0;
+  ExactSum s, q, q_hi;  // q_hi: in units of 2^1200
 };
+
+// x as at most two doubles that sum to it exactly (an int64 beyond 2^53 is
+// not one double).
+int exact_parts(const Value& x, double parts[2]) {
+  if (x.kind != Value::Kind::Int) {
+    parts[0] = x.d;
+    return 1;
+  }
+  const int64_t hi = x.i & ~int64_t(0xffffffff);
+  parts[0] = double(hi);
+  parts[1] = double(x.i - hi);
+  return 2;
+}
 
 struct Variance {
   bool root;  // stddev
-  using State = WelfordState;
+  using State = MomentState;
   bool add(State& st, const Value& v) const {
     Value x;
     if (v.is_null_or_missing()) return true;
     if (!as_number(v, x)) return false;
-    long double d = x.kind == Value::Kind::Int ? (long double)x.i : (long double)x.d;
+    double p[2];
+    int k = exact_parts(x, p);
     ++st.n;
-    long double delta = d - st.mean;
-    st.mean += delta / (long double)st.n;
-    st.m2 += delta * (d - st.mean);
+    for (int i = 0; i < k; ++i) {
+      st.s.add(p[i]);
+      for (int j = 0; j < k; ++j) add_product_split(st.q, st.q_hi, p[i], p[j]);
+    }
     return true;
   }
   void write(State& st, std::string& out) const {
     if (st.n < 2) return append_double(out, kNaN);
-    long double var = st.m2 / (long double)(st.n - 1);
+    // D = n*Q - S^2, exactly, from the canonical forms of the sums (a
+    // function of their exact values); var = D / (n (n-1)).
+    ExactSum lo, hi;
+    const double n_parts[2] = {double(st.n & ~uint64_t(0xffffffff)), double(st.n & 0xffffffff)};
+    for (double q : st.q.canonical())
+      for (double m : n_parts) add_product_split(lo, hi, m, q);
+    for (double q : st.q_hi.canonical())
+      for (double m : n_parts) hi.add_product(m, q);
+    const std::vector<double> s = st.s.canonical();
+    for (double a : s)
+      for (double b : s) add_product_split(lo, hi, -a, b);
+    long double d;
+    if (hi.empty()) {
+      d = lo.round_long();
+    } else {
+      for (double x : lo.canonical()) hi.add(std::ldexp(x, -2 * kHalfScale));
+      d = std::ldexp(hi.round_long(), 2 * kHalfScale);
+    }
+    long double var = d / ((long double)st.n * (long double)(st.n - 1));
+    if (var < 0) var = 0;
     append_double(out, double(root ? std::sqrt(var) : var));
+  }
+  void save(const State& st, StateWriter& w) const {
+    w.varint(st.n);
+    st.s.save(w);
+    st.q.save(w);
+    st.q_hi.save(w);
+  }
+  void load(State& st, StateReader& r) const {
+    st.n = r.varint();
+    st.s.load(r);
+    st.q.load(r);
+    st.q_hi.load(r);
+  }
+  void merge(State& st, State& o) const {
+    st.n += o.n;
+    st.s.add(o.s);
+    st.q.add(o.q);
+    st.q_hi.add(o.q_hi);
   }
 };
 
@@ -134,25 +245,39 @@ int compare_numbers(const Value& a, const Value& b) {
 struct Extreme {
   bool max;
   using State = ExtremeState;
+  // Between equal numbers the choice depends on no order: an integer before
+  // a double, and for doubles -0 for min, 0 for max.
+  bool better_number(const Value& x, const Value& cur) const {
+    int c = compare_numbers(x, cur);
+    if (c) return max ? c > 0 : c < 0;
+    if (x.kind != cur.kind) return x.kind == Value::Kind::Int;
+    if (x.kind == Value::Kind::Double && std::signbit(x.d) != std::signbit(cur.d)) return std::signbit(x.d) != max;
+    return false;
+  }
+  void take_number(State& st, const Value& x) const {
+    bool better = st.kind == State::None || (st.kind == State::String && !max) ||
+                  (st.kind == State::Number && better_number(x, st.num));
+    if (better) {
+      st.kind = State::Number;
+      st.num = x;
+    }
+  }
+  void take_string(State& st, std::string_view s) const {
+    if (st.kind == State::None || (st.kind == State::Number && max) ||
+        (st.kind == State::String && (max ? s > st.str : s < st.str))) {
+      st.kind = State::String;
+      st.str.assign(s);
+    }
+  }
   bool add(State& st, const Value& v) const {
     if (v.is_null_or_missing()) return true;
     Value x;
     if (as_number(v, x)) {
-      bool better =
-          st.kind == State::None || (st.kind == State::String && !max) ||
-          (st.kind == State::Number && (max ? compare_numbers(x, st.num) > 0 : compare_numbers(x, st.num) < 0));
-      if (better) {
-        st.kind = State::Number;
-        st.num = x;
-      }
+      take_number(st, x);
       return true;
     }
     if (v.kind != Value::Kind::String) return false;
-    if (st.kind == State::None || (st.kind == State::Number && max) ||
-        (st.kind == State::String && (max ? v.s > st.str : v.s < st.str))) {
-      st.kind = State::String;
-      st.str.assign(v.s);
-    }
+    take_string(st, v.s);
     return true;
   }
   void write(State& st, std::string& out) const {
@@ -160,25 +285,95 @@ struct Extreme {
     if (st.kind == State::String) return append_json_string(out, st.str);
     out.append("null");
   }
+  // A kind byte (0 none, 1 integer, 2 double, 3 string), then the value.
+  void save(const State& st, StateWriter& w) const {
+    if (st.kind == State::None) return w.u8(0);
+    if (st.kind == State::String) {
+      w.u8(3);
+      return w.bytes(st.str);
+    }
+    if (st.num.kind == Value::Kind::Int) {
+      w.u8(1);
+      return w.svarint(st.num.i);
+    }
+    w.u8(2);
+    w.f64(st.num.d);
+  }
+  void load(State& st, StateReader& r) const {
+    switch (r.u8()) {
+      case 0:
+        st.kind = State::None;
+        return;
+      case 1:
+        st.kind = State::Number;
+        st.num = Value::integer(r.svarint());
+        return;
+      case 2:
+        st.kind = State::Number;
+        st.num = Value::real(r.f64());
+        return;
+      case 3:
+        st.kind = State::String;
+        st.str.assign(r.bytes());
+        return;
+      default:
+        throw StateError("_state has a bad min or max");
+    }
+  }
+  void merge(State& st, State& o) const {
+    if (o.kind == State::Number) take_number(st, o.num);
+    if (o.kind == State::String) take_string(st, o.str);
+  }
 };
 
 // ---- first and last ----------------------------------------------------------
+// Each value keeps the time it was added at (set_time), so that the first
+// and last of merged parts are the earliest and the latest in time; among
+// equal times, the order of arrival.
 struct FirstLastState {
   bool set = false;
+  int64_t time = 0;
   std::string json;
 };
 
 struct FirstLast {
   bool last;
+  int64_t time = 0;  // of the values added next
   using State = FirstLastState;
   bool add(State& st, const Value& v) const {
     if (v.is_null_or_missing() || (st.set && !last)) return true;
     st.json.clear();
     append_value(st.json, v);
     st.set = true;
+    st.time = time;
     return true;
   }
   void write(State& st, std::string& out) const { out.append(st.set ? std::string_view(st.json) : "null"); }
+  void save(const State& st, StateWriter& w) const {
+    w.u8(st.set);
+    if (!st.set) return;
+    w.svarint(st.time);
+    w.bytes(st.json);
+  }
+  void load(State& st, StateReader& r) const {
+    st.set = r.u8() != 0;
+    if (!st.set) return;
+    st.time = r.svarint();
+    st.json.assign(r.bytes());
+    // Written as it is into results: one JSON value, or refused.
+    static thread_local JsonLineParser parser;
+    simdjson::dom::element obj;
+    std::string doc = "{\"v\":";
+    doc.append(st.json).push_back('}');
+    simdjson::dom::object o;
+    if (st.json.empty() || !parser.validate(doc, &obj).empty() || obj.get_object().get(o) || o.size() != 1)
+      throw StateError("_state has a bad first or last value");
+  }
+  void merge(State& st, State& o) const {
+    if (!o.set) return;
+    if (st.set && (last ? o.time < st.time : o.time >= st.time)) return;
+    st = std::move(o);
+  }
 };
 
 template <class Impl, class... A>
@@ -302,6 +497,13 @@ std::unique_ptr<Function> make_function(const Spec& spec, bool approx) {
   const FunctionInfo* f = find_function(spec.func);
   if (!f) throw UsageError("unknown function '" + spec.func + "'");
   return f->make(spec, approx);
+}
+
+std::string saved_spec_text(const Spec& spec) {
+  std::string t = spec.func;
+  if (!spec.field.empty()) t.append(":").append(spec.field);
+  t.append("=").append(spec.name);
+  return t;
 }
 
 bool is_function(std::string_view func) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "su/agg/state.hpp"
 #include "su/core/value.hpp"
 
 namespace su::agg {
@@ -29,6 +30,22 @@ class Function {
   // Appends the result as a JSON value (null when there is none). May reorder
   // the state's internals (e.g. the values of a median) but not change them.
   virtual void write(void* state, std::string& out) const = 0;
+
+  // Mergeable states (CONTRACT 10, su/agg/state.hpp). False for the
+  // functions that keep every value (exact percentiles, distinct, mode): they
+  // cannot be saved in bounded memory, and the others below do nothing.
+  virtual bool mergeable() const { return false; }
+  // Appends the state's bytes.
+  virtual void save(const void* /*state*/, std::string& /*out*/) const {}
+  // Reads saved bytes into a state just made by init(); throws StateError.
+  virtual void load(void* /*state*/, std::string_view /*saved*/) const {}
+  // Adds the state src (then left to be destroyed) into dst: dst becomes the
+  // state of the union of both inputs.
+  virtual void merge(void* /*dst*/, void* /*src*/) const {}
+  // The time of the values added next (first and last keep it, to merge by
+  // time): nanoseconds on any clock the parts share.
+  virtual void set_time(int64_t /*ns*/) {}
+  virtual bool uses_time() const { return false; }
   // Values of a type this function cannot use (e.g. a string given to mean):
   // skipped and counted here.
   uint64_t skipped() const { return skipped_; }
@@ -71,6 +88,8 @@ const FunctionInfo* find_function(std::string_view func);
 // Parses SPEC; throws su::UsageError with a one-line reason.
 Spec parse_spec(std::string_view text);
 std::unique_ptr<Function> make_function(const Spec& spec, bool approx);
+// The SPEC as a saved state names it: FUNC[:FIELD]=NAME (parse_spec reads it).
+std::string saved_spec_text(const Spec& spec);
 // Is func the name of a function (count, mean, p99.9, ...)?
 bool is_function(std::string_view func);
 // "  count     records in the group\n  sum ..." for --help.
@@ -100,6 +119,37 @@ class Adapter final : public Function {
     if (!impl_.add(*static_cast<State*>(s), v)) ++skipped_;
   }
   void write(void* s, std::string& out) const override { impl_.write(*static_cast<State*>(s), out); }
+
+  static constexpr bool kMergeable = requires(const Impl& i, State& st, StateWriter& w, StateReader& r) {
+    i.save(st, w);
+    i.load(st, r);
+    i.merge(st, st);
+  };
+  bool mergeable() const override { return kMergeable; }
+  void save(const void* s, std::string& out) const override {
+    if constexpr (kMergeable) {
+      StateWriter w(out);
+      impl_.save(*static_cast<const State*>(s), w);
+    }
+  }
+  void load(void* s, std::string_view saved) const override {
+    if constexpr (kMergeable) {
+      StateReader r(saved);
+      impl_.load(*static_cast<State*>(s), r);
+      r.expect_end();
+    }
+  }
+  void merge(void* dst, void* src) const override {
+    if constexpr (kMergeable) impl_.merge(*static_cast<State*>(dst), *static_cast<State*>(src));
+  }
+  void set_time(int64_t ns) override {
+    if constexpr (requires(Impl & i) { i.time = ns; }) impl_.time = ns;
+  }
+  bool uses_time() const override {
+    return requires(Impl & i) {
+      i.time = 0;
+    };
+  }
 
  private:
   Impl impl_;

@@ -6,6 +6,7 @@
 
 #include "su/core/error.hpp"
 #include "su/core/hash.hpp"
+#include "su/json/control.hpp"
 
 namespace su::agg {
 namespace {
@@ -34,6 +35,10 @@ GroupTable::GroupTable(std::vector<std::string> key_fields, const std::vector<Sp
     columns_.push_back(std::move(c));
   }
   stride_ = std::max<size_t>((stride_ + kAlign - 1) / kAlign * kAlign, kAlign);
+  approx_ = approx;
+  for (const auto& c : columns_) saved_specs_.push_back(saved_spec_text(c.spec));
+  for (size_t c = 0; c < columns_.size(); ++c)
+    if (columns_[c].fn->uses_time()) timed_.push_back(c);
   slots_.assign(64, Slot{});
   mask_ = slots_.size() - 1;
 }
@@ -136,6 +141,13 @@ void GroupTable::write(uint32_t entry, RecordBuffer& out, bool snapshot) {
     b.append(column_names_[c]);
     columns_[c].fn->write(state + columns_[c].offset, b);
   }
+  if (emit_state_) {
+    if (!first) b.push_back(',');
+    first = false;
+    append_json_string(b, control::kStateField);
+    b.push_back(':');
+    append_state(state, b);
+  }
   if (mark_snapshots_) {
     if (!first) b.push_back(',');
     append_json_string(b, kSnapshotField);
@@ -143,6 +155,59 @@ void GroupTable::write(uint32_t entry, RecordBuffer& out, bool snapshot) {
   }
   b.append("}\n");
   out.end_record();
+}
+
+void GroupTable::emit_state() {
+  for (const auto& c : columns_)
+    if (!c.fn->mergeable()) {
+      const bool mode = c.spec.func == "mode";
+      throw UsageError("--emit-state: '" + c.spec.text + "' keeps every value and cannot be merged" +
+                       (mode ? " (--approx has no mode either; leave it out)" : "; use --approx"));
+    }
+  emit_state_ = true;
+}
+
+void GroupTable::append_state(const std::byte* block, std::string& out) {
+  saved_.clear();
+  append_envelope_header(saved_, approx_, columns_.size());
+  std::string one;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    one.clear();
+    columns_[i].fn->save(block + columns_[i].offset, one);
+    append_envelope_column(saved_, saved_specs_[i], one);
+  }
+  out.push_back('"');
+  append_base64(out, saved_);
+  out.push_back('"');
+}
+
+void GroupTable::merge(std::string_view key, std::string_view saved) {
+  const Envelope env = read_envelope(saved);
+  bool same = env.approx == approx_ && env.columns.size() == columns_.size();
+  for (size_t i = 0; same && i < columns_.size(); ++i)
+    same = spec_identity(env.columns[i].spec) == spec_identity(saved_specs_[i]);
+  if (!same) throw StateError("_state made by other SPECs or --approx than these (give --merge the parts' SPECs)");
+  if (!scratch_) {
+    auto* p = static_cast<std::byte*>(::operator new(stride_, std::align_val_t(kAlign)));
+    scratch_ = {p, [](std::byte* q) { ::operator delete(q, std::align_val_t(kAlign)); }};
+  }
+  std::byte* tmp = scratch_.get();
+  size_t made = 0;
+  try {
+    for (; made < columns_.size(); ++made) {
+      const Column& c = columns_[made];
+      c.fn->init(tmp + c.offset);
+      c.fn->load(tmp + c.offset, env.columns[made].state);
+    }
+  } catch (...) {
+    for (size_t i = 0; i <= made && i < columns_.size(); ++i) columns_[i].fn->destroy(tmp + columns_[i].offset);
+    throw;
+  }
+  std::byte* b = group(key);
+  for (const auto& c : columns_) {
+    c.fn->merge(b + c.offset, tmp + c.offset);
+    c.fn->destroy(tmp + c.offset);
+  }
 }
 
 void GroupTable::release(uint32_t e) {

@@ -47,6 +47,21 @@ class GroupTable {
     c.fn->add(block + c.offset, v);
   }
 
+  // Every result ends with `"_state":"BASE64"`, the saved states of its group
+  // (su/agg/state.hpp). Throws su::UsageError, naming the SPEC, when a
+  // function cannot be saved (it keeps every value).
+  void emit_state();
+  // Merges a saved group state (the bytes of a `_state`, decoded from base64)
+  // into the group with this key (created when new). Throws StateError, and
+  // then changes nothing, when the bytes are not the states of these SPECs.
+  void merge(std::string_view key, std::string_view saved);
+  // The time of the values added next, for first and last (see
+  // Function::set_time). Cheap when no column uses it.
+  void set_time(int64_t ns) {
+    for (size_t c : timed_) columns_[c].fn->set_time(ns);
+  }
+  bool uses_time() const { return !timed_.empty(); }
+
   // From now on every result ends with `"_snapshot":true` (written by
   // write_all) or `"_snapshot":false` (a group's result, as it is closed).
   void mark_snapshots() { mark_snapshots_ = true; }
@@ -93,6 +108,7 @@ class GroupTable {
   void grow();
   void erase(uint32_t entry);
   void write(uint32_t entry, RecordBuffer& out, bool snapshot = false);
+  void append_state(const std::byte* block, std::string& out);
   void release(uint32_t entry);
   uint32_t allocate();
 
@@ -104,6 +120,12 @@ class GroupTable {
   bool mark_snapshots_ = false;
   uint64_t record_number_ = 0;
   uint64_t newest_ = 0;
+  bool emit_state_ = false;
+  bool approx_ = false;
+  std::vector<std::string> saved_specs_;  // FUNC[:FIELD]=NAME of each column, as saved
+  std::vector<size_t> timed_;             // columns that keep times
+  std::string saved_;                     // scratch: the bytes of one _state
+  std::unique_ptr<std::byte[], void (*)(std::byte*)> scratch_{nullptr, nullptr};  // one block, for merge
   std::vector<Slot> slots_;
   size_t mask_ = 0, live_ = 0;
   std::deque<Entry> entries_;  // a deque: no copy of every entry when it grows

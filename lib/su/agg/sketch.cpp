@@ -110,6 +110,36 @@ size_t DDSketch::memory_bytes() const {
   return sizeof(*this) + (pos_.counts.capacity() + neg_.counts.capacity()) * sizeof(uint64_t);
 }
 
+void DDSketch::save(agg::StateWriter& w) const {
+  w.varint(count_);
+  w.varint(zeros_);
+  for (const Store* st : {&pos_, &neg_}) {
+    w.svarint(st->offset);
+    w.varint(st->counts.size());
+    for (uint64_t c : st->counts) w.varint(c);
+  }
+}
+
+void DDSketch::load(agg::StateReader& r) {
+  count_ = r.varint();
+  zeros_ = r.varint();
+  uint64_t total = zeros_;
+  for (Store* st : {&pos_, &neg_}) {
+    int64_t offset = r.svarint();
+    uint64_t n = r.varint();
+    // The offset bounds keep every index an int32, as index_of() makes them.
+    if (n > uint64_t(kMaxBuckets) || offset < -100000 || offset > 100000)
+      throw agg::StateError("_state has a bad DDSketch");
+    st->offset = int32_t(offset);
+    st->counts.resize(size_t(n));
+    for (auto& c : st->counts) {
+      c = r.varint();
+      total += c;
+    }
+  }
+  if (total != count_) throw agg::StateError("_state has a bad DDSketch");
+}
+
 // ---- HyperLogLog ---------------------------------------------------------------
 
 void HyperLogLog::set_register(uint64_t h) {
@@ -162,6 +192,36 @@ void HyperLogLog::merge(const HyperLogLog& o) {
   }
   if (registers_.empty()) to_dense();
   for (size_t i = 0; i < kRegisters; ++i) registers_[i] = std::max(registers_[i], o.registers_[i]);
+}
+
+void HyperLogLog::save(agg::StateWriter& w) const {
+  if (registers_.empty()) {
+    w.u8(0);
+    w.varint(sparse_count_);
+    for (uint64_t h : sparse_)
+      if (h) w.fixed64(h);
+    return;
+  }
+  w.u8(1);
+  w.bytes(std::string_view(reinterpret_cast<const char*>(registers_.data()), registers_.size()));
+}
+
+void HyperLogLog::load(agg::StateReader& r) {
+  constexpr int q = 64 - kPrecision;
+  uint8_t mode = r.u8();
+  if (mode == 0) {
+    uint64_t n = r.varint();
+    if (n > kSparseLimit) throw agg::StateError("_state has a bad HyperLogLog");
+    for (uint64_t i = 0; i < n; ++i) add_hash(r.fixed64());
+    return;
+  }
+  std::string_view regs = r.bytes();
+  if (mode != 1 || regs.size() != kRegisters) throw agg::StateError("_state has a bad HyperLogLog");
+  registers_.assign(regs.begin(), regs.end());
+  for (uint8_t x : registers_)
+    if (x > q + 1) throw agg::StateError("_state has a bad HyperLogLog");
+  sparse_.clear();
+  sparse_count_ = 0;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "su/agg/state.hpp"
 #include "su/core/hash.hpp"
 
 namespace su {
@@ -35,6 +36,10 @@ class DDSketch {
   // of one sign the estimate is within alpha*|exact| of the exact result.
   double percentile(double p) const;
   size_t memory_bytes() const;
+  // The saved state (su/agg/state.hpp): count, zeros, then each store's
+  // offset and counts. load() reads into an empty sketch; throws StateError.
+  void save(agg::StateWriter& w) const;
+  void load(agg::StateReader& r);
 
  private:
   struct Store {  // counts of buckets [offset, offset + counts.size())
@@ -64,6 +69,10 @@ class HyperLogLog {
   double estimate() const;
   bool exact() const { return registers_.empty(); }
   size_t memory_bytes() const { return sparse_.capacity() * 8 + registers_.capacity(); }
+  // The saved state: 0 and the distinct hashes while exact, or 1 and the
+  // registers. load() reads into an empty one; throws StateError.
+  void save(agg::StateWriter& w) const;
+  void load(agg::StateReader& r);
 
  private:
   void to_dense();

@@ -70,6 +70,9 @@ struct ApproxPercentile {
     return !skip;
   }
   void write(State& sk, std::string& out) const { append_double(out, sk.percentile(p)); }
+  void save(const State& sk, StateWriter& w) const { sk.save(w); }
+  void load(State& sk, StateReader& r) const { sk.load(r); }
+  void merge(State& sk, State& o) const { sk.merge(o); }
 };
 
 // distinct and mode compare values by their canonical JSON text: 1 and 1.0
@@ -98,6 +101,9 @@ struct ApproxDistinct {
     return true;
   }
   void write(State& hll, std::string& out) const { append_int(out, int64_t(std::llround(hll.estimate()))); }
+  void save(const State& hll, StateWriter& w) const { hll.save(w); }
+  void load(State& hll, StateReader& r) const { hll.load(r); }
+  void merge(State& hll, State& o) const { hll.merge(o); }
 };
 
 struct ModeState {

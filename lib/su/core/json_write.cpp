@@ -131,6 +131,39 @@ void append_base64(std::string& out, std::string_view bytes) {
   }
 }
 
+bool decode_base64(std::string_view text, std::string& out) {
+  static constexpr auto kValues = [] {
+    std::array<int8_t, 256> t{};
+    t.fill(-1);
+    const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < 64; ++i) t[uint8_t(a[i])] = int8_t(i);
+    return t;
+  }();
+  if (text.size() % 4) return false;
+  size_t pad = 0;
+  if (!text.empty() && text.back() == '=') pad = text[text.size() - 2] == '=' ? 2 : 1;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  out.reserve(out.size() + text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    uint32_t v = 0;
+    for (size_t j = 0; j < 4; ++j) {
+      int8_t d = kValues[p[i + j]];
+      if (d < 0) {
+        if (!(last && j >= 4 - pad)) return false;
+        d = 0;
+      }
+      v = v << 6 | uint32_t(d);
+    }
+    out.push_back(char(v >> 16));
+    if (!last || pad < 2) out.push_back(char(v >> 8 & 255));
+    if (!last || pad < 1) out.push_back(char(v & 255));
+    // The bits under the padding must be zero (one encoding per byte string).
+    if (last && ((pad == 1 && (v & 255)) || (pad == 2 && (v & 0xffff)))) return false;
+  }
+  return true;
+}
+
 void append_int(std::string& out, int64_t v) {
   char tmp[24];
   auto r = std::to_chars(tmp, tmp + sizeof tmp, v);

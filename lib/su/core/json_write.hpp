@@ -14,6 +14,9 @@ void append_int(std::string& out, int64_t v);
 // Standard base64 (RFC 4648, with '=' padding) of any bytes: how a reject
 // carries a line that is not UTF-8. (Ten lines; no library of ours has it.)
 void append_base64(std::string& out, std::string_view bytes);
+// Decodes standard base64 (padding required, no whitespace), appending the
+// bytes to out. False on any other character, a bad length or bad padding.
+bool decode_base64(std::string_view text, std::string& out);
 // Shortest round-trip text; NaN and infinities become null. Beyond the int64
 // range always with an exponent (1.8446744073709552e+19), so that every reader
 // takes it for a double, never for an integer out of range.

@@ -28,6 +28,11 @@ enum class Kind { Close, Checkpoint, Other };
 inline constexpr std::string_view kWindowStart = "window_start";
 inline constexpr std::string_view kWindowEnd = "window_end";
 inline constexpr std::string_view kWindow = "window";
+// Aggregate states (CONTRACT 10): the member of a result that carries its
+// group's saved states (stream-agg --emit-state, --merge; the sink's
+// --merge), and the mark of a late record passed on as a correction.
+inline constexpr std::string_view kStateField = "_state";
+inline constexpr std::string_view kLateField = "_late";
 // The three, in that order: the fields that join every group key.
 const std::vector<std::string>& window_tags();
 

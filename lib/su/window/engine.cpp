@@ -132,7 +132,7 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
     }
     move_time(t);
     if (w.start != last_start_ || !last_) {
-      if (closed(w.end)) return late_reason(t, w);
+      if (closed(w.end)) return late_record(raw, t, w);
       if (w.end <= final_until_ && open_.find(w.start) == open_.end()) {
         ++replayed_;  // its result was stored before the checkpoint this run resumed from
         return {};
@@ -153,9 +153,12 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
       if (!closed(w.end) && open_.find(w.start) == open_.end()) ++fresh;
     if (!fits(fresh * kTimeWindowBytes)) return over_budget();
   }
-  bool any = false, replayed = false;
+  bool any = false, late = false, replayed = false;
   for (const TimeWindow& w : hops_) {
-    if (closed(w.end)) continue;  // written to the windows still open only
+    if (closed(w.end)) {  // written to the windows still open only, or as corrections
+      late = true;
+      continue;
+    }
     if (w.end <= final_until_ && open_.find(w.start) == open_.end()) {
       replayed = true;  // stored before the checkpoint this run resumed from
       continue;
@@ -163,8 +166,15 @@ std::string WindowEngine::add_time_window(std::string_view raw, int64_t t) {
     emit(raw, open_window(w));
     any = true;
   }
-  if (!any && replayed) ++replayed_;
-  return any || replayed ? std::string() : late_reason(t, hops_.back());
+  if (!any && replayed && !late) ++replayed_;
+  if (!late) return {};
+  if (!o_.correct_late) return any || replayed ? std::string() : late_reason(t, hops_.back());
+  late_reason(t, hops_.back());  // counted once
+  for (const TimeWindow& w : hops_)
+    if (closed(w.end)) {
+      emit_correction(raw, time_tags(w.start, w.end));
+    }
+  return {};
 }
 
 WindowEngine::Open& WindowEngine::open_window(const TimeWindow& w) {
@@ -400,6 +410,22 @@ std::string WindowEngine::late_reason(int64_t t, const TimeWindow& w) {
   return r;
 }
 
+std::string WindowEngine::late_record(std::string_view raw, int64_t t, const TimeWindow& w) {
+  std::string r = late_reason(t, w);
+  if (!o_.correct_late) return r;
+  emit_correction(raw, time_tags(w.start, w.end));
+  return {};
+}
+
+void WindowEngine::emit_correction(std::string_view raw, std::string_view tags) {
+  std::string members(tags);
+  members.append(",");
+  append_json_string(members, control::kLateField);
+  members.append(":true");
+  emit(raw, members);
+  emit_close(tags, {});
+}
+
 std::string WindowEngine::range_reason(int64_t t) const {
   std::string r = "time " + format_rfc3339(t);
   r.append(": its window does not fit in the range of times (int64 nanoseconds, years 1677 to 2262)");
@@ -426,7 +452,7 @@ std::string WindowEngine::over_budget() const {
   return r;
 }
 
-std::string late_summary_text(const LateSummary& late) {
+std::string late_summary_text(const LateSummary& late, bool corrected) {
   if (!late.count) return {};
   constexpr int64_t ms = 1'000'000, sec = 1000 * ms, min = 60 * sec, hour = 60 * min, day = 24 * hour;
   static constexpr int64_t kRound[] = {1,        2,        5,        10,        20,       50,       100,      200,
@@ -444,7 +470,10 @@ std::string late_summary_text(const LateSummary& late) {
     }
   if (!rounded && grace <= INT64_MAX - day) grace = (grace + day - 1) / day * day;  // whole days
   std::string r = std::to_string(late.count);
-  r.append(late.count == 1 ? " late record rejected" : " late records rejected");
+  if (corrected)
+    r.append(late.count == 1 ? " late record passed on as a correction" : " late records passed on as corrections");
+  else
+    r.append(late.count == 1 ? " late record rejected" : " late records rejected");
   r.append(" (largest lateness ");
   r.append(format_duration(late.largest));
   r.append("); --grace ");

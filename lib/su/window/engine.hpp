@@ -28,6 +28,10 @@ struct WindowOptions {
   int64_t grace = 0;  // ns: a window closes at stream time >= end + grace
   TimeOutput time_output = TimeOutput::Iso;
   bool control = true;  // write close records
+  // --late correct: a late record of a tumbling or hopping window is passed
+  // on tagged with its closed window and `"_late":true`, then that window's
+  // close again (so stream-agg emits its delta at once), instead of rejected.
+  bool correct_late = false;
   // Bytes held for open windows and keys (records of sessions and sliding
   // count windows, and a fixed cost per open window and per key); a record
   // that would take more is rejected, with a reason.
@@ -54,7 +58,8 @@ struct LateSummary {
 // "397 late records rejected (largest lateness 4s200ms); --grace 5s would
 // have kept them", for the end of a run ("" when none was late). The grace
 // is rounded up to a round duration (1, 2 or 5 of a unit; 15s, 30s, ...).
-std::string late_summary_text(const LateSummary& late);
+// With corrected: "N late records passed on as corrections (...)".
+std::string late_summary_text(const LateSummary& late, bool corrected = false);
 
 class WindowEngine {
  public:
@@ -154,6 +159,10 @@ class WindowEngine {
   void emit_close(std::string_view tags, std::string_view key);
   std::string time_tags(int64_t start, int64_t end) const;
   std::string late_reason(int64_t t, const TimeWindow& w);
+  // Counts a late record like late_reason; with correct_late writes it as a
+  // correction of w and returns empty, else returns the reason.
+  std::string late_record(std::string_view raw, int64_t t, const TimeWindow& w);
+  void emit_correction(std::string_view raw, std::string_view tags);
   std::string range_reason(int64_t t) const;
   // Whether `bytes` more can be held within --max-buffer; if not,
   // over_budget gives the reason to reject the record that needs them.
