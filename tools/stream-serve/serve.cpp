@@ -147,6 +147,7 @@ int run(const Options& o) {
   Feeder feeder(o, hub, out, diag);
   su::LoopOptions lo;
   lo.forward_control = o.tee && o.common.control_enabled();
+  lo.watch_output = o.tee;  // without --tee stdout is not its output: a closed one does not end the server
   const int status = su::RecordLoop(in, out, diag, feeder, lo).run();
   if (!su::stop_requested()) {
     end_stdout(out);
