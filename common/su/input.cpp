@@ -123,7 +123,13 @@ int InputReader::wait_input(int ms) {
   const nfds_t n = nfds_t((fd_ >= 0) + (out_fd_ >= 0));
   if (n == 0) return ::poll(nullptr, 0, ms);
   int r = ::poll(first, n, ms);
-  if (r > 0 && out_fd_ >= 0 && (p[1].revents & (POLLERR | POLLHUP))) throw BrokenPipe();
+  if (r > 0 && out_fd_ >= 0 && (p[1].revents & (POLLERR | POLLHUP))) {
+    // The next stage is gone. When a Ctrl-C ended it, the same SIGINT is on
+    // its way here: a moment for it, so the tool dies by it (run_tool) and
+    // the shell sees 130, not a quiet 0.
+    if (!stop_requested()) ::poll(nullptr, 0, 200);
+    throw BrokenPipe();
+  }
   if (r > 0 && fd_ >= 0 && p[0].revents == 0) return 0;  // only the output said something
   return r;
 }
