@@ -14,6 +14,7 @@
 #include "su/follow.hpp"
 #include "su/formats/format_table.hpp"
 #include "su/json/control.hpp"
+#include "su/listen.hpp"
 #include "su/options.hpp"
 #include "su/tool.hpp"
 
@@ -22,6 +23,21 @@ namespace {
 using su::parse::Options;
 using su::parse::Parser;
 using su::parse::Sample;
+
+// --listen: binds every address (a `:0` port is said on stderr, for scripts)
+// and reads the connections after the files.
+void start_listening(const Options& o, su::InputReader& in, su::Diagnostics& diag) {
+  su::ListenOptions lo;
+  lo.max_clients = o.max_clients;
+  lo.max_line = o.common.max_line_bytes();
+  auto l = std::make_unique<su::Listener>(o.listen, lo);
+  l->on_warning([&diag](const std::string& m) { diag.warn(m); });
+  for (size_t i = 0; i < o.listen.size(); ++i) {
+    const std::string& a = o.listen[i];
+    if (a.size() >= 2 && a.compare(a.size() - 2, 2, ":0") == 0) diag.warn("listening on " + l->bound()[i]);
+  }
+  in.listen(std::move(l));
+}
 
 int run(Options& o) {
   if (!o.regex.empty()) {
@@ -41,6 +57,9 @@ int run(Options& o) {
       throw su::UsageError("--follow needs FILE names (stdin cannot be followed: it has no name to reopen)");
   }
   if (!o.rotated.empty() && o.resume.empty()) throw su::UsageError("--rotated needs --resume");
+  if (!o.listen.empty() && o.follow) throw su::UsageError("--listen cannot be used with --follow");
+  if (o.max_clients == 0) throw su::UsageError("--max-clients: must be at least 1");
+  for (const std::string& a : o.listen) su::ListenAddress::parse(a);  // a bad address is a usage error
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-parse", o.common);
@@ -65,6 +84,7 @@ int run(Options& o) {
     }
     in.follow(std::move(follower));
   }
+  if (!o.listen.empty()) start_listening(o, in, diag);
   // Installed once the lines read ahead (--format auto) are written.
   auto start_checkpoints = [&] {
     if (!o.follow || !control) return;
@@ -170,6 +190,25 @@ int main(int argc, char** argv) {
   app.add_option("--rotated", o.rotated, "With --resume: where rotated FILEs go when not FILE.* or FILE-* (repeatable)")
       ->allow_extra_args(false)  // `--rotated 'old/*' FILE`: FILE is an input
       ->type_name("GLOB");
+  CLI::Option* listen =
+      app.add_option("-l,--listen", o.listen,
+                     "Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT or "
+                     "unix:/path; each connection is a source of its own (repeatable; read after the FILEs)")
+          ->allow_extra_args(false)
+          ->type_name("ADDR");
+  su::doc(listen).man =
+      "Many clients may send at once. Each connection is a source of its own: its own CSV/TSV header, its own line "
+      "numbers, and a name in diagnostics and rejects such as `tcp:127.0.0.1:53122` or `unix:/run/in.sock#3`. A "
+      "line is never cut or mixed with another connection's; a last line without a newline is a record when its "
+      "connection ends. Sockets are read only as fast as stdout is written: when the next stage is slow, the "
+      "senders wait (TCP back-pressure) and nothing is lost or held without bound. Without FILEs, stdin is not "
+      "read. Port 0 takes a free port, said on stderr (`listening on tcp://127.0.0.1:41234`). A unix socket left "
+      "by an earlier run is replaced, and removed at the end. On SIGINT or SIGTERM it stops accepting, reads for "
+      "at most half a second what the clients already sent, writes it, and dies by the signal.";
+  app.add_option("--max-clients", o.max_clients,
+                 "With --listen: at most this many connections at once; more are closed at accept, with a warning")
+      ->type_name("N")
+      ->default_str("1024");
   su::add_common_options(app, o.common);
   return su::run_tool(app, argc, argv, [&] { return run(o); });
 }

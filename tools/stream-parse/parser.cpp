@@ -216,24 +216,7 @@ void Parser::minify(std::string_view text) {
 }
 
 std::string Parser::csv(const su::Line& l) {
-  if (l.serial != serial_) {
-    // A new source (the next file, a rotated one): its own header. One read
-    // from past its start (resumed, or back from another followed file)
-    // takes the header from its line 1.
-    const bool first = serial_ == 0;
-    serial_ = l.serial;
-    if (!first && !o_.no_header && o_.columns.empty()) {
-      header_done_ = false;
-      names_.clear();
-    }
-    if (!header_done_ && l.number > 1 && in_) {
-      std::string head = in_->first_line();
-      if (csv_->split(head, cells_).empty()) {
-        header_done_ = true;
-        take_header();
-      }
-    }
-  }
+  if (l.serial != serial_) switch_source(l.serial, l.number);
   std::string err = csv_->split(l.text, cells_);
   if (!err.empty()) return err;
   if (!header_done_) {
@@ -256,6 +239,38 @@ std::string Parser::csv(const su::Line& l) {
     fields_[i].null = cells_[i].text.empty() && !cells_[i].quoted && !o_.no_infer;
   }
   return writer_.write(out_.buf(), fields_);
+}
+
+void Parser::switch_source(uint32_t serial, uint64_t number) {
+  // A new source (the next file, a rotated one, a connection): its own
+  // header. One read from past its start (resumed, or back from another
+  // followed file) takes the header from its line 1. Sources read in turn
+  // (connections) keep theirs.
+  const bool first = serial_ == 0;
+  const bool own_header = !o_.no_header && o_.columns.empty();
+  if (own_header && in_ && !in_->can_reread()) {
+    for (uint32_t s : in_->take_ended_sources()) headers_.erase(s);
+    if (!first) headers_[serial_] = Header{header_done_, std::move(names_)};
+  }
+  serial_ = serial;
+  fields_.clear();  // views into names_
+  if (!first && own_header) {
+    header_done_ = false;
+    names_.clear();
+    if (auto it = headers_.find(serial); it != headers_.end()) {
+      header_done_ = it->second.done;
+      names_ = std::move(it->second.names);
+      headers_.erase(it);
+      return;
+    }
+  }
+  if (!header_done_ && number > 1 && in_ && in_->can_reread()) {  // not a connection: no line 1 to read again
+    std::string head = in_->first_line();
+    if (csv_->split(head, cells_).empty()) {
+      header_done_ = true;
+      take_header();
+    }
+  }
 }
 
 void Parser::take_header() {
