@@ -110,7 +110,7 @@ Listener::Listener(const std::vector<std::string>& addresses, ListenOptions o) :
         if (!S_ISSOCK(st.st_mode)) throw Fatal(a.path + ": exists and is not a socket");
         ::unlink(a.path.c_str());  // a socket left by an earlier run
       }
-      s.fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      s.fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
       if (s.fd < 0) throw Fatal("socket: " + errno_text());
       sockaddr_un sun{};
       sun.sun_family = AF_UNIX;
@@ -131,7 +131,7 @@ Listener::Listener(const std::vector<std::string>& addresses, ListenOptions o) :
       addrinfo* res = nullptr;
       if (int e = ::getaddrinfo(a.host.c_str(), a.port.c_str(), &hints, &res); e != 0)
         throw Fatal(text + ": " + ::gai_strerror(e));
-      s.fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      s.fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
       int one = 1;
       if (s.fd >= 0) ::setsockopt(s.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
       if (s.fd >= 0 && res->ai_family == AF_INET6) ::setsockopt(s.fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
@@ -164,6 +164,9 @@ Listener::~Listener() {
 
 void Listener::stop_accepting() {
   for (Sock& s : socks_) {
+    // Clients already connected (in the backlog) have sent data: they are
+    // taken and drained, not reset.
+    if (draining_) accept_on(s.fd, s.unix_socket, s.path);
     ::close(s.fd);
     if (s.unix_socket) ::unlink(s.path.c_str());
   }
@@ -177,26 +180,29 @@ std::vector<uint32_t> Listener::take_ended() {
 }
 
 void Listener::accept_on(int fd, bool unix_socket, const std::string& unix_path) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  int c = ::accept4(fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
-  if (c < 0) {
-    // Out of descriptors or a client gone before accept: the server goes on.
-    if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED && warn_) warn_("accept: " + errno_text());
-    return;
+  for (;;) {  // every client waiting (the listening socket does not block)
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    int c = ::accept4(fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
+    if (c < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      // Out of descriptors: the server goes on with the clients it has.
+      if (errno != EAGAIN && errno != EWOULDBLOCK && warn_) warn_("accept: " + errno_text());
+      return;
+    }
+    std::string name = unix_socket ? "unix:" + unix_path + "#" + std::to_string(++unix_clients_) : peer_name(ss);
+    if (conns_.size() >= o_.max_clients) {
+      ::close(c);
+      if (++refused_ <= 10 && warn_)
+        warn_(name + ": refused: already " + std::to_string(o_.max_clients) + " clients (--max-clients)");
+      continue;
+    }
+    auto conn = std::make_unique<Conn>();
+    conn->fd = c;
+    conn->name = std::move(name);
+    conn->serial = ++serial_;
+    conns_.push_back(std::move(conn));
   }
-  std::string name = unix_socket ? "unix:" + unix_path + "#" + std::to_string(++unix_clients_) : peer_name(ss);
-  if (conns_.size() >= o_.max_clients) {
-    ::close(c);
-    if (++refused_ <= 10 && warn_)
-      warn_(name + ": refused: already " + std::to_string(o_.max_clients) + " clients (--max-clients)");
-    return;
-  }
-  auto conn = std::make_unique<Conn>();
-  conn->fd = c;
-  conn->name = std::move(name);
-  conn->serial = ++serial_;
-  conns_.push_back(std::move(conn));
 }
 
 size_t Listener::record_end(Conn& c) {
@@ -289,8 +295,8 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
   std::vector<pollfd> p;
   for (;;) {
     if (stop_requested() && !draining_) {
-      stop_accepting();
       draining_ = true;
+      stop_accepting();
       drain_end_ms_ = now_ms() + o_.drain_ms;
     }
     // Connections that ended: their rest first, then they are closed.
@@ -302,7 +308,7 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
       else
         ++i;
     }
-    if (draining_ && now_ms() >= drain_end_ms_) {
+    if (draining_ && (now_ms() >= drain_end_ms_ || stop_count() > 1)) {
       for (auto& c : conns_) c->eof = true;  // a partial last line is a record: its source ends here
       if (conns_.empty()) return ReadStatus::Interrupted;
       continue;
@@ -314,7 +320,7 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
     int wait = 0;
     if (waited) {
       wait = timeout_ms;
-      if (draining_) wait = int(std::clamp<int64_t>(drain_end_ms_ - now_ms(), 0, 100));
+      if (draining_) wait = int(std::clamp<int64_t>(drain_end_ms_ - now_ms(), 0, o_.drain_quiet_ms));
     }
     int r = ::poll(p.data(), nfds_t(p.size()), wait);
     if (r < 0) {

@@ -32,7 +32,11 @@ struct ListenAddress {
 struct ListenOptions {
   size_t max_clients = 1024;           // more connections are closed at accept
   size_t max_line = size_t(64) << 20;  // a longer line is rejected and its connection closed
-  int drain_ms = 500;                  // after a stop signal: read what clients already sent
+  // After a stop signal: what the clients already sent is read until the
+  // sockets have been quiet for drain_quiet_ms, for at most drain_ms (a
+  // second signal ends it at once).
+  int drain_quiet_ms = 100;
+  int drain_ms = 5000;
 };
 
 class Listener {

@@ -203,8 +203,9 @@ int main(int argc, char** argv) {
       "connection ends. Sockets are read only as fast as stdout is written: when the next stage is slow, the "
       "senders wait (TCP back-pressure) and nothing is lost or held without bound. Without FILEs, stdin is not "
       "read. Port 0 takes a free port, said on stderr (`listening on tcp://127.0.0.1:41234`). A unix socket left "
-      "by an earlier run is replaced, and removed at the end. On SIGINT or SIGTERM it stops accepting, reads for "
-      "at most half a second what the clients already sent, writes it, and dies by the signal.";
+      "by an earlier run is replaced, and removed at the end. On SIGINT or SIGTERM it stops accepting, reads what "
+      "the clients already sent until the sockets have been quiet for 0.1 s (at most 5 s; a second signal: at once), "
+      "writes it, and dies by the signal.";
   app.add_option("--max-clients", o.max_clients,
                  "With --listen: at most this many connections at once; more are closed at accept, with a warning")
       ->type_name("N")
