@@ -210,6 +210,15 @@ int main(int argc, char** argv) {
                  "With --listen: at most this many connections at once; more are closed at accept, with a warning")
       ->type_name("N")
       ->default_str("1024");
+  CLI::Option* source_field =
+      app.add_option("--source-field", o.source_field,
+                     "Add the name of each record's source as this field, at the end: the file, stdin, or the "
+                     "connection (tcp:127.0.0.1:53122)")
+          ->type_name("NAME");
+  su::doc(source_field).man =
+      "The name is the one of diagnostics and rejects: a FILE as given, `stdin`, a followed file's path, or a "
+      "connection's `tcp:HOST:PORT` or `unix:/path#N`. Control records get no such field. A record that already "
+      "has a field of that name gets a second one: pick a name the input does not use.";
   su::add_common_options(app, o.common);
   return su::run_tool(app, argc, argv, [&] { return run(o); });
 }

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "su/core/error.hpp"
+#include "su/core/json_write.hpp"
 #include "su/formats/detect.hpp"
 
 namespace su::parse {
@@ -66,6 +67,7 @@ void Parser::set_format(const std::string& name, su::InputReader& in) {
 void Parser::line(const su::Line& l) {
   if (diag_.skip_blank_or_too_long(l)) return;
   std::string reason;
+  const size_t before = out_.buf().size();
   switch (kind_) {
     case su::FormatKind::Auto:
       break;  // set_format never leaves it
@@ -86,8 +88,21 @@ void Parser::line(const su::Line& l) {
       break;
   }
   if (!reason.empty()) return diag_.reject(l, reason);
+  if (out_.buf().size() > before) add_source(l.source);  // not a CSV header
   out_.end_record();
   warn_control_rename();
+}
+
+void Parser::add_source(std::string_view source) {
+  if (o_.source_field.empty()) return;
+  std::string& b = out_.buf();
+  if (b.size() < 3 || b.back() != '\n' || b[b.size() - 2] != '}') return;  // not a record
+  b.resize(b.size() - 2);
+  if (b.back() != '{') b.push_back(',');
+  su::append_json_string(b, o_.source_field);
+  b.push_back(':');
+  su::append_json_string(b, source);
+  b.append("}\n");
 }
 
 void Parser::warn_control_rename() {
@@ -121,7 +136,7 @@ su::FieldRules Parser::rules(const Options& o) {
 }
 
 bool Parser::take_block(const su::Block& b) {
-  if (selecting()) return false;
+  if (selecting() || !o_.source_field.empty()) return false;
   std::string_view t = b.text;
   std::string& out = out_.buf();
   auto has = [&t](char c) { return std::memchr(t.data(), c, t.size()) != nullptr; };  // SIMD in glibc
@@ -149,7 +164,9 @@ std::string Parser::apply(const su::Line& l) {
   } else {
     minify(l.text);
   }
-  if (reason.empty()) out_.end_record();
+  if (!reason.empty()) return reason;
+  add_source(l.source);
+  out_.end_record();
   return reason;
 }
 

@@ -39,6 +39,7 @@ struct Options {
   std::vector<std::string> rotated;  // --rotated GLOB
   std::vector<std::string> listen;   // --listen ADDR
   size_t max_clients = 1024;         // --max-clients N
+  std::string source_field;          // --source-field NAME
 };
 
 // The --delimiter character (default `fallback`); throws UsageError.
@@ -82,6 +83,9 @@ class Parser : public su::RecordHandler {
   static su::FieldRules rules(const Options& o);
   void warn_control_rename();
   bool selecting() const { return !o_.fields.empty() || !o_.types.empty(); }
+  // --source-field: the record just written (`{...}\n` at the end of the
+  // output) gets the source's name as its last field.
+  void add_source(std::string_view source);
 
   void minify(std::string_view text);
 
