@@ -93,11 +93,12 @@ struct Listener::Conn {
   uint32_t serial = 0;
   uint64_t line = 0;
   std::string buf;
-  size_t handed = 0;   // bytes at the front handed out in the last chunk
-  size_t scanned = 0;  // bytes at the front known to hold no record end
-  int parity = 0;      // quote parity at buf[scanned]
-  bool eof = false;    // nothing more to read: hand out the rest, then close
-  bool last = false;   // the rest was handed out
+  size_t handed = 0;      // bytes at the front handed out in the last chunk
+  size_t scanned = 0;     // bytes at the front known to hold no record end
+  int parity = 0;         // quote parity at buf[scanned]
+  bool eof = false;       // nothing more to read: hand out the rest, then close
+  bool last = false;      // the rest was handed out
+  int64_t active_ms = 0;  // when it last sent something
 };
 
 Listener::Listener(const std::vector<std::string>& addresses, ListenOptions o) : o_(o) {
@@ -201,6 +202,7 @@ void Listener::accept_on(int fd, bool unix_socket, const std::string& unix_path)
     conn->fd = c;
     conn->name = std::move(name);
     conn->serial = ++serial_;
+    conn->active_ms = now_ms();
     conns_.push_back(std::move(conn));
   }
 }
@@ -260,12 +262,31 @@ bool Listener::read_conn(Conn& c) {
     n = ::read(c.fd, c.buf.data() + old, kConnRead);
   } while (n < 0 && errno == EINTR && !stop_requested());
   c.buf.resize(old + size_t(std::max<ssize_t>(n, 0)));
+  c.active_ms = now_ms();
   if (n <= 0) {
     if (n < 0 && errno == EINTR) return false;
     if (n < 0 && warn_ && errno != ECONNRESET) warn_(c.name + ": read error: " + errno_text());
     c.eof = true;  // ended (a reset counts as an end: what came is kept)
   }
   return true;
+}
+
+int Listener::expire_idle() {
+  if (o_.client_timeout_ms <= 0) return -1;
+  const int64_t now = now_ms();
+  int64_t next = -1;
+  for (auto& c : conns_) {
+    if (c->eof) continue;
+    const int64_t left = c->active_ms + o_.client_timeout_ms - now;
+    if (left <= 0) {
+      if (warn_) warn_(c->name + ": closed: nothing received for --client-timeout");
+      ::shutdown(c->fd, SHUT_RDWR);
+      c->eof = true;  // what it sent is handed out; a partial last line is a record
+    } else if (next < 0 || left < next) {
+      next = left;
+    }
+  }
+  return int(std::min<int64_t>(next, 1 << 30));
 }
 
 void Listener::close_conn(size_t i) {
@@ -299,6 +320,7 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
       stop_accepting();
       drain_end_ms_ = now_ms() + o_.drain_ms;
     }
+    const int idle_ms = expire_idle();
     // Connections that ended: their rest first, then they are closed.
     for (size_t i = 0; i < conns_.size();) {
       Conn& c = *conns_[i];
@@ -320,6 +342,7 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
     int wait = 0;
     if (waited) {
       wait = timeout_ms;
+      if (idle_ms >= 0 && (wait < 0 || idle_ms < wait)) wait = idle_ms + 1;
       if (draining_) wait = int(std::clamp<int64_t>(drain_end_ms_ - now_ms(), 0, o_.drain_quiet_ms));
     }
     int r = ::poll(p.data(), nfds_t(p.size()), wait);
@@ -338,7 +361,7 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
         drain_end_ms_ = 0;  // quiet: the drain is over
         continue;
       }
-      if (timeout_ms >= 0) return ReadStatus::Timeout;
+      if (timeout_ms >= 0 && wait == timeout_ms) return ReadStatus::Timeout;
       continue;
     }
     const size_t nsocks = socks_.size();

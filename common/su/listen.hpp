@@ -37,6 +37,9 @@ struct ListenOptions {
   // second signal ends it at once).
   int drain_quiet_ms = 100;
   int drain_ms = 5000;
+  // A connection that sends nothing for this long is closed (its partial
+  // last line is a record). 0: never.
+  int64_t client_timeout_ms = 0;
 };
 
 class Listener {
@@ -90,6 +93,9 @@ class Listener {
   bool chunk_of(Conn& c, Chunk& out);
   void close_conn(size_t i);
   void stop_accepting();
+  // --client-timeout: ends the connections idle too long; the ms until the
+  // next one would be (-1: none).
+  int expire_idle();
   size_t record_end(Conn& c);
 
   ListenOptions o_;

@@ -14,6 +14,7 @@ complete -c stream-parse -l resume -x -d 'With --follow: start each FILE at the 
 complete -c stream-parse -l rotated -x -d 'With --resume: where rotated FILEs go when not FILE.* or FILE-* (repeatable)'
 complete -c stream-parse -s l -l listen -x -d 'Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT or unix:/path; each connection is a source of its own (repeatable; read after the FILEs)'
 complete -c stream-parse -l max-clients -x -d 'With --listen: at most this many connections at once; more are closed at accept, with a warning'
+complete -c stream-parse -l client-timeout -x -d 'With --listen: close a connection that sends nothing for this long (e.g. 30s, 5m; its partial last line is a record); default: never'
 complete -c stream-parse -l source-field -x -d 'Add the name of each record\'s source as this field, at the end: the file, stdin, or the connection (tcp:127.0.0.1:53122)'
 complete -c stream-parse -l rejects -r -F -d 'Write each rejected line as an NDJSON record to FILE'
 complete -c stream-parse -l strict -d 'Stop at the first rejected line (exit status 3)'

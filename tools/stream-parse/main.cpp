@@ -11,6 +11,7 @@
 #include "resume.hpp"
 #include "sample.hpp"
 #include "su/core/error.hpp"
+#include "su/core/units.hpp"
 #include "su/follow.hpp"
 #include "su/formats/format_table.hpp"
 #include "su/json/control.hpp"
@@ -30,6 +31,8 @@ void start_listening(const Options& o, su::InputReader& in, su::Diagnostics& dia
   su::ListenOptions lo;
   lo.max_clients = o.max_clients;
   lo.max_line = o.common.max_line_bytes();
+  if (!o.client_timeout.empty())
+    lo.client_timeout_ms = std::max<int64_t>(su::duration_arg("--client-timeout", o.client_timeout) / 1000000, 1);
   auto l = std::make_unique<su::Listener>(o.listen, lo);
   l->on_warning([&diag](const std::string& m) { diag.warn(m); });
   for (size_t i = 0; i < o.listen.size(); ++i) {
@@ -60,6 +63,7 @@ int run(Options& o) {
   if (!o.listen.empty() && o.follow) throw su::UsageError("--listen cannot be used with --follow");
   if (o.max_clients == 0) throw su::UsageError("--max-clients: must be at least 1");
   for (const std::string& a : o.listen) su::ListenAddress::parse(a);  // a bad address is a usage error
+  if (!o.client_timeout.empty()) su::duration_arg("--client-timeout", o.client_timeout);
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-parse", o.common);
@@ -210,6 +214,10 @@ int main(int argc, char** argv) {
                  "With --listen: at most this many connections at once; more are closed at accept, with a warning")
       ->type_name("N")
       ->default_str("1024");
+  app.add_option("--client-timeout", o.client_timeout,
+                 "With --listen: close a connection that sends nothing for this long (e.g. 30s, 5m; its partial "
+                 "last line is a record); default: never")
+      ->type_name("D");
   CLI::Option* source_field =
       app.add_option("--source-field", o.source_field,
                      "Add the name of each record's source as this field, at the end: the file, stdin, or the "

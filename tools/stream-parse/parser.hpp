@@ -40,6 +40,7 @@ struct Options {
   std::vector<std::string> listen;   // --listen ADDR
   size_t max_clients = 1024;         // --max-clients N
   std::string source_field;          // --source-field NAME
+  std::string client_timeout;        // --client-timeout D
 };
 
 // The --delimiter character (default `fallback`); throws UsageError.
