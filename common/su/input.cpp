@@ -25,6 +25,7 @@ constexpr size_t kPipeSize = size_t(1) << 20;
 
 InputReader::InputReader(std::vector<std::string> paths, size_t max_line)
     : paths_(std::move(paths)), max_line_(std::max<size_t>(max_line, 16)) {
+  default_stdin_ = paths_.empty();
   if (paths_.empty()) paths_.push_back("-");
   cap_ = kReadSize * 2;
   buf_ = static_cast<char*>(std::malloc(cap_ + kInputPadding));
@@ -64,6 +65,40 @@ bool InputReader::open_next() {
   at_file_start_ = true;
   line_no_ = 0;
   ++serial_;
+  return true;
+}
+
+void InputReader::listen(std::unique_ptr<Listener> l) {
+  listener_ = std::move(l);
+  listener_->set_quote(quote_aware_ ? quote_ : '\0');
+  if (default_stdin_) paths_.clear();
+}
+
+bool InputReader::listen_open(int timeout_ms, ReadStatus* st) {
+  listening_ = true;
+  fd_ = -1;
+  Listener::Chunk c;
+  const std::function<void()> none;
+  *st = listener_->next(c, line_no_, timeout_ms, out_fd_, before_block_ ? before_block_ : none);
+  if (*st != ReadStatus::Line) return false;
+  if (c.bytes.size() > cap_) {
+    size_t ncap = cap_;
+    while (ncap < c.bytes.size()) ncap *= 2;
+    char* nb = static_cast<char*>(std::realloc(buf_, ncap + kInputPadding));
+    if (!nb) throw Fatal("out of memory");
+    buf_ = nb;
+    cap_ = ncap;
+    std::memset(buf_ + cap_, 0, kInputPadding);
+  }
+  std::memcpy(buf_, c.bytes.data(), c.bytes.size());
+  begin_ = 0;
+  end_ = c.bytes.size();
+  total_bytes_ += c.bytes.size();
+  source_name_ = c.name;
+  serial_ = c.serial;
+  line_no_ = c.line;
+  at_file_start_ = c.line == 0;
+  eof_ = true;  // hand out these bytes, then ask for more
   return true;
 }
 
@@ -305,15 +340,19 @@ void InputReader::long_line_ended() {
 
 ReadStatus InputReader::next(Line& line, int timeout_ms) {
   for (;;) {
-    if (fd_ < 0 || (eof_ && begin_ == end_)) {
+    if ((fd_ < 0 && !listening_) || (eof_ && begin_ == end_)) {
       if (discarding_) long_line_ended();  // the file ended inside it
       if (follower_) {
         ReadStatus st;
         if (!follow_open(timeout_ms, &st)) return st;
-      } else if (!open_next()) {
+      } else if (listening_ || (!open_next() && listener_)) {
+        ReadStatus st;
+        if (!listen_open(timeout_ms, &st)) return st;
+      } else if (fd_ < 0) {
         return ReadStatus::Eof;
       }
-      begin_ = end_ = scanned_ = 0;
+      if (!listening_) begin_ = end_ = 0;
+      scanned_ = 0;
       quote_parity_ = 0;
       quote_free_end_ = 0;
     }

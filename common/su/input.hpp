@@ -13,6 +13,7 @@
 
 #include "su/core/line.hpp"
 #include "su/follow.hpp"
+#include "su/listen.hpp"
 #include "su/simd/line_scan.hpp"
 
 namespace su {
@@ -59,6 +60,7 @@ class InputReader {
     scanned_ = 0;
     quote_parity_ = 0;
     quote_free_end_ = 0;
+    if (listener_) listener_->set_quote(on ? quote : '\0');
   }
 
   // By default the reader stops reading new bytes once a stop signal arrived
@@ -72,6 +74,15 @@ class InputReader {
   // paths; at the end of each it waits for more, and hands out the next
   // file's lines when one is rotated (su::Follower).
   void follow(std::unique_ptr<Follower> f) { follower_ = std::move(f); }
+  // Listen mode (stream-parse --listen): after the files named (none: not
+  // stdin), the connections of the Listener, each its own source, until a
+  // stop signal.
+  void listen(std::unique_ptr<Listener> l);
+  // Listen mode: serials of the sources that ended since the last call.
+  std::vector<uint32_t> take_ended_sources() { return listener_ ? listener_->take_ended() : std::vector<uint32_t>{}; }
+  // Whether line 1 of the current source may be read again (first_line()):
+  // not for a connection.
+  bool can_reread() const { return !listening_; }
   // Follow mode: called with the read position after the lines handed out,
   // before each read of more bytes and before each wait, when it moved (and
   // once more at the end). Lines handed out before must be acted on.
@@ -133,6 +144,12 @@ class InputReader {
   // Waits up to ms (-1: no limit) for input on fd_ (or, fd_ < 0, just the
   // time); throws BrokenPipe when the watched output is gone. poll()'s result.
   int wait_input(int ms);
+  // Listen mode: the next connection's chunk into the buffer (false with
+  // the status to return).
+  bool listen_open(int timeout_ms, ReadStatus* st);
+  std::unique_ptr<Listener> listener_;
+  bool listening_ = false;      // the files are done: reading the listener
+  bool default_stdin_ = false;  // no path was named
   // Follow mode.
   std::unique_ptr<Follower> follower_;
   std::function<void(const ReadPosition&)> checkpoint_;

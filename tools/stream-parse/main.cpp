@@ -11,9 +11,11 @@
 #include "resume.hpp"
 #include "sample.hpp"
 #include "su/core/error.hpp"
+#include "su/core/units.hpp"
 #include "su/follow.hpp"
 #include "su/formats/format_table.hpp"
 #include "su/json/control.hpp"
+#include "su/listen.hpp"
 #include "su/options.hpp"
 #include "su/tool.hpp"
 
@@ -22,6 +24,23 @@ namespace {
 using su::parse::Options;
 using su::parse::Parser;
 using su::parse::Sample;
+
+// --listen: binds every address (a `:0` port is said on stderr, for scripts)
+// and reads the connections after the files.
+void start_listening(const Options& o, su::InputReader& in, su::Diagnostics& diag) {
+  su::ListenOptions lo;
+  lo.max_clients = o.max_clients;
+  lo.max_line = o.common.max_line_bytes();
+  if (!o.client_timeout.empty())
+    lo.client_timeout_ms = std::max<int64_t>(su::duration_arg("--client-timeout", o.client_timeout) / 1000000, 1);
+  auto l = std::make_unique<su::Listener>(o.listen, lo);
+  l->on_warning([&diag](const std::string& m) { diag.warn(m); });
+  for (size_t i = 0; i < o.listen.size(); ++i) {
+    const std::string& a = o.listen[i];
+    if (a.size() >= 2 && a.compare(a.size() - 2, 2, ":0") == 0) diag.warn("listening on " + l->bound()[i]);
+  }
+  in.listen(std::move(l));
+}
 
 int run(Options& o) {
   if (!o.regex.empty()) {
@@ -41,6 +60,10 @@ int run(Options& o) {
       throw su::UsageError("--follow needs FILE names (stdin cannot be followed: it has no name to reopen)");
   }
   if (!o.rotated.empty() && o.resume.empty()) throw su::UsageError("--rotated needs --resume");
+  if (!o.listen.empty() && o.follow) throw su::UsageError("--listen cannot be used with --follow");
+  if (o.max_clients == 0) throw su::UsageError("--max-clients: must be at least 1");
+  for (const std::string& a : o.listen) su::ListenAddress::parse(a);  // a bad address is a usage error
+  if (!o.client_timeout.empty()) su::duration_arg("--client-timeout", o.client_timeout);
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-parse", o.common);
@@ -65,6 +88,7 @@ int run(Options& o) {
     }
     in.follow(std::move(follower));
   }
+  if (!o.listen.empty()) start_listening(o, in, diag);
   // Installed once the lines read ahead (--format auto) are written.
   auto start_checkpoints = [&] {
     if (!o.follow || !control) return;
@@ -170,6 +194,39 @@ int main(int argc, char** argv) {
   app.add_option("--rotated", o.rotated, "With --resume: where rotated FILEs go when not FILE.* or FILE-* (repeatable)")
       ->allow_extra_args(false)  // `--rotated 'old/*' FILE`: FILE is an input
       ->type_name("GLOB");
+  CLI::Option* listen =
+      app.add_option("-l,--listen", o.listen,
+                     "Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT or "
+                     "unix:/path; each connection is a source of its own (repeatable; read after the FILEs)")
+          ->allow_extra_args(false)
+          ->type_name("ADDR");
+  su::doc(listen).man =
+      "Many clients may send at once. Each connection is a source of its own: its own CSV/TSV header, its own line "
+      "numbers, and a name in diagnostics and rejects such as `tcp:127.0.0.1:53122` or `unix:/run/in.sock#3`. A "
+      "line is never cut or mixed with another connection's; a last line without a newline is a record when its "
+      "connection ends. Sockets are read only as fast as stdout is written: when the next stage is slow, the "
+      "senders wait (TCP back-pressure) and nothing is lost or held without bound. Without FILEs, stdin is not "
+      "read. Port 0 takes a free port, said on stderr (`listening on tcp://127.0.0.1:41234`). A unix socket left "
+      "by an earlier run is replaced, and removed at the end. On SIGINT or SIGTERM it stops accepting, reads what "
+      "the clients already sent until the sockets have been quiet for 0.1 s (at most 5 s; a second signal: at once), "
+      "writes it, and dies by the signal.";
+  app.add_option("--max-clients", o.max_clients,
+                 "With --listen: at most this many connections at once; more are closed at accept, with a warning")
+      ->type_name("N")
+      ->default_str("1024");
+  app.add_option("--client-timeout", o.client_timeout,
+                 "With --listen: close a connection that sends nothing for this long (e.g. 30s, 5m; its partial "
+                 "last line is a record); default: never")
+      ->type_name("D");
+  CLI::Option* source_field =
+      app.add_option("--source-field", o.source_field,
+                     "Add the name of each record's source as this field, at the end: the file, stdin, or the "
+                     "connection (tcp:127.0.0.1:53122)")
+          ->type_name("NAME");
+  su::doc(source_field).man =
+      "The name is the one of diagnostics and rejects: a FILE as given, `stdin`, a followed file's path, or a "
+      "connection's `tcp:HOST:PORT` or `unix:/path#N`. Control records get no such field. A record that already "
+      "has a field of that name gets a second one: pick a name the input does not use.";
   su::add_common_options(app, o.common);
   return su::run_tool(app, argc, argv, [&] { return run(o); });
 }

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "su/core/error.hpp"
+#include "su/core/json_write.hpp"
 #include "su/formats/detect.hpp"
 
 namespace su::parse {
@@ -66,6 +67,7 @@ void Parser::set_format(const std::string& name, su::InputReader& in) {
 void Parser::line(const su::Line& l) {
   if (diag_.skip_blank_or_too_long(l)) return;
   std::string reason;
+  const size_t before = out_.buf().size();
   switch (kind_) {
     case su::FormatKind::Auto:
       break;  // set_format never leaves it
@@ -86,8 +88,21 @@ void Parser::line(const su::Line& l) {
       break;
   }
   if (!reason.empty()) return diag_.reject(l, reason);
+  if (out_.buf().size() > before) add_source(l.source);  // not a CSV header
   out_.end_record();
   warn_control_rename();
+}
+
+void Parser::add_source(std::string_view source) {
+  if (o_.source_field.empty()) return;
+  std::string& b = out_.buf();
+  if (b.size() < 3 || b.back() != '\n' || b[b.size() - 2] != '}') return;  // not a record
+  b.resize(b.size() - 2);
+  if (b.back() != '{') b.push_back(',');
+  su::append_json_string(b, o_.source_field);
+  b.push_back(':');
+  su::append_json_string(b, source);
+  b.append("}\n");
 }
 
 void Parser::warn_control_rename() {
@@ -121,7 +136,7 @@ su::FieldRules Parser::rules(const Options& o) {
 }
 
 bool Parser::take_block(const su::Block& b) {
-  if (selecting()) return false;
+  if (selecting() || !o_.source_field.empty()) return false;
   std::string_view t = b.text;
   std::string& out = out_.buf();
   auto has = [&t](char c) { return std::memchr(t.data(), c, t.size()) != nullptr; };  // SIMD in glibc
@@ -149,7 +164,9 @@ std::string Parser::apply(const su::Line& l) {
   } else {
     minify(l.text);
   }
-  if (reason.empty()) out_.end_record();
+  if (!reason.empty()) return reason;
+  add_source(l.source);
+  out_.end_record();
   return reason;
 }
 
@@ -216,24 +233,7 @@ void Parser::minify(std::string_view text) {
 }
 
 std::string Parser::csv(const su::Line& l) {
-  if (l.serial != serial_) {
-    // A new source (the next file, a rotated one): its own header. One read
-    // from past its start (resumed, or back from another followed file)
-    // takes the header from its line 1.
-    const bool first = serial_ == 0;
-    serial_ = l.serial;
-    if (!first && !o_.no_header && o_.columns.empty()) {
-      header_done_ = false;
-      names_.clear();
-    }
-    if (!header_done_ && l.number > 1 && in_) {
-      std::string head = in_->first_line();
-      if (csv_->split(head, cells_).empty()) {
-        header_done_ = true;
-        take_header();
-      }
-    }
-  }
+  if (l.serial != serial_) switch_source(l.serial, l.number);
   std::string err = csv_->split(l.text, cells_);
   if (!err.empty()) return err;
   if (!header_done_) {
@@ -256,6 +256,38 @@ std::string Parser::csv(const su::Line& l) {
     fields_[i].null = cells_[i].text.empty() && !cells_[i].quoted && !o_.no_infer;
   }
   return writer_.write(out_.buf(), fields_);
+}
+
+void Parser::switch_source(uint32_t serial, uint64_t number) {
+  // A new source (the next file, a rotated one, a connection): its own
+  // header. One read from past its start (resumed, or back from another
+  // followed file) takes the header from its line 1. Sources read in turn
+  // (connections) keep theirs.
+  const bool first = serial_ == 0;
+  const bool own_header = !o_.no_header && o_.columns.empty();
+  if (own_header && in_ && !in_->can_reread()) {
+    for (uint32_t s : in_->take_ended_sources()) headers_.erase(s);
+    if (!first) headers_[serial_] = Header{header_done_, std::move(names_)};
+  }
+  serial_ = serial;
+  fields_.clear();  // views into names_
+  if (!first && own_header) {
+    header_done_ = false;
+    names_.clear();
+    if (auto it = headers_.find(serial); it != headers_.end()) {
+      header_done_ = it->second.done;
+      names_ = std::move(it->second.names);
+      headers_.erase(it);
+      return;
+    }
+  }
+  if (!header_done_ && number > 1 && in_ && in_->can_reread()) {  // not a connection: no line 1 to read again
+    std::string head = in_->first_line();
+    if (csv_->split(head, cells_).empty()) {
+      header_done_ = true;
+      take_header();
+    }
+  }
 }
 
 void Parser::take_header() {

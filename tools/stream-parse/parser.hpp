@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sample.hpp"
@@ -36,6 +37,10 @@ struct Options {
   bool once = false;                 // --once
   std::string resume;                // --resume DB
   std::vector<std::string> rotated;  // --rotated GLOB
+  std::vector<std::string> listen;   // --listen ADDR
+  size_t max_clients = 1024;         // --max-clients N
+  std::string source_field;          // --source-field NAME
+  std::string client_timeout;        // --client-timeout D
 };
 
 // The --delimiter character (default `fallback`); throws UsageError.
@@ -79,6 +84,9 @@ class Parser : public su::RecordHandler {
   static su::FieldRules rules(const Options& o);
   void warn_control_rename();
   bool selecting() const { return !o_.fields.empty() || !o_.types.empty(); }
+  // --source-field: the record just written (`{...}\n` at the end of the
+  // output) gets the source's name as its last field.
+  void add_source(std::string_view source);
 
   void minify(std::string_view text);
 
@@ -96,6 +104,14 @@ class Parser : public su::RecordHandler {
   su::FormatKind kind_ = su::FormatKind::Ndjson;
   su::InputReader* in_ = nullptr;
   uint32_t serial_ = 0;  // of the source of the last CSV line: each source has its own header
+  // Sources read in turn (network connections): the header of each, kept
+  // while it is not the current one.
+  struct Header {
+    bool done = false;
+    std::vector<std::string> names;
+  };
+  std::unordered_map<uint32_t, Header> headers_;
+  void switch_source(uint32_t serial, uint64_t number);
   std::optional<su::CsvSplitter> csv_;
   bool header_done_ = false;
   std::vector<std::string> names_;

@@ -10,6 +10,7 @@ Sample::Kept Sample::keep(const su::Line& l) {
   k.bytes.resize(k.size + su::kInputPadding, ' ');
   k.source.assign(l.source);
   k.number = l.number;
+  k.serial = l.serial;
   k.too_long = l.too_long;
   return k;
 }
@@ -72,6 +73,7 @@ std::vector<su::Line> Sample::lines() const {
     l.text = std::string_view(k.bytes.data(), k.size);
     l.source = k.source;
     l.number = k.number;
+    l.serial = k.serial;
     l.capacity = k.bytes.size();
     l.too_long = k.too_long;
     out.push_back(l);

@@ -36,6 +36,7 @@ class Sample {
     size_t size = 0;
     std::string source;
     uint64_t number = 0;
+    uint32_t serial = 0;
     bool too_long = false;
   };
   static Kept keep(const su::Line& l);
