@@ -143,22 +143,31 @@ int64_t JsonBlockValidator::each_document(const Block& b, F&& f) {
   int64_t docs = 0;
   for (auto it = stream.begin(); it != stream.end(); ++it, ++docs) {
     simdjson::dom::element el;
-    if ((*it).get(el) || !f(el)) return -1;
+    if ((*it).get(el) || !f(el, it.current_index())) return -1;
   }
   return stream.truncated_bytes() == 0 ? docs : -1;
 }
 
 bool JsonBlockValidator::all_data_objects(const Block& b) {
-  const int64_t docs = each_document(b, [](simdjson::dom::element el) {
+  // One document a line: each starts on a line after the previous one's
+  // start, and there are as many as lines (two objects on one line and a
+  // blank line elsewhere would otherwise make the count right).
+  const std::string_view t = b.text;
+  size_t prev = 0;
+  bool first = true;
+  const int64_t docs = each_document(b, [&](simdjson::dom::element el, size_t at) {
+    if (!first && (at <= prev || std::memchr(t.data() + prev, '\n', at - prev) == nullptr)) return false;
+    first = false;
+    prev = at;
     simdjson::dom::object obj;
     if (el.get_object().get(obj)) return false;
     return obj.begin() == obj.end() || obj.begin().key() != control::kMember;  // control: per line
   });
-  return docs >= 0 && uint64_t(docs) == b.lines;  // else blank lines, or two objects on a line
+  return docs >= 0 && uint64_t(docs) == b.lines;  // else blank lines
 }
 
 bool JsonBlockValidator::all_valid(const Block& b) {
-  return each_document(b, [](simdjson::dom::element) { return true; }) >= 0;
+  return each_document(b, [](simdjson::dom::element, size_t) { return true; }) >= 0;
 }
 
 }  // namespace su
