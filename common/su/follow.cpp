@@ -114,6 +114,10 @@ struct Follower::File {
     if (fd >= 0) ::close(fd);
     fd = -1;
   }
+  // A file shorter than the fingerprint when it was taken has grown past it: take it again.
+  void refresh_identity(uint64_t read) {
+    if (fd >= 0 && id.fp_len < kFingerprintBytes && read > id.fp_len) id = identify(fd);
+  }
 };
 
 struct Follower::Name {
@@ -193,7 +197,7 @@ void Follower::look(Name& n, int64_t now) {
   n.files.push_back(std::move(f));
 }
 
-bool Follower::grows(const Name&, const File& f) const {
+bool Follower::grows(const File& f) const {
   struct stat st;
   return ::fstat(f.fd, &st) == 0 && uint64_t(st.st_size) > f.pos;
 }
@@ -228,7 +232,7 @@ bool Follower::open_next() {
     if (n.files.empty()) continue;
     File& f = n.files.front();
     if (k == 0 && again) return activate(i);
-    if (f.final || grows(n, f)) return activate(i);
+    if (f.final || grows(f)) return activate(i);
   }
   return false;
 }
@@ -262,7 +266,7 @@ Follower::Step Follower::after_eof(uint64_t pos, uint64_t consumed, uint64_t lin
     return Step::Retry;
   }
   if (uint64_t(st.st_size) > pos) return Step::Retry;
-  if (f.fd >= 0 && f.id.fp_len < kFingerprintBytes && pos > f.id.fp_len) f.id = identify(f.fd);  // it grew
+  f.refresh_identity(pos);
   look(n, now);
   if (f.final) {
     if (grew) f.quiet_since = now;
@@ -278,7 +282,7 @@ Follower::Step Follower::after_eof(uint64_t pos, uint64_t consumed, uint64_t lin
     size_t i = (active_ + k) % names_.size();
     Name& m = *names_[i];
     look(m, now);
-    if (!m.files.empty() && (m.files.front().final || grows(m, m.files.front()))) {
+    if (!m.files.empty() && (m.files.front().final || grows(m.files.front()))) {
       f.pos = f.consumed;  // what was read past the last line is read again
       switched_ = true;
       return Step::Switch;
@@ -290,7 +294,7 @@ Follower::Step Follower::after_eof(uint64_t pos, uint64_t consumed, uint64_t lin
 ReadPosition Follower::position(uint64_t consumed, uint64_t line, uint64_t pos) {
   Name& n = *names_[active_];
   File& f = n.files.front();
-  if (f.id.fp_len < kFingerprintBytes && pos > f.id.fp_len) f.id = identify(f.fd);
+  f.refresh_identity(pos);
   ReadPosition p;
   p.source = n.key;
   p.file = f.id.text();

@@ -106,7 +106,7 @@ class Follower {
  private:
   struct File;
   struct Name;
-  bool grows(const Name& n, const File& f) const;
+  bool grows(const File& f) const;
   void look(Name& n, int64_t now_ms);
   bool activate(size_t name);
   int64_t now_ms() const;

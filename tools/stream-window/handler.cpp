@@ -99,7 +99,6 @@ std::string Handler::time_error(const su::Value& v) const {
 }
 
 std::string Handler::apply(const su::Line& line) {
-  seen_record_ = true;
   std::string r = engine_.add(line.text, time_, key_);
   if (!pending_.empty() && engine_.closes() != checked_closes_) release();
   return r;
@@ -118,7 +117,7 @@ std::string Handler::time_json(std::optional<int64_t> t) {
 bool Handler::checkpoint(const su::Line&, const su::control::Record& r) {
   su::control::Checkpoint cp;
   if (!su::control::read_checkpoint(r, cp).empty()) return true;  // not one we can read: passed on as it is
-  if (!seen_record_ && engine_.records() == 0 && pending_.empty() && !time_field_.empty() && !cp.watermark.empty()) {
+  if (engine_.records() == 0 && pending_.empty() && !time_field_.empty() && !cp.watermark.empty()) {
     // Resumed (stream-parse --resume writes the stored checkpoint first).
     auto time_of = [](std::string_view json) -> std::optional<int64_t> {
       if (json.size() < 2 || json.front() != '"') return std::nullopt;

@@ -60,7 +60,6 @@ class Handler : public su::RecordHandler {
   su::RecordBuffer* out_ = nullptr;
   std::deque<Pending> pending_;
   uint64_t checked_closes_ = 0;
-  bool seen_record_ = false;
 };
 
 }  // namespace window_tool
