@@ -14,13 +14,13 @@
 #include <cstring>
 
 #include "su/core/error.hpp"
+#include "su/output.hpp"
 #include "su/signals.hpp"
 
 namespace su {
 namespace {
 constexpr size_t kReadSize = size_t(1) << 20;
 constexpr size_t kFollowReadSize = size_t(64) << 10;
-constexpr size_t kPipeSize = size_t(1) << 20;
 }  // namespace
 
 InputReader::InputReader(std::vector<std::string> paths, size_t max_line)
@@ -57,10 +57,7 @@ bool InputReader::open_next() {
     }
     source_name_ = p;
   }
-  struct stat st;
-  if (::fstat(fd_, &st) == 0 && S_ISFIFO(st.st_mode)) {
-    (void)::fcntl(fd_, F_SETPIPE_SZ, int(kPipeSize));  // best effort
-  }
+  widen_pipe(fd_);
   eof_ = false;
   at_file_start_ = true;
   line_no_ = 0;

@@ -2,17 +2,36 @@
 #include "su/output.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "su/core/error.hpp"
 
 namespace su {
 
+void widen_pipe(int fd) {
+  struct stat st;
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
+  static const int size = [] {
+    long max = 1 << 20;
+    if (FILE* f = std::fopen("/proc/sys/fs/pipe-max-size", "re")) {
+      long v = 0;
+      if (std::fscanf(f, "%ld", &v) == 1 && v > 0) max = v;
+      std::fclose(f);
+    }
+    return int(std::min<long>(max, 4L << 20));
+  }();
+  if (::fcntl(fd, F_GETPIPE_SZ) < size) (void)::fcntl(fd, F_SETPIPE_SZ, size);  // best effort
+}
+
 Output::Output(int fd, size_t block) : RecordBuffer(block), fd_(fd) {
   buf_.reserve(block + (64 << 10));
+  widen_pipe(fd);
 }
 
 Output::~Output() {

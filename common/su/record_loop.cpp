@@ -36,34 +36,44 @@ void RecordLoop::block(const Block& b) {
   if (o_.validate_blocks) {
     if (b.lines <= 1 || !json_block_enabled() || b.too_long || !validator_.all_data_objects(b) || !h_.take_block(b))
       for_each_line(b, [this](const Line& l) { line(l); });
+  } else if (b.lines > 1 && !b.too_long && json_block_enabled() && h_.reads_elements()) {
+    // One DOM pass: every byte of each line checked, and the record read
+    // from what it built.
+    read_block(dom_blocks_, b);
   } else if (b.lines > 1 && !b.too_long && json_block_enabled() && validator_.all_valid(b)) {
     // Every byte of the block is valid JSON (one DOM pass: On-Demand below
     // reads only the wanted fields and would let an invalid value elsewhere
-    // on the line through). A line's document is read first, and acted on
-    // only once the next document shows that the line held exactly one
-    // (JsonBlockReader).
-    blocks_.start(b);
-    for (bool more = blocks_.next(); more;) {
-      const Line l = blocks_.line();
-      const bool is_control = control::is_control_line(l.text);
-      if (!is_control && !h_.read(l, blocks_.doc()).empty()) {
-        blocks_.stop_here();  // the per-line path rejects it, with its own message
-        break;
-      }
-      more = blocks_.next();
-      if (!blocks_.previous_ok()) break;
-      if (is_control) {
-        control_line(l, /*validated=*/false);
-        continue;
-      }
-      std::string reason = h_.apply(l);
-      if (!reason.empty()) reject(l, reason);
-    }
-    for_each_line(blocks_.rest(), [this](const Line& l) { line(l); });
+    // on the line through).
+    read_block(blocks_, b);
   } else {
     for_each_line(b, [this](const Line& l) { line(l); });
   }
   h_.after_block();
+}
+
+// A line's document is read first, and acted on only once the next document
+// shows that the line held exactly one (BasicJsonBlockReader); what is left
+// goes line by line.
+template <class Reader>
+void RecordLoop::read_block(Reader& r, const Block& b) {
+  r.start(b);
+  for (bool more = r.next(); more;) {
+    const Line l = r.line();
+    const bool is_control = control::is_control_line(l.text);
+    if (!is_control && !h_.read(l, r.doc()).empty()) {
+      r.stop_here();  // the per-line path rejects it, with its own message
+      break;
+    }
+    more = r.next();
+    if (!r.previous_ok()) break;
+    if (is_control) {
+      control_line(l, /*validated=*/false);
+      continue;
+    }
+    std::string reason = h_.apply(l);
+    if (!reason.empty()) reject(l, reason);
+  }
+  for_each_line(r.rest(), [this](const Line& l) { line(l); });
 }
 
 void RecordLoop::control_line(const Line& l, bool validated) {

@@ -32,6 +32,13 @@ class RecordHandler {
   // line whose read fails is read again alone, and that reason is the one
   // reported.)
   virtual std::string read(const Line& line, simdjson::ondemand::document& doc) = 0;
+  // The same for a record the DOM parser read whole, on the block path
+  // (one parse both validates the block and serves the reads), when
+  // reads_elements() says the tool can. It must give what read(line, doc)
+  // gives for the same line. Returning FieldReader::kNeedsText (or any
+  // reason) sends the rest of the block to the per-line path.
+  virtual bool reads_elements() const { return false; }
+  virtual std::string read(const Line&, simdjson::dom::element) { return "not read"; }
   // Acts on the record read last, now known to be the whole line. Returns
   // empty, or the reason to reject it (e.g. a late record).
   virtual std::string apply(const Line& line) = 0;
@@ -76,10 +83,12 @@ struct LoopOptions {
   // End (as after EPIPE) when stdout's reader is gone while waiting for
   // input; off for a tool whose stdout is not its output (the sink).
   bool watch_output = true;
-  // Block strategy. false: the block validated whole by a DOM pass
-  // (JsonBlockValidator::all_valid: every byte, as a line alone is checked),
-  // then one On-Demand stage 1 over it (JsonBlockReader) reads each record's
-  // wanted fields; for tools that read fields. true: the whole
+  // Block strategy. false: for tools that read fields. When the handler
+  // reads_elements(), one DOM pass over the block (JsonDomBlockReader)
+  // validates every byte, as a line alone is checked, and serves the reads;
+  // else the block is validated by a DOM pass (JsonBlockValidator::all_valid)
+  // and one On-Demand stage 1 over it (JsonBlockReader) reads each record's
+  // wanted fields. true: the whole
   // block validated by a DOM pass (JsonBlockValidator) and handed to
   // take_block; for a tool that copies records on (stream-parse).
   bool validate_blocks = false;
@@ -110,7 +119,10 @@ class RecordLoop {
   Diagnostics& diag_;
   RecordHandler& h_;
   LoopOptions o_;
+  template <class Reader>
+  void read_block(Reader& r, const Block& b);
   JsonBlockReader blocks_;
+  JsonDomBlockReader dom_blocks_;
   JsonBlockValidator validator_;
   JsonLineParser json_;
   simdjson::ondemand::document doc_;

@@ -131,3 +131,68 @@ TEST_CASE("checkpoint records: written and read back, unknown members kept out, 
   r.members.push_back({"offset", "-1"});
   CHECK(su::control::read_checkpoint(r, back) == "checkpoint: bad \"offset\": -1");
 }
+
+namespace {
+// A record read through On-Demand and through the DOM gives the same fields:
+// presence, canonical text and value, for each way a field can be wanted.
+void check_dom_reads_alike(const std::string& text) {
+  CAPTURE(text);
+  std::string padded = text + std::string(su::kInputPadding, '\0');
+  su::Line l;
+  l.text = std::string_view(padded.data(), text.size());
+  l.capacity = padded.size();
+  const std::vector<std::string> names = {"k", "v", "t", "x", "ü\"", "dup"};
+  for (int mode = 0; mode < 3; ++mode) {  // 0: key and value, 1: key only, 2: value only
+    su::FieldReader od(names), dom(names);
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (mode == 1) od.set_key_only(i), dom.set_key_only(i);
+      if (mode == 2) od.set_value_only(i), dom.set_value_only(i);
+    }
+    REQUIRE(od.read(l).empty());
+    simdjson::dom::parser parser;
+    simdjson::dom::element el;
+    REQUIRE(!parser.parse(padded.data(), text.size(), false).get(el));
+    REQUIRE(dom.read(el).empty());
+    for (size_t i = 0; i < names.size(); ++i) {
+      CAPTURE(names[i]);
+      CAPTURE(mode);
+      REQUIRE(od.present(i) == dom.present(i));
+      CHECK(od.text(i) == dom.text(i));
+      const su::Value &a = od.value(i), &b = dom.value(i);
+      // A key part's string value is not read (On-Demand keeps it only when escaped).
+      if (mode == 1 && (a.kind == su::Value::Kind::Missing || b.kind == su::Value::Kind::Missing)) continue;
+      CHECK(a.kind == b.kind);
+      std::string ta, tb;
+      su::append_value(ta, a);
+      su::append_value(tb, b);
+      CHECK(ta == tb);
+    }
+  }
+}
+}  // namespace
+
+TEST_CASE("FieldReader: the DOM path reads what the On-Demand path reads") {
+  for (const char* t : {
+           R"({"k":"s1","v":21.5,"t":"2026-11-21T10:00:00Z"})",
+           R"({"k":"a\"b\\c\u00e9\n","v":-0,"x":true,"t":null})",
+           R"({"k":"\u0041\/","v":1.0,"x":1e0,"t":-0.0})",
+           R"({"k":12,"v":9223372036854775807,"x":9223372036854775808,"t":18446744073709551615})",
+           R"({"k":-12.50e-3,"v":1E+2,"x":0.1,"t":123456789012345678})",
+           R"({"k":"ünï \u2028 ✓","ü\"":"q","dup":1,"dup":"two"})",
+           R"({"other":{"k":1},"k":false,"v":"not a number"})",
+           R"({})",
+       })
+    check_dom_reads_alike(t);
+}
+
+TEST_CASE("FieldReader: an object or array wanted leaves the DOM path") {
+  std::string text = R"({"k":{"a":1},"v":2})";
+  std::string padded = text + std::string(su::kInputPadding, '\0');
+  su::FieldReader r({"k", "v"});
+  simdjson::dom::parser parser;
+  simdjson::dom::element el;
+  REQUIRE(!parser.parse(padded.data(), text.size(), false).get(el));
+  CHECK(r.dom_ok());
+  CHECK(r.read(el) == su::FieldReader::kNeedsText);
+  CHECK_FALSE(r.dom_ok());
+}

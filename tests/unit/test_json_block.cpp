@@ -1,4 +1,5 @@
-// su::JsonBlockReader: a block of NDJSON lines through one iterate_many, each
+// su::JsonBlockReader and su::JsonDomBlockReader: a block of NDJSON lines
+// through one iterate_many (or DOM parse_many), each
 // document mapped to its line, and the exact line where per-line handling
 // must take over when a line is not one document of its own.
 #include <doctest/doctest.h>
@@ -17,9 +18,18 @@ struct Result {
   std::string rest_text;
 };
 
+bool is_object(simdjson::ondemand::document& d) {
+  simdjson::ondemand::json_type t;
+  return !d.type().get(t) && t == simdjson::ondemand::json_type::object;
+}
+bool is_object(simdjson::dom::element& e) {
+  return e.is_object();
+}
+
 // Runs the reader as a tool does: reads each document (here: must be an
 // object), and counts a line as handled only once previous_ok() confirms it.
-Result run(const std::string& text, uint64_t first_line = 1) {
+template <class Reader>
+Result run_with(const std::string& text, uint64_t first_line) {
   std::string buf = text;
   buf.append(su::kInputPadding + 64, '\0');
   su::Block b;
@@ -29,13 +39,12 @@ Result run(const std::string& text, uint64_t first_line = 1) {
   b.lines = 1;
   for (char c : text) b.lines += c == '\n';
   b.capacity = buf.size();
-  su::JsonBlockReader r;
+  Reader r;
   r.start(b);
   Result res;
   for (bool more = r.next(); more;) {
     su::Line l = r.line();
-    simdjson::ondemand::json_type t;
-    if (r.doc().type().get(t) || t != simdjson::ondemand::json_type::object) {
+    if (!is_object(r.doc())) {
       r.stop_here();
       break;
     }
@@ -48,6 +57,18 @@ Result run(const std::string& text, uint64_t first_line = 1) {
   res.rest_lines = r.rest().lines;
   res.rest_text = std::string(r.rest().text);
   return res;
+}
+
+// Both readers (On-Demand and DOM) map documents to lines alike.
+Result run(const std::string& text, uint64_t first_line = 1) {
+  Result on_demand = run_with<su::JsonBlockReader>(text, first_line);
+  Result dom = run_with<su::JsonDomBlockReader>(text, first_line);
+  CHECK(dom.handled == on_demand.handled);
+  CHECK(dom.texts == on_demand.texts);
+  CHECK(dom.rest_first == on_demand.rest_first);
+  CHECK(dom.rest_lines == on_demand.rest_lines);
+  CHECK(dom.rest_text == on_demand.rest_text);
+  return on_demand;
 }
 using V = std::vector<uint64_t>;
 }  // namespace

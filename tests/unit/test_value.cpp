@@ -1,9 +1,11 @@
 // Text-to-value inference: JSON number syntax only, int64 bounds, doubles.
 #include <doctest/doctest.h>
 #include <fast_float/fast_float.h>
+#include <simdjson.h>
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "su/core/json_write.hpp"
@@ -303,4 +305,57 @@ TEST_CASE("append_double: beyond the int64 range always with an exponent, so it 
     CHECK(v->kind == su::Value::Kind::Double);
     CHECK(v->d == d);
   }
+}
+
+TEST_CASE("append_json_string: eight bytes at a time escapes exactly what one at a time does") {
+  // The reference: escape byte by byte (valid UTF-8 kept, invalid bytes as \u00XX).
+  auto reference = [](const std::string& s) {
+    std::string out = "\"";
+    const bool valid = simdjson::validate_utf8(s.data(), s.size());
+    for (unsigned char c : s) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        default:
+          if (c < 0x20 || (c >= 0x80 && !valid)) {
+            char e[7];
+            std::snprintf(e, sizeof e, "\\u%04x", c);
+            out += e;
+          } else {
+            out.push_back(char(c));
+          }
+      }
+    }
+    return out + "\"";
+  };
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", " ", "~", "\x7f", "é", "✓"};
+  for (size_t len = 0; len <= 19; ++len)
+    for (size_t at = 0; at < len; ++at)
+      for (const std::string& sp : specials) {
+        std::string s(len, 'a');
+        s.replace(at, 1, sp);
+        std::string out;
+        su::append_json_string(out, s);
+        CAPTURE(s);
+        CHECK(out == reference(s));
+      }
 }

@@ -79,6 +79,12 @@ class Aggregator : public su::RecordHandler {
     if (err.empty()) reader_.own(l.text);  // the next document may reuse the string buffer
     return err;
   }
+  bool reads_elements() const override { return reader_.dom_ok(); }
+  std::string read(const su::Line& l, simdjson::dom::element el) override {
+    std::string err = reader_.read(el);
+    if (err.empty()) reader_.own(l.text);  // the next chunk reuses the string buffer
+    return err;
+  }
 
   std::string apply(const su::Line&) override {
     table_.set_record_number(++records_);

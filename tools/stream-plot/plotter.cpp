@@ -134,6 +134,12 @@ class Plotter : public su::RecordHandler {
     if (err.empty()) reader_.own(l.text);
     return err;
   }
+  bool reads_elements() const override { return reader_.dom_ok(); }
+  std::string read(const su::Line& l, simdjson::dom::element el) override {
+    std::string err = reader_.read(el);
+    if (err.empty()) reader_.own(l.text);
+    return err;
+  }
 
   std::string apply(const su::Line& l) override {
     ++records_;

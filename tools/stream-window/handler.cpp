@@ -55,9 +55,18 @@ std::string Handler::read(const su::Line&, simdjson::ondemand::document& doc) {
     if (auto e = doc.type().get(t)) return su::json_error_message(e);
     return t == simdjson::ondemand::json_type::object ? std::string() : "not a JSON object";
   }
-  // Everything apply() needs is copied out here (time_, key_): the document
-  // may end before apply().
-  std::string err = fields_.read(doc);
+  return take_fields(fields_.read(doc));
+}
+
+std::string Handler::read(const su::Line&, simdjson::dom::element el) {
+  if (progress_.processing_time()) time_ = clock_ns(CLOCK_REALTIME);
+  if (time_field_.empty() && key_slots_.empty()) return el.is_object() ? std::string() : "not a JSON object";
+  return take_fields(fields_.read(el));
+}
+
+// Everything apply() needs is copied out here (time_, key_): the document
+// may end before apply().
+std::string Handler::take_fields(std::string err) {
   if (!err.empty()) return err;
   if (!time_field_.empty()) {
     const su::Value& v = fields_.value(time_slot_);

@@ -21,6 +21,8 @@ class Handler : public su::RecordHandler {
           int64_t idle_ns);
 
   std::string read(const su::Line& line, simdjson::ondemand::document& doc) override;
+  bool reads_elements() const override { return fields_.dom_ok(); }
+  std::string read(const su::Line& line, simdjson::dom::element el) override;
   std::string apply(const su::Line& line) override;
   int timeout_ms() override;
   void after_block() override { progress_.on_input(); }
@@ -48,6 +50,9 @@ class Handler : public su::RecordHandler {
   int64_t time_ = 0;
   std::string key_;
   std::vector<std::string> names_;  // of the reader's fields, by slot
+  // After the fields were read (err: the reader's reason, or empty): the
+  // time and the key, or why not.
+  std::string take_fields(std::string err);
   su::Diagnostics* diag_ = nullptr;
 
   struct Pending {

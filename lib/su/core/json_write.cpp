@@ -20,6 +20,18 @@ constexpr std::array<uint8_t, 256> make_escape_table() {
   return t;
 }
 constexpr auto kEscape = make_escape_table();
+
+// Whether any of the eight bytes of w needs an escape (below 0x20, '"', '\\')
+// or, unless the rest is known to be valid UTF-8, a UTF-8 check (0x80 and
+// above). Exact as a yes/no (the borrow of the zero-byte test only ever
+// marks bytes above a true match).
+inline bool needs_escape_or_check(uint64_t w, bool utf8_valid) {
+  constexpr uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+  const uint64_t below20 = (w - ones * 0x20) & ~w;
+  const uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+  const uint64_t quote = (q - ones) & ~q, backslash = (b - ones) & ~b;
+  return ((below20 | quote | backslash) & high) != 0 || (!utf8_valid && (w & high) != 0);
+}
 const char kHex[] = "0123456789abcdef";
 
 void append_escape(std::string& out, unsigned char c) {
@@ -88,6 +100,14 @@ void append_json_string(std::string& out, std::string_view s) {
   int valid = -1;  // checked at the first non-ASCII byte only: ASCII text is the common case
   size_t run = 0;  // start of the pending run of plain bytes
   for (size_t i = 0; i < n;) {
+    if (i + 8 <= n) {  // eight plain bytes at a time: the common case
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (!needs_escape_or_check(w, valid == 1)) {
+        i += 8;
+        continue;
+      }
+    }
     unsigned char c = p[i];
     if (kEscape[c]) {
       out.append(s.data() + run, i - run);

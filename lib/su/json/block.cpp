@@ -34,10 +34,10 @@ const char* skip_blank(const char* p, const char* end, const char*& line_start, 
 }
 }  // namespace
 
-void JsonBlockReader::start(const Block& b) {
+template <class Docs>
+void BasicJsonBlockReader<Docs>::start(const Block& b) {
   block_ = b;
   active_ = pending_ = previous_ok_ = false;
-  doc_ = nullptr;
   end_ = b.text.data() + b.text.size();
   next_ = b.text.data();
   next_number_ = b.first_line;
@@ -50,7 +50,8 @@ void JsonBlockReader::start(const Block& b) {
   active_ = true;
 }
 
-bool JsonBlockReader::start_chunk(const char* first) {
+template <class Docs>
+bool BasicJsonBlockReader<Docs>::start_chunk(const char* first) {
   // Whole lines up to about kChunk bytes: stage 1's index of them stays in
   // the cache until the documents are read. One batch per chunk (no stage 1
   // thread); the batch size only grows, so the parser allocates rarely.
@@ -61,17 +62,17 @@ bool JsonBlockReader::start_chunk(const char* first) {
   }
   size_t len = size_t(chunk_end - first);
   while (batch_ < len) batch_ *= 2;
-  if (parser_.iterate_many(first, len, batch_).get(stream_)) return false;
+  if (!docs_.start(first, len, batch_)) return false;
   base_ = first;
   chunk_end_ = chunk_end;
-  it_ = stream_.begin();
   return true;
 }
 
-bool JsonBlockReader::next() {
+template <class Docs>
+bool BasicJsonBlockReader<Docs>::next() {
   previous_ok_ = false;
   if (!active_) return false;
-  if (pending_) ++it_;
+  if (pending_) docs_.advance();
   // The next document must start at the first byte of the next non-blank line.
   const char* line_start = next_;
   uint64_t number = next_number_;
@@ -85,13 +86,13 @@ bool JsonBlockReader::next() {
     pending_ = false;
     return false;
   };
-  if (!(it_ != stream_.end())) {
+  if (docs_.at_end()) {
     // The chunk ended: its last line is its own only if nothing follows it
     // in the chunk; then the next chunk starts at the next non-blank line.
-    if (expect < chunk_end_ || stream_.truncated_bytes() != 0) return fail();
+    if (expect < chunk_end_ || docs_.truncated_bytes() != 0) return fail();
     if (expect != end_) {
       if (!start_chunk(expect)) return fail();
-      if (!(it_ != stream_.end())) return fail();
+      if (docs_.at_end()) return fail();
     } else {
       previous_ok_ = pending_;
       active_ = pending_ = false;
@@ -99,10 +100,9 @@ bool JsonBlockReader::next() {
       return false;
     }
   }
-  simdjson::ondemand::document_reference ref;
-  if ((*it_).get(ref) || base_ + it_.current_index() != expect) return fail();
+  size_t at = 0;
+  if (!docs_.current(at) || base_ + at != expect) return fail();
   previous_ok_ = pending_;
-  doc_ = &static_cast<simdjson::ondemand::document&>(ref);
   const void* nl = std::memchr(expect, '\n', size_t(end_ - expect));
   const char* line_end = nl ? static_cast<const char*>(nl) : end_;
   line_.text = std::string_view(line_start, size_t(line_end - line_start));
@@ -117,12 +117,14 @@ bool JsonBlockReader::next() {
   return true;
 }
 
-void JsonBlockReader::stop_here() {
+template <class Docs>
+void BasicJsonBlockReader<Docs>::stop_here() {
   if (pending_) stop_at(line_.text.data(), line_.number);
   active_ = pending_ = previous_ok_ = false;
 }
 
-void JsonBlockReader::stop_at(const char* line_start, uint64_t number) {
+template <class Docs>
+void BasicJsonBlockReader<Docs>::stop_at(const char* line_start, uint64_t number) {
   rest_.text = std::string_view(line_start, size_t(end_ - line_start));
   rest_.source = block_.source;
   rest_.first_line = number;
@@ -130,6 +132,9 @@ void JsonBlockReader::stop_at(const char* line_start, uint64_t number) {
   rest_.capacity = block_.capacity - size_t(line_start - block_.text.data());
   rest_.too_long = block_.too_long;
 }
+
+template class BasicJsonBlockReader<detail::OnDemandDocs>;
+template class BasicJsonBlockReader<detail::DomDocs>;
 
 // One DOM parse_many over the block: calls f on each document (stopping when
 // it says false); the document count, or -1 when the block is not all valid

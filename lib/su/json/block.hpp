@@ -1,10 +1,12 @@
-// NDJSON a block of lines at a time: one simdjson On-Demand stage 1 over the
-// whole block (parser.iterate_many) instead of one setup per line, each
-// document mapped back to its line. Where the block does not split into one
+// NDJSON a block of lines at a time: one simdjson stage 1 over each 64 KiB of
+// the block (On-Demand iterate_many, or DOM parse_many) instead of one setup
+// per line, each document mapped back to its line. Where the block does not split into one
 // document per line, the reader stops and hands back the lines left, for the
 // tool's per-line path (which then gives exactly what it always gave).
 #pragma once
 #include <simdjson.h>
+
+#include <optional>
 
 #include "su/core/line.hpp"
 
@@ -14,7 +16,61 @@ namespace su {
 // parsing off: every block then goes line by line (tests compare the paths).
 bool json_block_enabled();
 
-// Usage (see tools/stream-window/handler.cpp):
+namespace detail {
+// The two kinds of simdjson document streams JsonBlockReader runs on.
+struct OnDemandDocs {
+  using Doc = simdjson::ondemand::document;
+  bool start(const char* p, size_t len, size_t batch) {
+    if (parser.iterate_many(p, len, batch).get(stream)) return false;
+    it = stream.begin();
+    return true;
+  }
+  bool at_end() { return !(it != stream.end()); }
+  void advance() { ++it; }
+  size_t truncated_bytes() const { return stream.truncated_bytes(); }
+  // The current document and where it starts; false on an error.
+  bool current(size_t& at) {
+    simdjson::ondemand::document_reference ref;
+    if ((*it).get(ref)) return false;
+    at = it.current_index();
+    doc = &static_cast<Doc&>(ref);
+    return true;
+  }
+  Doc& get() { return *doc; }
+
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document_stream stream;
+  simdjson::ondemand::document_stream::iterator it;
+  Doc* doc = nullptr;
+};
+// DOM: every value of every document parsed (and so validated) while the
+// documents are read.
+struct DomDocs {
+  using Doc = simdjson::dom::element;
+  bool start(const char* p, size_t len, size_t batch) {
+    it.reset();
+    if (parser.parse_many(p, len, batch).get(stream)) return false;
+    it.emplace(stream.begin());
+    return true;
+  }
+  bool at_end() { return !(*it != stream.end()); }
+  void advance() { ++*it; }
+  size_t truncated_bytes() { return stream.truncated_bytes(); }
+  bool current(size_t& at) {
+    if ((**it).get(el)) return false;
+    at = it->current_index();
+    return true;
+  }
+  Doc& get() { return el; }
+
+  simdjson::dom::parser parser;
+  simdjson::dom::document_stream stream;
+  std::optional<simdjson::dom::document_stream::iterator> it;
+  Doc el;
+};
+}  // namespace detail
+
+// Usage (see common/su/record_loop.cpp):
 //
 //   r.start(block);
 //   for (bool more = r.next(); more;) {
@@ -31,11 +87,16 @@ bool json_block_enabled();
 // the line's document had the same bytes, and so the same structure, as it
 // would have parsed alone. Blank lines are skipped; lines with leading white
 // space and CRLF endings are fine.
-class JsonBlockReader {
+//
+// JsonBlockReader runs On-Demand (doc() is a document: only what is read of
+// it is parsed); JsonDomBlockReader runs the DOM parser (doc() is an element:
+// each document was parsed whole, every value checked, as a line alone is).
+template <class Docs>
+class BasicJsonBlockReader {
  public:
-  JsonBlockReader() = default;
-  JsonBlockReader(const JsonBlockReader&) = delete;
-  JsonBlockReader& operator=(const JsonBlockReader&) = delete;
+  BasicJsonBlockReader() = default;
+  BasicJsonBlockReader(const BasicJsonBlockReader&) = delete;
+  BasicJsonBlockReader& operator=(const BasicJsonBlockReader&) = delete;
 
   // Starts on a block of whole lines (Block::too_long blocks are left alone).
   // The environment variable STREAM_UTILS_JSON_BLOCK=0 turns block parsing
@@ -50,7 +111,7 @@ class JsonBlockReader {
   bool previous_ok() const { return previous_ok_; }
 
   const Line& line() const { return line_; }
-  simdjson::ondemand::document& doc() { return *doc_; }
+  typename Docs::Doc& doc() { return docs_.get(); }
 
   // The caller gives up on the current line (e.g. it would reject it: the
   // per-line path does that with its own message): rest() starts there.
@@ -65,10 +126,7 @@ class JsonBlockReader {
   bool start_chunk(const char* first);
   void stop_at(const char* line_start, uint64_t number);
 
-  simdjson::ondemand::parser parser_;
-  simdjson::ondemand::document_stream stream_;
-  simdjson::ondemand::document_stream::iterator it_;
-  simdjson::ondemand::document* doc_ = nullptr;
+  Docs docs_;
   size_t batch_ = size_t(1) << 20;
   Block block_;
   Block rest_;
@@ -82,6 +140,11 @@ class JsonBlockReader {
   bool pending_ = false;             // line_ is a document not yet confirmed
   bool previous_ok_ = false;
 };
+
+using JsonBlockReader = BasicJsonBlockReader<detail::OnDemandDocs>;
+using JsonDomBlockReader = BasicJsonBlockReader<detail::DomDocs>;
+extern template class BasicJsonBlockReader<detail::OnDemandDocs>;
+extern template class BasicJsonBlockReader<detail::DomDocs>;
 
 // The other block strategy, for a tool that passes whole records on and so
 // needs every byte checked (stream-parse --format ndjson): one simdjson DOM

@@ -30,6 +30,12 @@ FieldReader::FieldReader(std::vector<std::string> names) : slots_(names.size()),
     nm.mask = k == 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * k)) - 1;
     nm.short_name = head.size() <= 8;
     names_.push_back(nm);
+    Plain pl;
+    pl.name = n;
+    size_t m = std::min<size_t>(n.size(), 8);
+    std::memcpy(&pl.prefix, n.data(), m);
+    pl.mask = m == 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * m)) - 1;
+    plain_.push_back(std::move(pl));
   }
 }
 
@@ -41,6 +47,15 @@ bool FieldReader::matches(const Name& n, const char* raw) const {
   if (n.short_name) return true;
   const size_t len = n.escaped.size();
   return std::memcmp(raw + 8, n.escaped.data() + 8, len - 8) == 0 && raw[len] == '"';
+}
+
+// key is in the DOM's string buffer, which has padding after its last string.
+bool FieldReader::matches(const Plain& n, std::string_view key) const {
+  if (key.size() != n.name.size()) return false;
+  uint64_t head;
+  std::memcpy(&head, key.data(), 8);
+  if ((head & n.mask) != n.prefix) return false;
+  return key.size() <= 8 || std::memcmp(key.data() + 8, n.name.data() + 8, key.size() - 8) == 0;
 }
 
 std::string FieldReader::take(simdjson::ondemand::value v, Slot& s) {
@@ -152,7 +167,113 @@ void FieldReader::sample_key(simdjson::ondemand::field& f) {
   if (seen_.size() >= kSeenNames) return;
   std::string_view key;
   if (f.unescaped_key().get(key)) return;
+  sample_key(key);
+}
+
+void FieldReader::sample_key(std::string_view key) {
+  if (seen_.size() >= kSeenNames) return;
   if (std::find(seen_.begin(), seen_.end(), key) == seen_.end()) seen_.emplace_back(key);
+}
+
+namespace {
+// No byte of s needs an escape or is outside ASCII. s is in the DOM's string
+// buffer, which is padded: its last word is read whole and masked.
+bool plain_ascii(std::string_view s) {
+  constexpr uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+  const char* p = s.data();
+  for (size_t left = s.size(); left > 0;) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t keep = high;
+    if (left < 8) {
+      keep = high & ((uint64_t(1) << (8 * left)) - 1);
+      w |= ~((uint64_t(1) << (8 * left)) - 1) & (ones * 'a');  // past the end: plain bytes
+    }
+    const uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) | w) & keep) return false;
+    const size_t step = left < 8 ? left : 8;
+    p += step;
+    left -= step;
+  }
+  return true;
+}
+}  // namespace
+
+// What take(ondemand::value) makes of the same token, from the DOM's parsed
+// value: numbers were parsed by the same rules (integers that fit int64 are
+// Int, others double, correctly rounded), and a valid string's text without
+// backslashes is exactly its minimal escaping.
+bool FieldReader::take(simdjson::dom::element v, Slot& s) {
+  using simdjson::dom::element_type;
+  switch (v.type()) {
+    case element_type::OBJECT:
+    case element_type::ARRAY:
+      return false;
+    case element_type::STRING: {
+      std::string_view str = v.get_string().value_unsafe();
+      // A key part only: as on the On-Demand path, no value (nothing to own).
+      s.value = s.need_value ? Value::string(str) : Value::missing();
+      if (s.need_text) {
+        s.scratch.clear();
+        if (plain_ascii(str)) {  // the usual key: its text is the string in quotes
+          s.scratch.reserve(str.size() + 2);
+          s.scratch.push_back('"');
+          s.scratch.append(str);
+          s.scratch.push_back('"');
+        } else {
+          append_json_string(s.scratch, str);
+        }
+        s.text = s.scratch;
+      }
+      break;
+    }
+    case element_type::INT64:
+      s.value = Value::integer(v.get_int64().value_unsafe());
+      break;
+    case element_type::UINT64:
+      s.value = Value::real(double(v.get_uint64().value_unsafe()));
+      break;
+    case element_type::DOUBLE:
+      s.value = Value::real(v.get_double().value_unsafe());
+      break;
+    case element_type::BOOL:
+      s.value = Value::boolean(v.get_bool().value_unsafe());
+      break;
+    case element_type::NULL_VALUE:
+      s.value = Value::null();
+      break;
+  }
+  if (!s.need_text) {
+    s.text = {};
+  } else if (v.type() != element_type::STRING) {
+    s.scratch.clear();
+    append_canonical(s.scratch, s.value);
+    s.text = s.scratch;
+  }
+  s.present = true;
+  return true;
+}
+
+std::string FieldReader::read(simdjson::dom::element el) {
+  for (auto& s : slots_) s.present = false;
+  simdjson::dom::object obj;
+  if (auto e = el.get_object().get(obj)) return json_error_message(e);
+  const size_t n = names_.size();
+  const bool sample = unfound_ && sampled_records_ < kSampleRecords;
+  for (auto [key, value] : obj) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!matches(plain_[i], key)) continue;
+      if (!take(value, slots_[i])) {
+        dom_ok_ = false;
+        return std::string(kNeedsText);
+      }
+      break;
+    }
+    if (sample) sample_key(key);
+  }
+  ++records_;
+  if (unfound_) note_found(sample);
+  return {};
 }
 
 void FieldReader::note_found(bool sampled) {

@@ -37,6 +37,15 @@ class FieldReader {
   // su::JsonBlockReader); its string buffer may be reused by the next document:
   // call own() before moving on.
   std::string read(simdjson::ondemand::document& doc);
+  // The same for a document the DOM parser read whole (su::JsonDomBlockReader):
+  // the fields' texts and values are those read() gives, without a second
+  // pass over the record. Its strings live in the parser's string buffer:
+  // call own() before the next chunk. A wanted field holding an object or
+  // an array (whose text is its raw bytes, which the DOM does not keep)
+  // returns kNeedsText, and from then on dom_ok() is false.
+  std::string read(simdjson::dom::element el);
+  static constexpr std::string_view kNeedsText = "wanted field is an object or array";
+  bool dom_ok() const { return dom_ok_; }
   // Copies every text and value that does not point into `line` (strings
   // unescaped into the parser's buffer) into the reader's own storage.
   void own(std::string_view line);
@@ -71,6 +80,8 @@ class FieldReader {
     std::string owned_text, owned_value;
   };
   std::string take(simdjson::ondemand::value v, Slot& s);
+  bool take(simdjson::dom::element v, Slot& s);
+  bool dom_ok_ = true;
 
   JsonLineParser parser_;
   simdjson::ondemand::document doc_;
@@ -83,8 +94,17 @@ class FieldReader {
   };
   bool matches(const Name& n, const char* raw) const;
   void sample_key(simdjson::ondemand::field& f);
+  void sample_key(std::string_view key);
   void note_found(bool sampled);
   std::vector<Name> names_;
+  // The names as given (DOM keys are unescaped), with their first 8 bytes
+  // for a one-load first check (the DOM's string buffer is padded).
+  struct Plain {
+    std::string name;
+    uint64_t prefix = 0, mask = 0;
+  };
+  bool matches(const Plain& n, std::string_view key) const;
+  std::vector<Plain> plain_;
   std::vector<Slot> slots_;
   Value missing_;
   // For never_found_warning: while some name was never found, the member
