@@ -2,8 +2,8 @@
 # Benchmark: the README's broker recipes, against the broker clients alone
 # and against sqlite3's own CSV import behind the same client, in the same run.
 # - Kafka (librdkafka's mock cluster on 127.0.0.1, topic of 3 partitions,
-#   N messages keyed by sensor with a CSV value): kcat -C ... -f '%k,%p,%o,%T,%s\n'
-#   to /dev/null (the client's ceiling), | stream-parse | stream-sink-sqlite
+#   N messages keyed by sensor with a CSV value): stdbuf -oL kcat -C ... -f '%k,%p,%o,%T,%s\n'
+#   to /dev/null (the client's ceiling; also block-buffered and with -u), | stream-parse | stream-sink-sqlite
 #   --upsert sensor,seq (the recipe), the same without --upsert, and
 #   | sqlite3 '.import --csv' (plain inserts).
 # - MQTT (mosquitto on a free loopback port): M messages published at QoS 1
@@ -54,16 +54,21 @@ stream-gen --keys sensor=s0,s1,s2,s3,s4,s5,s6,s7,s8,s9 --count "$per" --time-fie
     'seq=seq(1)' 'temperature=walk(20,0.5)' 'humidity=uniform(30,70)' \
   | tail -n +2 | kcat -b "$brokers" -P -t readings -K ,
 N=$((per * 10))
-consume="kcat -b $brokers -C -t readings -o beginning -e -q -f '%k,%p,%o,%T,%s\n'"
-best "kcat -C to /dev/null" "$N" "$consume"; kcat_s=$BEST_S
-best "kcat -C | stream-parse | stream-sink-sqlite --upsert" "$N" "$consume | stream-parse --format csv \
-  --columns sensor,partition,offset,kafka_time,seq,temperature,humidity | stream-sink-sqlite $out/b.db --table readings --upsert sensor,seq"
+consume="stdbuf -oL kcat -b $brokers -C -t readings -o beginning -e -q -f '%k,%p,%o,%T,%s\n'"
+parse="stream-parse --format csv --columns sensor,partition,offset,kafka_time,seq,temperature,humidity"
+best "stdbuf -oL kcat -C to /dev/null" "$N" "$consume"; kcat_s=$BEST_S
+best "  (kcat -C block-buffered, as without stdbuf)" "$N" "${consume#stdbuf -oL }"
+best "  (kcat -C -u, kcat's unbuffered output)" "$N" "${consume#stdbuf -oL } -u"
+best "kcat -C | stream-parse | stream-sink-sqlite --upsert" "$N" "$consume | $parse \
+  | stream-sink-sqlite $out/b.db --table readings --upsert sensor,seq"
 ours=$BEST_S
 [ "$(rows readings)" = "$N" ] || { echo "the recipe stored $(rows readings) rows of $N" >&2; exit 1; }
-best "kcat -C | stream-parse | stream-sink-sqlite" "$N" "$consume | stream-parse --format csv \
-  --columns sensor,partition,offset,kafka_time,seq,temperature,humidity | stream-sink-sqlite $out/b.db --table readings"
+best "kcat -C | stream-parse | stream-sink-sqlite" "$N" "$consume | $parse | stream-sink-sqlite $out/b.db --table readings"
 plain=$BEST_S
-best "kcat -C | sqlite3 .import --csv" "$N" "$consume | sqlite3 $out/b.db '.import --csv /dev/stdin readings'"
+best "kcat -C | sqlite3 .import --csv" "$N" "$consume | sqlite3 $out/b.db \
+  'CREATE TABLE readings(sensor, partition, offset, kafka_time, seq, temperature, humidity)' \
+  '.import --csv /dev/stdin readings'"
+[ "$(rows readings)" = "$N" ] || { echo "sqlite3 .import stored $(rows readings) rows of $N" >&2; exit 1; }
 imp=$BEST_S
 echo "  ratios: the recipe (--upsert) takes $(ratio "$ours" "$kcat_s") the time of kcat alone;" \
   "without --upsert, $(ratio "$plain" "$imp") the time of kcat | sqlite3 .import (which neither parses nor types)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's Kafka recipe as a consumer group, on librdkafka's mock cluster
 # (3 brokers on 127.0.0.1, topic "readings" with 3 partitions): two pipelines
-#   kcat -G sinks ... -f '%k,%p,%o,%T,%s\n' readings | stream-parse | stream-sink-sqlite --upsert sensor,seq
+#   stdbuf -oL kcat -G sinks ... -f '%k,%p,%o,%T,%s\n' readings | stream-parse | stream-sink-sqlite --upsert sensor,seq
 # share the partitions. One is killed (kill -9 of its kcat: no goodbye to the
 # group, offsets since the last auto-commit not committed) while readings are
 # being produced; the other takes its partitions over after the session
@@ -38,8 +38,8 @@ produce() {  # FILE: sent as the recipe does, 100 readings every 0.1 s
 # member NAME: one pipeline of the group (the README's command; kcat not -q,
 # so that its assignments are logged). NAME.kcat holds its kcat's pid.
 member() {
-  bash -c 'echo $$ >"$0.kcat"; exec kcat -b "$1" -G sinks -X auto.offset.reset=earliest \
-      -X session.timeout.ms=3000 -X heartbeat.interval.ms=300 -u -f "%k,%p,%o,%T,%s\n" readings' \
+  bash -c 'echo $$ >"$0.kcat"; exec stdbuf -oL kcat -b "$1" -G sinks -X auto.offset.reset=earliest \
+      -X session.timeout.ms=3000 -X heartbeat.interval.ms=300 -f "%k,%p,%o,%T,%s\n" readings' \
     "$1" "$brokers" 2>"$1.kcat.err" | tee "$1.raw" |
     stream-parse --format csv --columns sensor,partition,offset,kafka_time,seq,temperature,humidity 2>"$1.parse.err" |
     stream-sink-sqlite kafka.db --table readings --upsert sensor,seq 2>"$1.sink.err" &
@@ -90,6 +90,7 @@ for m in b a2; do kill -TERM "$(cat $m.kcat)" 2>/dev/null; done   # leave the gr
 wait_for 30 "b's sink did not end" gone "$b_sink"
 wait_for 30 "a2's sink did not end" gone "$a2_sink"
 step "the pipelines ended"
+# stdbuf -oL: kcat writes each line whole, so the killed one left no half line
 cat ./*.parse.err ./*.sink.err | grep . && fail "a tool complained"
 
 sqlite3 -separator , kafka.db "SELECT sensor, partition, offset, kafka_time, seq,
