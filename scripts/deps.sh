@@ -6,13 +6,14 @@
 # test), clang (the ASan+UBSan build
 # the CLI fuzzer runs), for stream-serve's tests curl, openssl (a
 # self-signed certificate) and chromium (the dashboard in a headless browser),
-# jq, and parallel and kcat (the recipes of aggregate states: GNU parallel and
-# Kafka's mock cluster).
+# jq, parallel and kcat (the recipes of aggregate states and of Kafka: GNU
+# parallel and librdkafka's mock cluster), mosquitto and mosquitto-clients
+# (the MQTT recipe: a broker on loopback, mosquitto_sub and mosquitto_pub).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcli11-dev libfast-float-dev libsimdjson-dev doctest-dev
       libsqlite3-dev libre2-dev libxxhash-dev libcctz-dev tzdata sqlite3 python3 groff-base
       libcpp-httplib-dev libssl-dev libjs-chart.js)
-[ "${1:-}" = --test ] && pkgs+=(clang-format zsh fish clang tmux curl openssl chromium jq parallel kcat)
+[ "${1:-}" = --test ] && pkgs+=(clang-format zsh fish clang tmux curl openssl chromium jq parallel kcat mosquitto mosquitto-clients)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
