@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
                         ->allow_extra_args(false)
                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
                         ->type_name("F1,F2");
-  su::doc(by).man = "The option may be repeated; the window tags come first in each result.";
+  su::doc(by).man =
+      "The option may be repeated; the window tags come first in each result. With --session or --count, "
+      "the windows are kept per key of these fields too (as `stream-window --by`).";
   CLI::Option* approx = app.add_flag("--approx", o.approx,
                                      "Bounded memory: percentiles from a DDSketch (1% relative error), distinct from a "
                                      "HyperLogLog (0.81% standard error)");
@@ -88,6 +90,8 @@ int main(int argc, char** argv) {
   su::doc(parts).man =
       "Each upstream part forwards the close of a window after its results; the merged result of the window is "
       "emitted, and its close forwarded once, when the close has come N times, and at end of input. Default 1.";
+  su::add_window_options(app, o.window, stream_agg::kWindowNames);
+  su::add_time_options(app, o.window, stream_agg::kWindowNames);
   su::add_common_options(app, o.common, /*with_inputs=*/false);
   app.footer("Functions:\n" + su::agg::functions_help());
   return su::run_tool(app, argc, argv, [&] {
