@@ -55,7 +55,9 @@ int main(int argc, char** argv) {
                                      "Bounded memory: percentiles from a DDSketch (1% relative error), distinct from a "
                                      "HyperLogLog (0.81% standard error)");
   su::doc(approx).man =
-      "For numbers of one sign, a percentile (and the median) differs from the exact (interpolated) one by at most 1% "
+      "Without it, an exact percentile or median keeps every value of its group, 8 bytes each, until the group "
+      "is written: for the whole run when there are no windows. For numbers of one sign, a percentile (and the median) "
+      "differs from the exact (interpolated) one by at most 1% "
       "of its value. Each sign keeps at most 2048 buckets (16 KiB), which covers a ratio of about 10^17 between the "
       "smallest and the largest magnitude; beyond that the smallest magnitudes are folded together and lose the "
       "guarantee. Magnitudes below 1e-300 count as 0. `distinct` uses 2^14 registers and Ertl's improved estimator: "
