@@ -111,12 +111,19 @@ class Aggregator : public su::RecordHandler, su::WindowSink {
     const bool keyed = wo.spec.kind == su::WindowKind::Session || wo.spec.kind == su::WindowKind::Count;
     correct_late_ = wo.correct_late;
     engine_ = std::make_unique<su::WindowEngine>(wo, static_cast<su::WindowSink&>(*this));
+    // The tags this kind always writes come after a record's own members
+    // (the last of a name counts): a record's own are not read for the key.
+    const auto& tags = su::control::window_tags();
+    for (size_t t = 0; t < tags.size(); ++t)
+      tags_given_[t] =
+          wo.spec.kind == su::WindowKind::Count ? tags[t] == su::control::kWindow : tags[t] != su::control::kWindow;
     std::vector<su::ExtraField> extra;
     for (size_t i = 0; i < names_.size(); ++i) {
       su::ExtraField f{names_[i], false, false};
       f.value = std::find(column_slot_.begin(), column_slot_.end(), i) != column_slot_.end();
-      f.text = std::find(key_slot_.begin(), key_slot_.end(), i) != key_slot_.end();
-      extra.push_back(f);
+      for (size_t k = 0; k < key_slot_.size(); ++k)
+        if (key_slot_[k] == i && !(k < tags.size() && tags_given_[k])) f.text = true;
+      if (f.value || f.text || names_[i] == o_.window.time) extra.push_back(f);
     }
     window_ = std::make_unique<su::WindowHandler>(o_.window.time, keyed ? o_.by : std::vector<std::string>(),
                                                   std::move(parser), *engine_, o_.window.idle.value_or(0), extra);
@@ -127,9 +134,8 @@ class Aggregator : public su::RecordHandler, su::WindowSink {
       if (!text.empty() && text.back() == '\n') text.pop_back();
       hold(text, cp.source, true);
     });
-    for (const auto& n : names_) window_slot_.push_back(window_->slot(n));
+    for (const auto& n : names_) window_slot_.push_back(window_->slot(n));  // (size(): not read)
     // A SPEC that reads a window tag (or _late) reads it from the tagged record.
-    const auto& tags = su::control::window_tags();
     for (const auto& s : o_.specs)
       if (std::find(tags.begin(), tags.end(), s.field) != tags.end() || s.field == su::control::kLateField)
         tagged_always_ = true;
@@ -367,9 +373,9 @@ class Aggregator : public su::RecordHandler, su::WindowSink {
     for (size_t i = 0; i < key_slot_.size(); ++i) {
       if (i) key_.push_back('\n');
       const size_t s = window_slot_[key_slot_[i]];
-      if (i < ntags && tag_values_[i])
-        key_.append(*tag_values_[i]);
-      else if (i + 1 == key_slot_.size() && late)
+      if (i < ntags && (tags_given_[i] || tag_values_[i])) {
+        if (tag_values_[i]) key_.append(*tag_values_[i]);
+      } else if (i + 1 == key_slot_.size() && late)
         key_.append("true");
       else if (f.present(s))
         key_.append(f.text(s));
@@ -478,7 +484,8 @@ class Aggregator : public su::RecordHandler, su::WindowSink {
   std::string_view current_;    // the line being applied
   std::string last_tags_;       // the tags of the last record, and their values
   TagValues tag_values_;
-  std::string tagged_;  // a record with its tags, to read
+  std::array<bool, 3> tags_given_{};  // by window_tags(): the tags every record of this kind gets
+  std::string tagged_;                // a record with its tags, to read
   std::string close_line_;
   su::FieldReader close_reader_{{}};
   su::control::Record close_record_;
