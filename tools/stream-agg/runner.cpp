@@ -363,15 +363,21 @@ class Aggregator : public su::RecordHandler, su::WindowSink {
   // Adds the record being applied to the group of its window: the key from
   // the tags and the fields read with its time.
   void add_windowed(std::string_view tags, bool late) {
+    const size_t ntags = tag_values_.size();
     if (tags != last_tags_) {
+      // A new window: the leading key parts its tags give, made once.
       last_tags_.assign(tags);
       split_tags(last_tags_, tag_values_);
+      key_head_.clear();
+      for (head_parts_ = 0; head_parts_ < ntags && tags_given_[head_parts_]; ++head_parts_) {
+        if (tag_values_[head_parts_]) key_head_.append(*tag_values_[head_parts_]);
+        key_head_.push_back('\n');
+      }
     }
     const su::FieldReader& f = window_->fields();
-    const size_t ntags = tag_values_.size();
-    key_.clear();
-    for (size_t i = 0; i < key_slot_.size(); ++i) {
-      if (i) key_.push_back('\n');
+    key_.assign(key_head_);
+    for (size_t i = head_parts_; i < key_slot_.size(); ++i) {
+      if (i > head_parts_) key_.push_back('\n');
       const size_t s = window_slot_[key_slot_[i]];
       if (i < ntags && (tags_given_[i] || tag_values_[i])) {
         if (tag_values_[i]) key_.append(*tag_values_[i]);
@@ -484,8 +490,10 @@ class Aggregator : public su::RecordHandler, su::WindowSink {
   std::string_view current_;    // the line being applied
   std::string last_tags_;       // the tags of the last record, and their values
   TagValues tag_values_;
-  std::array<bool, 3> tags_given_{};  // by window_tags(): the tags every record of this kind gets
-  std::string tagged_;                // a record with its tags, to read
+  std::array<bool, 3> tags_given_{};
+  std::string key_head_;   // the key parts of the leading tags given, each ending in '\n'
+  size_t head_parts_ = 0;  // by window_tags(): the tags every record of this kind gets
+  std::string tagged_;     // a record with its tags, to read
   std::string close_line_;
   su::FieldReader close_reader_{{}};
   su::control::Record close_record_;
