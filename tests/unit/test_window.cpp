@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "su/core/error.hpp"
+#include "su/core/json_write.hpp"
+#include "su/json/control.hpp"
 #include "su/window/engine.hpp"
 #include "su/window/window.hpp"
 
@@ -594,4 +596,64 @@ TEST_CASE(
   CHECK(t.text() ==
         "{\"a\":3,\"window_start\":\"2026-11-21T10:02:00Z\",\"window_end\":\"2026-11-21T10:03:00Z\"}\n"
         "{\"_control\":\"close\",\"window_start\":\"2026-11-21T10:02:00Z\",\"window_end\":\"2026-11-21T10:03:00Z\"}\n");
+}
+
+namespace {
+// A sink that writes what it is given as the engine writes text: the two
+// must agree, record for record and close for close.
+struct TextSink : su::WindowSink {
+  std::string text;
+  int records = 0, closes = 0, late = 0;
+  void record(std::string_view raw, std::string_view tags, bool is_late) override {
+    std::string members(tags);
+    if (is_late) {
+      members.append(",");
+      su::append_json_string(members, su::control::kLateField);
+      members.append(":true");
+      ++late;
+    }
+    su::append_members_to_object(text, raw, members);
+    text.push_back('\n');
+    ++records;
+  }
+  void close(std::string_view tags, std::string_view key) override {
+    su::control::append_close(text, tags, key);
+    ++closes;
+  }
+};
+}  // namespace
+
+TEST_CASE("engine: a sink gets what the text output holds, on every kind") {
+  struct Case {
+    const char* name;
+    su::WindowOptions o;
+  };
+  std::vector<Case> cases = {{"tumbling", opts(su::WindowKind::Tumbling, M)},
+                             {"hopping", opts(su::WindowKind::Hopping, 2 * M, M)},
+                             {"session", opts(su::WindowKind::Session, 0, 0, 20 * S)},
+                             {"count", opts(su::WindowKind::Count, 3, 3)},
+                             {"count sliding", opts(su::WindowKind::Count, 3, 2)}};
+  cases.push_back({"tumbling, corrections", opts(su::WindowKind::Tumbling, M)});
+  cases.back().o.correct_late = true;
+  cases.push_back({"hopping, grace", opts(su::WindowKind::Hopping, 2 * M, M)});
+  cases.back().o.grace = 30 * S;
+  const int64_t times[] = {0, 10, 70, 65, 130, 20, 200, 190, 400, 5};  // seconds; some late
+  for (const auto& c : cases) {
+    INFO(c.name);
+    Harness h(c.o);
+    TextSink sink;
+    su::WindowEngine fused(c.o, sink);
+    for (size_t i = 0; i < std::size(times); ++i) {
+      std::string raw = "{\"i\":" + std::to_string(i) + "}";
+      std::string key = i % 2 ? "\"k\":\"a\"" : "\"k\":\"b\"";
+      CHECK(h.engine.add(raw, kBase + times[i] * S, key) == fused.add(raw, kBase + times[i] * S, key));
+    }
+    h.engine.close_all();
+    fused.close_all();
+    CHECK(sink.text == h.text());
+    CHECK(sink.records > 0);
+    CHECK(sink.closes > 0);
+    CHECK(fused.late().count == h.engine.late().count);
+    if (c.o.correct_late) CHECK(sink.late > 0);
+  }
 }

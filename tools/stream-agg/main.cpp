@@ -48,12 +48,16 @@ int main(int argc, char** argv) {
                         ->allow_extra_args(false)
                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
                         ->type_name("F1,F2");
-  su::doc(by).man = "The option may be repeated; the window tags come first in each result.";
+  su::doc(by).man =
+      "The option may be repeated; the window tags come first in each result. With --session or --count, "
+      "the windows are kept per key of these fields too (as `stream-window --by`).";
   CLI::Option* approx = app.add_flag("--approx", o.approx,
                                      "Bounded memory: percentiles from a DDSketch (1% relative error), distinct from a "
                                      "HyperLogLog (0.81% standard error)");
   su::doc(approx).man =
-      "For numbers of one sign, a percentile (and the median) differs from the exact (interpolated) one by at most 1% "
+      "Without it, an exact percentile or median keeps every value of its group, 8 bytes each, until the group "
+      "is written: for the whole run when there are no windows. For numbers of one sign, a percentile (and the median) "
+      "differs from the exact (interpolated) one by at most 1% "
       "of its value. Each sign keeps at most 2048 buckets (16 KiB), which covers a ratio of about 10^17 between the "
       "smallest and the largest magnitude; beyond that the smallest magnitudes are folded together and lose the "
       "guarantee. Magnitudes below 1e-300 count as 0. `distinct` uses 2^14 registers and Ertl's improved estimator: "
@@ -88,6 +92,8 @@ int main(int argc, char** argv) {
   su::doc(parts).man =
       "Each upstream part forwards the close of a window after its results; the merged result of the window is "
       "emitted, and its close forwarded once, when the close has come N times, and at end of input. Default 1.";
+  su::add_window_options(app, o.window, stream_agg::kWindowNames);
+  su::add_time_options(app, o.window, stream_agg::kWindowNames);
   su::add_common_options(app, o.common, /*with_inputs=*/false);
   app.footer("Functions:\n" + su::agg::functions_help());
   return su::run_tool(app, argc, argv, [&] {

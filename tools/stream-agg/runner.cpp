@@ -5,8 +5,10 @@
 #include <time.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -52,11 +54,38 @@ class Ticker {
   Clock::time_point next_, now_;
 };
 
+// The values of window tags as the window engine writes them
+// (`"window_start":S,"window_end":E` or `"window":N`), by their index in
+// su::control::window_tags(); nullopt for a tag not there.
+using TagValues = std::array<std::optional<std::string_view>, 3>;
+void split_tags(std::string_view tags, TagValues& out) {
+  out = {};
+  const auto& names = su::control::window_tags();
+  size_t i = 0;
+  while (i < tags.size() && tags[i] == '"') {
+    size_t q = tags.find('"', i + 1);
+    if (q == std::string_view::npos || q + 1 >= tags.size() || tags[q + 1] != ':') return;
+    std::string_view name = tags.substr(i + 1, q - i - 1);
+    size_t v = q + 2, e = v;
+    if (e < tags.size() && tags[e] == '"') {  // a string (no escapes: a time as written)
+      e = tags.find('"', e + 1);
+      e = e == std::string_view::npos ? tags.size() : e + 1;
+    }
+    e = std::min(tags.find(',', e), tags.size());
+    for (size_t n = 0; n < names.size() && n < out.size(); ++n)
+      if (names[n] == name) out[n] = tags.substr(v, e - v);
+    i = e + 1;
+  }
+}
+
 // Wires the field reader to the group table: which wanted field feeds each key
 // part and each column.
-class Aggregator : public su::RecordHandler {
+class Aggregator : public su::RecordHandler, su::WindowSink {
  public:
-  Aggregator(const Options& o, su::Output& out, su::Diagnostics& diag)
+  // `window`: the window options (checked), with the --time parser; none
+  // without window options.
+  Aggregator(const Options& o, su::Output& out, su::Diagnostics& diag,
+             std::optional<std::pair<su::WindowOptions, su::TimeParser>> window = std::nullopt)
       : o_(o),
         out_(out),
         diag_(diag),
@@ -72,21 +101,75 @@ class Aggregator : public su::RecordHandler {
       if (!value) reader_.set_key_only(i);
       if (std::find(key_slot_.begin(), key_slot_.end(), i) == key_slot_.end()) reader_.set_value_only(i);
     }
+    if (window) start_windows(std::move(window->first), std::move(window->second));
+  }
+
+  // With window options: the window engine's records come to record() and
+  // its closes to close() (su::WindowSink), as its output would come down
+  // a pipe, and each record's fields are read once, with its time.
+  void start_windows(su::WindowOptions wo, su::TimeParser parser) {
+    const bool keyed = wo.spec.kind == su::WindowKind::Session || wo.spec.kind == su::WindowKind::Count;
+    correct_late_ = wo.correct_late;
+    engine_ = std::make_unique<su::WindowEngine>(wo, static_cast<su::WindowSink&>(*this));
+    // The tags this kind always writes come after a record's own members
+    // (the last of a name counts): a record's own are not read for the key.
+    const auto& tags = su::control::window_tags();
+    for (size_t t = 0; t < tags.size(); ++t)
+      tags_given_[t] =
+          wo.spec.kind == su::WindowKind::Count ? tags[t] == su::control::kWindow : tags[t] != su::control::kWindow;
+    std::vector<su::ExtraField> extra;
+    for (size_t i = 0; i < names_.size(); ++i) {
+      su::ExtraField f{names_[i], false, false};
+      f.value = std::find(column_slot_.begin(), column_slot_.end(), i) != column_slot_.end();
+      for (size_t k = 0; k < key_slot_.size(); ++k)
+        if (key_slot_[k] == i && !(k < tags.size() && tags_given_[k])) f.text = true;
+      if (f.value || f.text || names_[i] == o_.window.time) extra.push_back(f);
+    }
+    window_ = std::make_unique<su::WindowHandler>(o_.window.time, keyed ? o_.by : std::vector<std::string>(),
+                                                  std::move(parser), *engine_, o_.window.idle.value_or(0), extra);
+    window_->warn_to(&diag_);
+    window_->checkpoints_to([this](const su::control::Checkpoint& cp) {
+      std::string text;
+      su::control::append_checkpoint(text, cp);
+      if (!text.empty() && text.back() == '\n') text.pop_back();
+      hold(text, cp.source, true);
+    });
+    for (const auto& n : names_) window_slot_.push_back(window_->slot(n));  // (size(): not read)
+    // A SPEC that reads a window tag (or _late) reads it from the tagged record.
+    for (const auto& s : o_.specs)
+      if (std::find(tags.begin(), tags.end(), s.field) != tags.end() || s.field == su::control::kLateField)
+        tagged_always_ = true;
   }
 
   std::string read(const su::Line& l, simdjson::ondemand::document& doc) override {
+    if (window_) {
+      std::string err = window_->read(l, doc);
+      if (err.empty()) window_->fields().own(l.text);
+      return err;
+    }
     std::string err = reader_.read(doc);
     if (err.empty()) reader_.own(l.text);  // the next document may reuse the string buffer
     return err;
   }
-  bool reads_elements() const override { return reader_.dom_ok(); }
+  bool reads_elements() const override { return window_ ? window_->reads_elements() : reader_.dom_ok(); }
   std::string read(const su::Line& l, simdjson::dom::element el) override {
+    if (window_) {
+      std::string err = window_->read(l, el);
+      if (err.empty()) window_->fields().own(l.text);
+      return err;
+    }
     std::string err = reader_.read(el);
     if (err.empty()) reader_.own(l.text);  // the next chunk reuses the string buffer
     return err;
   }
 
-  std::string apply(const su::Line&) override {
+  std::string apply(const su::Line& l) override {
+    if (window_) {
+      current_ = l.text;
+      std::string r = window_->apply(l);  // its records and closes come to record() and close()
+      current_ = {};
+      return r;
+    }
     table_.set_record_number(++records_);
     if (o_.merge) return merge();
     add();
@@ -96,17 +179,23 @@ class Aggregator : public su::RecordHandler {
   // Held until every group with a record from before it has been emitted
   // (CONTRACT 9), then written as it came.
   bool checkpoint(const su::Line& l, const su::control::Record& r) override {
-    if (!o_.common.control_enabled()) return false;
-    // One waiting for the same groups as this one, of the same source: this
-    // one is enough (without windows, one is kept per source).
+    // With windows, held by the windows first (true: one they pass on as it came).
+    if (window_ && !window_->checkpoint(l, r)) return false;
     su::control::Checkpoint cp;
     const bool known = su::control::read_checkpoint(r, cp).empty();
-    if (known && !held_checkpoints_.empty() && held_checkpoints_.back().source == cp.source &&
+    hold(l.text, cp.source, known);
+    return false;
+  }
+
+  void hold(std::string_view text, const std::string& source, bool known) {
+    if (!o_.common.control_enabled()) return;
+    // One waiting for the same groups as this one, of the same source: this
+    // one is enough (without windows, one is kept per source).
+    if (known && !held_checkpoints_.empty() && held_checkpoints_.back().source == source &&
         table_.newest_group_record() <= held_checkpoints_.back().after)
       held_checkpoints_.pop_back();
-    held_checkpoints_.push_back({records_, known ? cp.source : std::string(), std::string(l.text)});
+    held_checkpoints_.push_back({records_, known ? source : std::string(), std::string(text)});
     release();
-    return false;
   }
 
   void release() {
@@ -121,15 +210,26 @@ class Aggregator : public su::RecordHandler {
 
   // --every: a snapshot each period of wall-clock time, also while input is idle.
   int timeout_ms() override {
+    const int w = window_ ? window_->timeout_ms() : -1;  // closes what is due (--idle, processing time)
     if (ticker_.due()) {
       table_.write_all(out_);
       out_.flush();
     }
-    return ticker_.timeout_ms();
+    const int t = ticker_.timeout_ms();
+    return w < 0 ? t : t < 0 ? w : std::min(w, t);
+  }
+
+  void after_block() override {
+    if (window_) window_->after_block();
   }
 
   // End of input or a stop signal: every group still open is emitted.
-  void finish(bool) override {
+  void finish(bool complete) override {
+    if (window_) {
+      window_->finish(complete);  // closes every window: their groups are emitted
+      std::string late = su::late_summary_text(engine_->late(), correct_late_);
+      if (!late.empty()) diag_.warn(late);
+    }
     // The groups still open are provisional: only the checkpoints from
     // before their oldest record go on.
     release();
@@ -150,6 +250,7 @@ class Aggregator : public su::RecordHandler {
   // A fatal error or --strict: what was read before it is not lost.
   void abort() noexcept override {
     try {
+      if (window_) release();
       table_.close_all(out_);
     } catch (...) {
     }
@@ -228,13 +329,94 @@ class Aggregator : public su::RecordHandler {
       table_.add(block, c, column_slot_[c] == kNone ? missing_ : reader_.value(column_slot_[c]));
   }
 
+  // su::WindowSink: a record of a window, as stream-window would write it.
+  void record(std::string_view raw, std::string_view tags, bool late) override {
+    table_.set_record_number(++records_);
+    if (raw.data() == current_.data() && raw.size() == current_.size() && !tagged_always_)
+      return add_windowed(tags, late);
+    // A record held for a session or a sliding count window, or a SPEC that
+    // reads a tag: read as the piped form reads it, tagged.
+    std::string members(tags);
+    if (late) {
+      members.push_back(',');
+      su::append_json_string(members, su::control::kLateField);
+      members.append(":true");
+    }
+    tagged_.clear();
+    su::append_members_to_object(tagged_, raw, members);
+    tagged_.reserve(tagged_.size() + su::kInputPadding);
+    su::Line line;
+    line.text = tagged_;
+    line.capacity = tagged_.capacity();
+    if (!reader_.read(line).empty()) return;  // a valid object with members added: cannot fail
+    add();
+  }
+
+  // su::WindowSink: a window closes. Its close record is read and acted on
+  // as one from upstream, and forwarded.
+  void close(std::string_view tags, std::string_view key) override {
+    close_line_.clear();
+    su::control::append_close(close_line_, tags, key);
+    close_line_.pop_back();  // its '\n'
+    close_line_.reserve(close_line_.size() + su::kInputPadding);
+    su::Line line;
+    line.text = close_line_;
+    line.capacity = close_line_.capacity();
+    if (!su::control::read(line, close_reader_, close_record_).empty()) return;  // written right: cannot fail
+    control(line, close_record_);
+    if (o_.common.control_enabled() && forward(close_record_)) {
+      out_.write(line.text);
+      out_.put('\n');
+    }
+    out_.flush();  // what a close completes goes out at once
+  }
+
+  // Adds the record being applied to the group of its window: the key from
+  // the tags and the fields read with its time.
+  void add_windowed(std::string_view tags, bool late) {
+    const size_t ntags = tag_values_.size();
+    if (tags != last_tags_) {
+      // A new window: the leading key parts its tags give, made once.
+      last_tags_.assign(tags);
+      split_tags(last_tags_, tag_values_);
+      key_head_.clear();
+      for (head_parts_ = 0; head_parts_ < ntags && tags_given_[head_parts_]; ++head_parts_) {
+        if (tag_values_[head_parts_]) key_head_.append(*tag_values_[head_parts_]);
+        key_head_.push_back('\n');
+      }
+    }
+    const su::FieldReader& f = window_->fields();
+    key_.assign(key_head_);
+    for (size_t i = head_parts_; i < key_slot_.size(); ++i) {
+      if (i > head_parts_) key_.push_back('\n');
+      const size_t s = window_slot_[key_slot_[i]];
+      if (i < ntags && (tags_given_[i] || tag_values_[i])) {
+        if (tag_values_[i]) key_.append(*tag_values_[i]);
+      } else if (i + 1 == key_slot_.size() && late)
+        key_.append("true");
+      else if (f.present(s))
+        key_.append(f.text(s));
+      else if (i >= ntags && i + 1 < key_slot_.size())
+        key_.append("null");
+    }
+    if (timed_) {
+      timespec ts;
+      ::clock_gettime(CLOCK_REALTIME, &ts);
+      table_.set_time(int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec);
+    }
+    std::byte* block = table_.group(key_);
+    for (size_t c = 0; c < column_slot_.size(); ++c)
+      table_.add(block, c, column_slot_[c] == kNone ? missing_ : f.value(window_slot_[column_slot_[c]]));
+  }
+
   // A --by field or a SPEC's field that no record had (a typo, most likely):
   // one warning per name, with the closest name seen. The window tags are
   // keys only when a record has them.
   void report_never_found() {
     for (size_t i = su::control::window_tags().size(); i < names_.size(); ++i) {
       if (names_[i] == su::control::kLateField) continue;  // only corrections have it
-      std::string w = reader_.never_found_warning(i, names_[i]);
+      std::string w = window_ ? window_->fields().never_found_warning(window_slot_[i], names_[i])
+                              : reader_.never_found_warning(i, names_[i]);
       if (!w.empty()) diag_.warn(w);
     }
   }
@@ -309,6 +491,23 @@ class Aggregator : public su::RecordHandler {
   // of each in the order first seen (to forward at end of input).
   std::unordered_map<std::string, size_t> pending_;
   std::vector<std::pair<std::string, std::string>> pending_order_;
+  // Window options: the engine, the handler that reads each record's time
+  // and fields (and ours: reader slot i is its slot window_slot_[i]).
+  std::unique_ptr<su::WindowEngine> engine_;
+  std::unique_ptr<su::WindowHandler> window_;
+  std::vector<size_t> window_slot_;
+  bool correct_late_ = false;
+  bool tagged_always_ = false;  // a SPEC reads a tag: every record is read tagged
+  std::string_view current_;    // the line being applied
+  std::string last_tags_;       // the tags of the last record, and their values
+  TagValues tag_values_;
+  std::array<bool, 3> tags_given_{};
+  std::string key_head_;   // the key parts of the leading tags given, each ending in '\n'
+  size_t head_parts_ = 0;  // by window_tags(): the tags every record of this kind gets
+  std::string tagged_;     // a record with its tags, to read
+  std::string close_line_;
+  su::FieldReader close_reader_{{}};
+  su::control::Record close_record_;
 };
 
 }  // namespace
@@ -337,6 +536,11 @@ void resolve_arguments(Options& o) {
     throw su::UsageError("--emit-state with --every: a snapshot's state would be merged twice");
   if (o.merge && o.every_ns) throw su::UsageError("--merge with --every is not supported");
   if (o.parts != 1 && !o.merge) throw su::UsageError("--parts is for --merge");
+  if (o.window.windowed() && o.merge)
+    throw su::UsageError("--merge reads results, not records: window options do not apply (window the parts)");
+  if (std::string stray = o.window.stray(kWindowNames); !stray.empty() && !o.window.windowed())
+    throw su::UsageError(stray +
+                         " needs a window: --tumbling SIZE, --hopping SIZE --step STEP, --session GAP or --count N");
   if (o.emit_state) su::agg::GroupTable({}, o.specs, o.approx).emit_state();  // a usage error when one cannot
   o.common.inputs = files;
   std::vector<std::string> names;
@@ -359,10 +563,16 @@ void resolve_arguments(Options& o) {
 }
 
 int run(Options& o) {
+  std::optional<std::pair<su::WindowOptions, su::TimeParser>> window;
+  if (o.window.windowed()) {
+    // Closes always reach the groups; whether they are written on is --control's.
+    su::WindowOptions wo = su::window_options(o.window, o.by, /*control=*/true, kWindowNames);
+    window.emplace(std::move(wo), su::window_time_parser(o.window));
+  }
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-agg", o.common);
-  Aggregator agg(o, out, diag);
+  Aggregator agg(o, out, diag, std::move(window));
   su::LoopOptions lo;
   lo.forward_control = o.common.control_enabled();
   return su::RecordLoop(in, out, diag, agg, lo).run();

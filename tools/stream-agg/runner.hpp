@@ -8,6 +8,7 @@
 
 #include "su/agg/functions.hpp"
 #include "su/tool.hpp"
+#include "su/window_handler.hpp"
 
 namespace stream_agg {
 
@@ -21,7 +22,15 @@ struct Options {
   bool emit_state = false;
   bool merge = false;
   size_t parts = 1;  // --parts: closes needed per window with --merge
+  // Window options: the windows of stream-window in this process, as
+  // `stream-window ... | stream-agg ...` would give them.
+  su::WindowArgs window;
 };
+
+// How stream-agg names the window options that differ from stream-window's:
+// its --every is the snapshots, and --by keys the groups (and the sessions
+// and count windows).
+inline constexpr su::WindowOptionNames kWindowNames{"--step", false, "*Memory bound* in stream-window(1)"};
 
 // Splits args into SPECs and files, checks --by and the output names.
 // Throws su::UsageError.

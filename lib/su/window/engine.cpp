@@ -12,6 +12,8 @@ namespace su {
 
 WindowEngine::WindowEngine(WindowOptions o, RecordBuffer& out) : o_(o), out_(out), grace_(o.grace) {}
 
+WindowEngine::WindowEngine(WindowOptions o, WindowSink& sink) : o_(o), out_(own_), sink_(&sink), grace_(o.grace) {}
+
 std::string WindowEngine::add(std::string_view raw, int64_t t, std::string_view key) {
   ++seq_;
   switch (o_.spec.kind) {
@@ -366,6 +368,7 @@ void WindowEngine::close_count(CountKey& k, int64_t window) {
 // ---- output ----
 
 [[gnu::always_inline]] inline void WindowEngine::emit(std::string_view raw, std::string_view tags) {
+  if (sink_) return sink_->record(raw, tags, false);
   std::string& b = out_.buf();
   append_members_to_object(b, raw, tags);
   b.push_back('\n');
@@ -375,6 +378,7 @@ void WindowEngine::close_count(CountKey& k, int64_t window) {
 // The common case in two appends: an object that ends in "...member}" (no
 // white space before its last brace, not empty); anything else as above.
 [[gnu::always_inline]] inline void WindowEngine::emit(std::string_view raw, const Open& w) {
+  if (sink_) return sink_->record(raw, w.tags, false);
   const size_t n = raw.size();
   if (n < 2 || raw[n - 1] != '}') return emit(raw, w.tags);
   const char before = raw[n - 2];
@@ -386,6 +390,7 @@ void WindowEngine::close_count(CountKey& k, int64_t window) {
 }
 
 void WindowEngine::emit_close(std::string_view tags, std::string_view key) {
+  if (sink_) return sink_->close(tags, key);
   if (!o_.control) return;
   control::append_close(out_.buf(), tags, key);
   out_.end_record();
@@ -418,6 +423,10 @@ std::string WindowEngine::late_record(std::string_view raw, int64_t t, const Tim
 }
 
 void WindowEngine::emit_correction(std::string_view raw, std::string_view tags) {
+  if (sink_) {
+    sink_->record(raw, tags, true);
+    return sink_->close(tags, {});
+  }
   std::string members(tags);
   members.append(",");
   append_json_string(members, control::kLateField);

@@ -61,9 +61,27 @@ struct LateSummary {
 // With corrected: "N late records passed on as corrections (...)".
 std::string late_summary_text(const LateSummary& late, bool corrected = false);
 
+// Where a WindowEngine's output goes instead of NDJSON text (stream-agg
+// with window options: the records and closes, without writing them out and
+// reading them back). The calls come in the order the text would.
+class WindowSink {
+ public:
+  virtual ~WindowSink() = default;
+  // A record of the window with these tags (`"window_start":S,"window_end":E`
+  // or `"window":N`); `late`: a correction (--late correct), written with
+  // `"_late":true` after the tags. `raw` is the record as given to add(), or
+  // a copy of it held for a session or a sliding count window.
+  virtual void record(std::string_view raw, std::string_view tags, bool late) = 0;
+  // A close record with these tags and key (see control::append_close).
+  virtual void close(std::string_view tags, std::string_view key) = 0;
+};
+
 class WindowEngine {
  public:
   WindowEngine(WindowOptions o, RecordBuffer& out);
+  // Records and closes go to `sink` instead of `out` (closes whatever
+  // WindowOptions::control says); checkpoints are the caller's.
+  WindowEngine(WindowOptions o, WindowSink& sink);
 
   // A data record: `raw` is its JSON object text (ending in '}'), `time` its
   // time (ignored by count windows), `key` the --by members as JSON text
@@ -172,7 +190,9 @@ class WindowEngine {
   void release(uint64_t bytes) { buffered_ -= bytes; }
 
   WindowOptions o_;
+  RecordBuffer own_;  // the output when there is a sink (unused)
   RecordBuffer& out_;
+  WindowSink* sink_ = nullptr;
   int64_t grace_;
   bool started_ = false;
   int64_t now_ = INT64_MIN;
