@@ -234,9 +234,6 @@ void HttpIngest::Impl::routes(Server& s) {
                reply(res, 500, serve::error_response(e.what()), true);
              }
            });
-  // An empty body: nothing to take.
-  svr.Post(s.address.path,
-           [](const httplib::Request&, httplib::Response& res) { reply(res, 200, serve::ingest_response({})); });
   svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) reply(res, res.status, serve::error_response("status " + std::to_string(res.status)));
   });
@@ -246,6 +243,10 @@ void HttpIngest::Impl::routes(Server& s) {
 }
 
 void HttpIngest::Impl::post(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+  // A request without Content-Length or chunked encoding has no body (RFC 9112 6.3).
+  const bool chunked = req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+  if (!chunked && req.get_header_value<uint64_t>("Content-Length") == 0)
+    return reply(res, 200, serve::ingest_response({}));
   auto b = std::make_shared<Body>();
   b->name = "http:" + peer(req) + "#" + std::to_string(++seq);
   int sv[2];
@@ -368,9 +369,7 @@ void HttpIngest::Impl::ended(uint32_t serial, uint64_t lines, bool forced) {
   } else if (!cut.empty()) {
     diag.warn(b->name + ": " + cut);
   } else if (forced && !complete) {
-    cut =
-        "the server stopped reading this body (a stop signal, --max-line or --client-timeout): the rest was not "
-        "taken";
+    cut = "the server stopped reading this body (a stop signal, or a line over --max-line): the rest was not taken";
     diag.warn(b->name + ": " + cut);
   }
   by_name.erase(b->name);
@@ -412,6 +411,7 @@ HttpIngest::HttpIngest(const std::vector<std::string>& addresses, HttpIngestOpti
     svr.new_task_queue = [threads, &m] { return new CountingPool(threads, m.connections); };
     svr.set_read_timeout(m.o.read_timeout_s, 0);
     svr.set_write_timeout(m.o.read_timeout_s, 0);
+    svr.set_tcp_nodelay(true);  // an answer is not held back by Nagle's algorithm (40 ms a request)
     svr.set_keep_alive_timeout(2);
     svr.set_keep_alive_max_count(1000);
     svr.set_payload_max_length(m.o.max_request);

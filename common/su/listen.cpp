@@ -100,6 +100,7 @@ struct Listener::Conn {
   bool eof = false;       // nothing more to read: hand out the rest, then close
   bool last = false;      // the rest was handed out
   bool forced = false;    // ended here, not by its sender
+  bool adopted = false;   // from adopt(): its sender keeps its own time
   int64_t active_ms = 0;  // when it last sent something
 };
 
@@ -192,6 +193,7 @@ void Listener::take_adopted() {
     conn->name = std::move(name);
     conn->serial = ++serial_;
     conn->active_ms = now_ms();
+    conn->adopted = true;
     if (hooks_.started) hooks_.started(conn->serial, conn->name);
     conns_.push_back(std::move(conn));
   }
@@ -311,7 +313,7 @@ int Listener::expire_idle() {
   const int64_t now = now_ms();
   int64_t next = -1;
   for (auto& c : conns_) {
-    if (c->eof) continue;
+    if (c->eof || c->adopted) continue;
     const int64_t left = c->active_ms + o_.client_timeout_ms - now;
     if (left <= 0) {
       if (warn_) warn_(c->name + ": closed: nothing received for --client-timeout");

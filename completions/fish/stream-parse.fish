@@ -14,7 +14,7 @@ complete -c stream-parse -l resume -x -d 'With --follow: start each FILE at the 
 complete -c stream-parse -l rotated -x -d 'With --resume: where rotated FILEs go when not FILE.* or FILE-* (repeatable)'
 complete -c stream-parse -s l -l listen -x -d 'Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT, unix:/path, or POSTs to http://HOST:PORT/PATH or https://HOST:PORT/PATH; each connection or request body is a source of its own (repeatable; read after the FILEs)'
 complete -c stream-parse -l max-clients -x -d 'With --listen: at most this many connections at once; more are closed at accept, with a warning (HTTP: answered 503)'
-complete -c stream-parse -l client-timeout -x -d 'With --listen: close a connection that sends nothing for this long (e.g. 30s, 5m; its partial last line is a record); default: never'
+complete -c stream-parse -l client-timeout -x -d 'With --listen: close a connection that sends nothing for this long (e.g. 30s, 5m; its partial last line is a record); default: never (HTTP: a request body that stalls this long is cut short; default 30s)'
 complete -c stream-parse -l source-field -x -d 'Add the name of each record\'s source as this field, at the end: the file, stdin, or the connection (tcp:127.0.0.1:53122)'
 complete -c stream-parse -l token -r -F -d 'With --listen http://: require the token on the first line of FILE (Authorization: Bearer)'
 complete -c stream-parse -l tls-cert -r -F -d 'With --listen https://: this server certificate (PEM; with --tls-key)'

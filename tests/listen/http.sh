@@ -36,6 +36,8 @@ post badpath "${auth[@]}" --data-binary @good.csv "http://127.0.0.1:$PORT/other"
 expect badpath 404
 post badmethod "${auth[@]}" "$URL"
 expect badmethod 405
+post empty "${auth[@]}" -X POST "$URL"
+expect empty 200 '{"accepted":0,"rejected":0,"rejects":[]}'
 [ ! -s out.ndjson ] || fail "records from a refused request: $(cat out.ndjson)"
 
 post good "${auth[@]}" --data-binary @good.csv "$URL"

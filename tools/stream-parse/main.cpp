@@ -282,7 +282,8 @@ int main(int argc, char** argv) {
       ->default_str("1024");
   app.add_option("--client-timeout", o.client_timeout,
                  "With --listen: close a connection that sends nothing for this long (e.g. 30s, 5m; its partial "
-                 "last line is a record); default: never")
+                 "last line is a record); default: never (HTTP: a request body that stalls this long is cut short; "
+                 "default 30s)")
       ->type_name("D");
   CLI::Option* source_field =
       app.add_option("--source-field", o.source_field,
