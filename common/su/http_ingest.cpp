@@ -323,7 +323,7 @@ void HttpIngest::Impl::post(const httplib::Request& req, httplib::Response& res,
   else if (!cut.empty())
     status = 400;
   else if (!b->complete)
-    status = 503;
+    status = stopping ? 503 : 400;  // a stop, or a line over --max-line
   reply(res, status, serve::ingest_response(b->result), status != 200);
 }
 
@@ -392,7 +392,9 @@ HttpIngest::HttpIngest(const std::vector<std::string>& addresses, HttpIngestOpti
                        Diagnostics& diag)
     : impl_(std::make_unique<Impl>(std::move(o), listener, out, diag)) {
   Impl& m = *impl_;
-  const size_t threads = std::min(m.o.max_clients, kMaxThreads);
+  // One thread more than --max-clients (up to kMaxThreads): the connection
+  // over the cap is read, to be answered 503.
+  const size_t threads = std::min(m.o.max_clients + 1, kMaxThreads);
   for (const std::string& text : addresses) {
     auto s = std::make_unique<Impl::Server>();
     s->address = serve::parse_http_address(text);
