@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -98,10 +99,14 @@ struct Listener::Conn {
   int parity = 0;         // quote parity at buf[scanned]
   bool eof = false;       // nothing more to read: hand out the rest, then close
   bool last = false;      // the rest was handed out
+  bool forced = false;    // ended here, not by its sender
+  bool adopted = false;   // from adopt(): its sender keeps its own time
   int64_t active_ms = 0;  // when it last sent something
 };
 
 Listener::Listener(const std::vector<std::string>& addresses, ListenOptions o) : o_(o) {
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0) throw Fatal("eventfd: " + errno_text());
   for (const std::string& text : addresses) {
     ListenAddress a = ListenAddress::parse(text);
     Sock s;
@@ -161,6 +166,37 @@ Listener::Listener(const std::vector<std::string>& addresses, ListenOptions o) :
 Listener::~Listener() {
   stop_accepting();
   for (auto& c : conns_) ::close(c->fd);
+  for (auto& a : adopted_) ::close(a.first);
+  ::close(wake_fd_);
+}
+
+void Listener::adopt(int fd, std::string name) {
+  {
+    std::lock_guard<std::mutex> lock(adopt_mu_);
+    adopted_.emplace_back(fd, std::move(name));
+  }
+  const uint64_t one = 1;
+  (void)!::write(wake_fd_, &one, sizeof one);
+}
+
+void Listener::take_adopted() {
+  uint64_t n;
+  (void)!::read(wake_fd_, &n, sizeof n);
+  std::vector<std::pair<int, std::string>> a;
+  {
+    std::lock_guard<std::mutex> lock(adopt_mu_);
+    a.swap(adopted_);
+  }
+  for (auto& [fd, name] : a) {
+    auto conn = std::make_unique<Conn>();
+    conn->fd = fd;
+    conn->name = std::move(name);
+    conn->serial = ++serial_;
+    conn->active_ms = now_ms();
+    conn->adopted = true;
+    if (hooks_.started) hooks_.started(conn->serial, conn->name);
+    conns_.push_back(std::move(conn));
+  }
 }
 
 void Listener::stop_accepting() {
@@ -237,6 +273,7 @@ bool Listener::chunk_of(Conn& c, Chunk& out) {
     if (warn_) warn_(c.name + ": closed: line longer than --max-line");
     ::shutdown(c.fd, SHUT_RDWR);
     c.eof = true;
+    c.forced = true;
   }
   if (end == 0 && c.eof) {
     if (c.buf.empty()) return false;
@@ -276,12 +313,13 @@ int Listener::expire_idle() {
   const int64_t now = now_ms();
   int64_t next = -1;
   for (auto& c : conns_) {
-    if (c->eof) continue;
+    if (c->eof || c->adopted) continue;
     const int64_t left = c->active_ms + o_.client_timeout_ms - now;
     if (left <= 0) {
       if (warn_) warn_(c->name + ": closed: nothing received for --client-timeout");
       ::shutdown(c->fd, SHUT_RDWR);
       c->eof = true;  // what it sent is handed out; a partial last line is a record
+      c->forced = true;
     } else if (next < 0 || left < next) {
       next = left;
     }
@@ -292,12 +330,14 @@ int Listener::expire_idle() {
 void Listener::close_conn(size_t i) {
   ::close(conns_[i]->fd);
   ended_.push_back(conns_[i]->serial);
+  if (hooks_.ended) hooks_.ended(conns_[i]->serial, conns_[i]->line, conns_[i]->forced);
   conns_.erase(conns_.begin() + ptrdiff_t(i));
   if (rr_ > i) --rr_;
 }
 
 ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int out_fd,
                           const std::function<void()>& before_block) {
+  if (hooks_.handed) hooks_.handed(prev_);
   // The previous chunk was handed out: drop its bytes.
   for (size_t i = 0; i < conns_.size() && prev_; ++i) {
     Conn& c = *conns_[i];
@@ -318,6 +358,7 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
     if (stop_requested() && !draining_) {
       draining_ = true;
       stop_accepting();
+      if (hooks_.stopping) hooks_.stopping();
       drain_end_ms_ = now_ms() + o_.drain_ms;
     }
     const int idle_ms = expire_idle();
@@ -331,12 +372,17 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
         ++i;
     }
     if (draining_ && (now_ms() >= drain_end_ms_ || stop_count() > 1)) {
-      for (auto& c : conns_) c->eof = true;  // a partial last line is a record: its source ends here
+      take_adopted();
+      for (auto& c : conns_) {
+        if (!c->eof) c->forced = true;
+        c->eof = true;  // a partial last line is a record: its source ends here
+      }
       if (conns_.empty()) return ReadStatus::Interrupted;
       continue;
     }
     p.clear();
     for (const Sock& s : socks_) p.push_back({s.fd, POLLIN, 0});
+    p.push_back({wake_fd_, POLLIN, 0});
     for (const auto& c : conns_) p.push_back({c->fd, POLLIN, 0});
     if (out_fd >= 0) p.push_back({out_fd, 0, 0});
     int wait = 0;
@@ -364,8 +410,8 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
       if (timeout_ms >= 0 && wait == timeout_ms) return ReadStatus::Timeout;
       continue;
     }
-    const size_t nsocks = socks_.size();
-    for (size_t i = 0; i < nsocks; ++i)
+    const size_t nsocks = socks_.size() + 1;  // and the wake fd
+    for (size_t i = 0; i + 1 < nsocks; ++i)
       if (p[i].revents) accept_on(socks_[i].fd, socks_[i].unix_socket, socks_[i].path);
     // Round robin over the connections that have something to read (the
     // accepted ones are polled next time).
@@ -379,6 +425,7 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
         return ReadStatus::Line;
       }
     }
+    if (p[nsocks - 1].revents) take_adopted();
     waited = false;  // something happened: look again without waiting first
   }
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,27 @@ class Listener {
   // Clients refused (--max-clients) so far.
   uint64_t refused() const { return refused_; }
 
+  // A connection from elsewhere (HTTP ingest: one end of a socket pair per
+  // request body), a source of its own named `name`. Thread-safe: next()
+  // takes it on (it owns fd from here).
+  void adopt(int fd, std::string name);
+  // What HTTP ingest needs to know, called on the reading thread (set
+  // before next() runs).
+  struct Hooks {
+    // An adopted connection was taken on as the source `serial`.
+    std::function<void(uint32_t serial, const std::string& name)> started;
+    // At the start of each next(): the lines of the chunk handed out last
+    // (of the source `serial`; 0: none) were processed.
+    std::function<void(uint32_t serial)> handed;
+    // A connection was closed, every line of it handed out and processed.
+    // `forced`: it was ended here (a stop, --max-line, --client-timeout),
+    // not by its sender.
+    std::function<void(uint32_t serial, uint64_t lines, bool forced)> ended;
+    // A stop signal arrived: the short drain begins.
+    std::function<void()> stopping;
+  };
+  void set_hooks(Hooks h) { hooks_ = std::move(h); }
+
  private:
   struct Conn;
   void accept_on(int fd, bool unix_socket, const std::string& unix_path);
@@ -93,6 +115,7 @@ class Listener {
   bool chunk_of(Conn& c, Chunk& out);
   void close_conn(size_t i);
   void stop_accepting();
+  void take_adopted();
   // --client-timeout: ends the connections idle too long; the ms until the
   // next one would be (-1: none).
   int expire_idle();
@@ -117,6 +140,10 @@ class Listener {
   uint64_t unix_clients_ = 0;
   bool draining_ = false;
   int64_t drain_end_ms_ = 0;
+  Hooks hooks_;
+  int wake_fd_ = -1;  // an eventfd: readable when a connection was adopted
+  std::mutex adopt_mu_;
+  std::vector<std::pair<int, std::string>> adopted_;
 };
 
 }  // namespace su

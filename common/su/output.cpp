@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "su/core/error.hpp"
+#include "su/simd/line_scan.hpp"
 
 namespace su {
 
@@ -54,7 +55,17 @@ void Output::close_fd() {
   fd_ = -1;
 }
 
+uint64_t Output::lines() {
+  counting_ = true;
+  if (counted_ > buf_.size()) counted_ = buf_.size();
+  lines_ += count_byte(buf_.data() + counted_, buf_.size() - counted_, '\n');
+  counted_ = buf_.size();
+  return lines_;
+}
+
 void Output::flush() {
+  if (counting_) lines();
+  counted_ = 0;
   size_t off = 0;
   if (fd_ < 0) {
     buf_.clear();

@@ -29,9 +29,15 @@ class Output : public RecordBuffer {
   // Opens a file for writing (truncating); throws Fatal on failure.
   static int open_file(const std::string& path);
   void close_fd();
+  // The lines (records) given to it so far, written or held. Counted from
+  // the first call on, only for a tool that asks (HTTP ingest's counts).
+  uint64_t lines();
 
  private:
   int fd_;
+  bool counting_ = false;
+  uint64_t lines_ = 0;
+  size_t counted_ = 0;  // bytes at the front of buf_ counted in lines_
 };
 
 }  // namespace su

@@ -144,6 +144,7 @@ void Diagnostics::write(std::string_view source, uint64_t line, std::string_view
 
 void Diagnostics::report(std::string_view source, uint64_t line, std::string_view reason) {
   ++rejected_;
+  if (on_reject_) on_reject_(source, line, reason);
   if (strict_) {
     write_pending(false);
     flush();

@@ -68,6 +68,10 @@ class Diagnostics {
     lost_ = true;
   }
   uint64_t rejected() const { return rejected_; }
+  // Also called with each reject (HTTP ingest tells each client its own).
+  void on_reject(std::function<void(std::string_view source, uint64_t line, std::string_view reason)> fn) {
+    on_reject_ = std::move(fn);
+  }
   // Prints the summary and flushes the rejects file.
   void finish();
   void flush();
@@ -86,6 +90,7 @@ class Diagnostics {
   uint64_t rejected_ = 0;
   bool lost_ = false;
   std::unique_ptr<Output> rejects_;
+  std::function<void(std::string_view, uint64_t, std::string_view)> on_reject_;
   struct LongLine {
     std::string source, raw, reason;
     uint64_t line = 0, length = 0;

@@ -40,3 +40,15 @@ wait_gone() {
   done
   fail "process $1 did not end"
 }
+# http_port_of LOG PID: the same for `listening on http(s)://127.0.0.1:PORT/...`.
+http_port_of() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    PORT=$(sed -n 's/.*listening on https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$1" | head -1)
+    [ -n "$PORT" ] && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$1"
+  fail "stream-parse did not start listening"
+}

@@ -107,3 +107,26 @@ TEST_CASE("Output: writes everything on flush, and in blocks under load") {
   CHECK(std::string(buf, size_t(n > 0 ? n : 0)) == "tail");
   ::close(fds[0]);
 }
+
+TEST_CASE("Output::lines counts the lines given to it, written or held, across flushes") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  {
+    su::Output out(fds[1], 16);  // a block of 16 bytes: flushed often
+    out.write("{\"a\":1}\n");
+    CHECK(out.lines() == 1);
+    out.write("{\"a\":2}\n{\"a\":3}\n");
+    out.end_record();  // over the block: written
+    CHECK(out.buf().empty());
+    CHECK(out.lines() == 3);
+    out.write("{\"a\":4}\n");
+    out.flush();
+    out.write("{\"a\":5}\n");
+    CHECK(out.lines() == 5);
+    CHECK(out.lines() == 5);  // counted once
+  }
+  char b[256];
+  ssize_t n = ::read(fds[0], b, sizeof b);
+  CHECK(n == 40);
+  ::close(fds[0]);
+}

@@ -1,10 +1,12 @@
 // stream-serve's pure pieces: SSE frames, the event ring (history and client
-// queues), the latest record per key, the listen address and the token.
+// queues), the latest record per key, the listen address and the token;
+// HTTP ingest's address, held-back tail, rate limit and response.
 #include <doctest/doctest.h>
 
 #include "su/core/error.hpp"
 #include "su/serve/access.hpp"
 #include "su/serve/events.hpp"
+#include "su/serve/ingest.hpp"
 #include "su/serve/latest.hpp"
 
 using namespace su::serve;
@@ -204,4 +206,65 @@ TEST_CASE("the ring's byte count follows the events it holds") {
   for (int i = 0; i < 5; ++i) push(r, "ab");
   CHECK(r.size() == 3);
   CHECK(r.bytes() == 3 * std::string("id: 5\ndata: ab\n\n").size());
+}
+
+// --- HTTP ingest (stream-parse --listen http://) ---
+
+TEST_CASE("http ingest address: scheme, host, port and path") {
+  using su::serve::parse_http_address;
+  auto a = parse_http_address("http://127.0.0.1:8080/ingest");
+  CHECK(!a.tls);
+  CHECK(a.host == "127.0.0.1");
+  CHECK(a.port == 8080);
+  CHECK(a.path == "/ingest");
+  auto b = parse_http_address("https://[::1]:0");
+  CHECK(b.tls);
+  CHECK(b.host == "::1");
+  CHECK(b.port == 0);
+  CHECK(b.path == "/");
+  CHECK(su::serve::http_url(b, 4433) == "https://[::1]:4433/");
+  CHECK(su::serve::is_http_address("http://x:1/"));
+  CHECK(!su::serve::is_http_address("tcp://x:1"));
+  CHECK_THROWS_AS(parse_http_address("http://127.0.0.1/ingest"), su::UsageError);  // no port
+  CHECK_THROWS_AS(parse_http_address("http://:8080/ingest"), su::UsageError);      // no host
+  CHECK_THROWS_AS(parse_http_address("http://h:99999/"), su::UsageError);          // bad port
+  CHECK_THROWS_AS(parse_http_address("http://h:80/a?b=1"), su::UsageError);        // not a plain path
+  CHECK_THROWS_AS(parse_http_address("ftp://h:80/"), su::UsageError);
+}
+
+TEST_CASE("http ingest: only complete lines go on, an over-long one whole") {
+  using su::serve::complete_prefix;
+  CHECK(complete_prefix("", 100) == 0);
+  CHECK(complete_prefix("a,b", 100) == 0);
+  CHECK(complete_prefix("a,b\nc", 100) == 4);
+  CHECK(complete_prefix("a\nb\n", 100) == 4);
+  CHECK(complete_prefix("0123456789", 5) == 10);  // longer than max_line: the reader rejects it
+}
+
+TEST_CASE("http ingest: the rate limit is a token bucket") {
+  su::serve::RateLimit r(2, 2);  // 2 a second, a burst of 2
+  CHECK(r.take(0));
+  CHECK(r.take(0));
+  CHECK(!r.take(0));
+  CHECK(!r.take(400));  // 0.8 of a token back
+  CHECK(r.take(500));
+  CHECK(!r.take(500));
+  CHECK(r.take(10000));  // never more than the burst
+  CHECK(r.take(10000));
+  CHECK(!r.take(10000));
+  su::serve::RateLimit none(0, 1);
+  for (int i = 0; i < 100; ++i) CHECK(none.take(0));
+}
+
+TEST_CASE("http ingest: the response says what was taken") {
+  su::serve::IngestResult r;
+  CHECK(su::serve::ingest_response(r) == "{\"accepted\":0,\"rejected\":0,\"rejects\":[]}\n");
+  r.accepted = 3;
+  r.rejected = 2;
+  r.rejects = {{2, "expected 3 fields, got 2"}, {5, "bad \"x\""}};
+  r.error = "request body cut short";
+  CHECK(su::serve::ingest_response(r) ==
+        "{\"accepted\":3,\"rejected\":2,\"rejects\":[{\"line\":2,\"reason\":\"expected 3 fields, got 2\"},"
+        "{\"line\":5,\"reason\":\"bad \\\"x\\\"\"}],\"error\":\"request body cut short\"}\n");
+  CHECK(su::serve::error_response("no") == "{\"error\":\"no\"}\n");
 }

@@ -14,9 +14,12 @@
 #include "su/core/units.hpp"
 #include "su/follow.hpp"
 #include "su/formats/format_table.hpp"
+#include "su/http_ingest.hpp"
 #include "su/json/control.hpp"
 #include "su/listen.hpp"
 #include "su/options.hpp"
+#include "su/serve/access.hpp"
+#include "su/serve/ingest.hpp"
 #include "su/tool.hpp"
 
 namespace {
@@ -26,20 +29,69 @@ using su::parse::Parser;
 using su::parse::Sample;
 
 // --listen: binds every address (a `:0` port is said on stderr, for scripts)
-// and reads the connections after the files.
-void start_listening(const Options& o, su::InputReader& in, su::Diagnostics& diag) {
+// and reads the connections after the files. The HTTP servers, when any,
+// are returned: they must go before the reader, the output and the
+// diagnostics they use.
+std::unique_ptr<su::HttpIngest> start_listening(const Options& o, su::InputReader& in, su::Output& out,
+                                                su::Diagnostics& diag) {
   su::ListenOptions lo;
   lo.max_clients = o.max_clients;
   lo.max_line = o.common.max_line_bytes();
   if (!o.client_timeout.empty())
     lo.client_timeout_ms = std::max<int64_t>(su::duration_arg("--client-timeout", o.client_timeout) / 1000000, 1);
-  auto l = std::make_unique<su::Listener>(o.listen, lo);
+  std::vector<std::string> sockets, http;
+  for (const std::string& a : o.listen) (su::serve::is_http_address(a) ? http : sockets).push_back(a);
+  auto l = std::make_unique<su::Listener>(sockets, lo);
   l->on_warning([&diag](const std::string& m) { diag.warn(m); });
-  for (size_t i = 0; i < o.listen.size(); ++i) {
-    const std::string& a = o.listen[i];
+  for (size_t i = 0; i < sockets.size(); ++i) {
+    const std::string& a = sockets[i];
     if (a.size() >= 2 && a.compare(a.size() - 2, 2, ":0") == 0) diag.warn("listening on " + l->bound()[i]);
   }
+  std::unique_ptr<su::HttpIngest> ingest;
+  if (!http.empty()) {
+    su::HttpIngestOptions ho;
+    if (!o.token_file.empty()) ho.token = su::read_token_file(o.token_file);
+    ho.tls_cert = o.tls_cert;
+    ho.tls_key = o.tls_key;
+    ho.tls_client_ca = o.tls_client_ca;
+    ho.max_request = size_t(su::size_arg("--max-request", o.max_request));
+    ho.max_clients = o.max_clients;
+    ho.max_rate = o.max_rate;
+    ho.max_line = lo.max_line;
+    if (lo.client_timeout_ms > 0) ho.read_timeout_s = int(std::max<int64_t>((lo.client_timeout_ms + 999) / 1000, 1));
+    ingest = std::make_unique<su::HttpIngest>(http, ho, *l, out, diag);
+    for (size_t i = 0; i < http.size(); ++i)
+      if (su::serve::parse_http_address(http[i]).port == 0) diag.warn("listening on " + ingest->bound()[i]);
+  }
   in.listen(std::move(l));
+  return ingest;
+}
+
+// The HTTP ingest options make sense only with an http:// or https:// address.
+void check_http_options(const Options& o) {
+  bool http = false, https = false;
+  for (const std::string& a : o.listen) {
+    if (!su::serve::is_http_address(a)) {
+      su::ListenAddress::parse(a);  // a bad address is a usage error
+      continue;
+    }
+    const su::serve::HttpAddress h = su::serve::parse_http_address(a);
+    (h.tls ? https : http) = true;
+  }
+  if (!http && !https) {
+    if (!o.token_file.empty()) throw su::UsageError("--token needs an http:// or https:// --listen address");
+    if (o.max_request != "64M") throw su::UsageError("--max-request needs an http:// or https:// --listen address");
+  } else if (o.format == "auto") {
+    throw su::UsageError("--listen http://: name the records' --format (each request is parsed in it)");
+  }
+  if (https && (o.tls_cert.empty() || o.tls_key.empty()))
+    throw su::UsageError("--listen https://: needs --tls-cert FILE and --tls-key FILE");
+  if (!https && (!o.tls_cert.empty() || !o.tls_key.empty() || !o.tls_client_ca.empty()))
+    throw su::UsageError("--tls-cert, --tls-key and --tls-client-ca need an https:// --listen address");
+  if (!o.tls_client_ca.empty() && o.tls_cert.empty())
+    throw su::UsageError("--tls-client-ca needs --tls-cert and --tls-key");
+  su::size_arg("--max-request", o.max_request);
+  if (o.max_rate < 0) throw su::UsageError("--max-rate: must be 0 (no limit) or more");
 }
 
 int run(Options& o) {
@@ -62,7 +114,7 @@ int run(Options& o) {
   if (!o.rotated.empty() && o.resume.empty()) throw su::UsageError("--rotated needs --resume");
   if (!o.listen.empty() && o.follow) throw su::UsageError("--listen cannot be used with --follow");
   if (o.max_clients == 0) throw su::UsageError("--max-clients: must be at least 1");
-  for (const std::string& a : o.listen) su::ListenAddress::parse(a);  // a bad address is a usage error
+  check_http_options(o);
   if (!o.client_timeout.empty()) su::duration_arg("--client-timeout", o.client_timeout);
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
@@ -88,7 +140,8 @@ int run(Options& o) {
     }
     in.follow(std::move(follower));
   }
-  if (!o.listen.empty()) start_listening(o, in, diag);
+  std::unique_ptr<su::HttpIngest> http;  // before `in`, `out` and `diag` go
+  if (!o.listen.empty()) http = start_listening(o, in, out, diag);
   // Installed once the lines read ahead (--format auto) are written.
   auto start_checkpoints = [&] {
     if (!o.follow || !control) return;
@@ -196,8 +249,9 @@ int main(int argc, char** argv) {
       ->type_name("GLOB");
   CLI::Option* listen =
       app.add_option("-l,--listen", o.listen,
-                     "Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT or "
-                     "unix:/path; each connection is a source of its own (repeatable; read after the FILEs)")
+                     "Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT, "
+                     "unix:/path, or POSTs to http://HOST:PORT/PATH or https://HOST:PORT/PATH; each connection or "
+                     "request body is a source of its own (repeatable; read after the FILEs)")
           ->allow_extra_args(false)
           ->type_name("ADDR");
   su::doc(listen).man =
@@ -209,14 +263,27 @@ int main(int argc, char** argv) {
       "read. Port 0 takes a free port, said on stderr (`listening on tcp://127.0.0.1:41234`). A unix socket left "
       "by an earlier run is replaced, and removed at the end. On SIGINT or SIGTERM it stops accepting, reads what "
       "the clients already sent until the sockets have been quiet for 0.1 s (at most 5 s; a second signal: at once), "
-      "writes it, and dies by the signal.";
+      "writes it, and dies by the signal. "
+      "With `http://HOST:PORT/PATH` (or `https://`, with `--tls-cert` and `--tls-key`), each POST to PATH is a "
+      "source of its own, named like `http:127.0.0.1:53122#7`: its body holds records in the `--format` named (a "
+      "CSV body starts with its header), sent whole or chunked. The answer comes once its records were written to "
+      "stdout: status 200 and `{\"accepted\":N,\"rejected\":M,\"rejects\":[{\"line\":L,\"reason\":\"...\"}]}` "
+      "(the first 10 rejects; all of them are on stderr and in `--rejects` as usual). A body cut short (the client "
+      "gone, fewer bytes than its Content-Length, a broken chunked encoding) keeps the complete lines that came; "
+      "its partial last line is rejected, and the answer, when the client still reads it, has status 400 and an "
+      "`\"error\"`. Other answers: 404 (another path), 405 (not POST), 401 (`--token`), 413 (`--max-request`), 415 "
+      "(a form upload), 429 (`--max-rate`), 503 (`--max-clients`, or stopping). A body is read only as fast as "
+      "stdout is written: when the next stage is slow, the client waits. On a stop signal the servers stop "
+      "accepting; requests in flight are read during the short drain and answered.";
   app.add_option("--max-clients", o.max_clients,
-                 "With --listen: at most this many connections at once; more are closed at accept, with a warning")
+                 "With --listen: at most this many connections at once; more are closed at accept, with a warning "
+                 "(HTTP: answered 503)")
       ->type_name("N")
       ->default_str("1024");
   app.add_option("--client-timeout", o.client_timeout,
                  "With --listen: close a connection that sends nothing for this long (e.g. 30s, 5m; its partial "
-                 "last line is a record); default: never")
+                 "last line is a record); default: never (HTTP: a request body that stalls this long is cut short; "
+                 "default 30s)")
       ->type_name("D");
   CLI::Option* source_field =
       app.add_option("--source-field", o.source_field,
@@ -227,6 +294,26 @@ int main(int argc, char** argv) {
       "The name is the one of diagnostics and rejects: a FILE as given, `stdin`, a followed file's path, or a "
       "connection's `tcp:HOST:PORT` or `unix:/path#N`. Control records get no such field. A record that already "
       "has a field of that name gets a second one: pick a name the input does not use.";
+  CLI::Option* token =
+      su::add_file(app, "--token", o.token_file,
+                   "With --listen http://: require the token on the first line of FILE (Authorization: Bearer)");
+  su::doc(token).man =
+      "Requests without it, or with another token, get status 401. The token is compared in "
+      "constant time.";
+  su::add_file(app, "--tls-cert", o.tls_cert, "With --listen https://: this server certificate (PEM; with --tls-key)");
+  su::add_file(app, "--tls-key", o.tls_key, "The private key of --tls-cert (PEM, unencrypted)");
+  su::add_file(app, "--tls-client-ca", o.tls_client_ca,
+               "With --listen https://: clients must present a certificate signed by this CA (PEM; mutual TLS)");
+  app.add_option("--max-request", o.max_request,
+                 "With --listen http://: the largest request body (e.g. 64M, the default); a larger one gets "
+                 "status 413")
+      ->type_name("SIZE");
+  CLI::Option* rate = app.add_option("--max-rate", o.max_rate,
+                                     "With --listen http://: at most N requests a second over all clients (a burst "
+                                     "of N); more get status 429 with Retry-After; 0: no limit")
+                          ->type_name("N")
+                          ->default_str("1000");
+  su::doc(rate).man = "A client that posts batches of records (a few hundred or more a request) stays far below it.";
   su::add_common_options(app, o.common);
   return su::run_tool(app, argc, argv, [&] { return run(o); });
 }

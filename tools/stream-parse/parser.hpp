@@ -41,6 +41,13 @@ struct Options {
   size_t max_clients = 1024;         // --max-clients N
   std::string source_field;          // --source-field NAME
   std::string client_timeout;        // --client-timeout D
+  // HTTP ingest (--listen http://, https://).
+  std::string token_file;           // --token FILE
+  std::string tls_cert;             // --tls-cert FILE
+  std::string tls_key;              // --tls-key FILE
+  std::string tls_client_ca;        // --tls-client-ca FILE
+  std::string max_request = "64M";  // --max-request SIZE
+  double max_rate = 1000;           // --max-rate N
 };
 
 // The --delimiter character (default `fallback`); throws UsageError.
