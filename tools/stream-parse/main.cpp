@@ -16,6 +16,7 @@
 #include "su/formats/format_table.hpp"
 #include "su/json/control.hpp"
 #include "su/listen.hpp"
+#include "su/net/cidr.hpp"
 #include "su/options.hpp"
 #include "su/tool.hpp"
 
@@ -33,6 +34,11 @@ void start_listening(const Options& o, su::InputReader& in, su::Diagnostics& dia
   lo.max_line = o.common.max_line_bytes();
   if (!o.client_timeout.empty())
     lo.client_timeout_ms = std::max<int64_t>(su::duration_arg("--client-timeout", o.client_timeout) / 1000000, 1);
+  if (!o.max_buffered.empty()) lo.max_buffered = size_t(su::size_arg("--max-buffered", o.max_buffered));
+  lo.tls_cert = o.tls_cert;
+  lo.tls_key = o.tls_key;
+  lo.tls_client_ca = o.tls_client_ca;
+  lo.allow = o.allow;
   auto l = std::make_unique<su::Listener>(o.listen, lo);
   l->on_warning([&diag](const std::string& m) { diag.warn(m); });
   for (size_t i = 0; i < o.listen.size(); ++i) {
@@ -40,6 +46,20 @@ void start_listening(const Options& o, su::InputReader& in, su::Diagnostics& dia
     if (a.size() >= 2 && a.compare(a.size() - 2, 2, ":0") == 0) diag.warn("listening on " + l->bound()[i]);
   }
   in.listen(std::move(l));
+}
+
+// --tls-cert and --tls-key go together, and with a tls:// (or https://) address.
+void check_tls_options(const Options& o) {
+  bool tls = false;
+  for (const std::string& a : o.listen) tls |= a.rfind("tls://", 0) == 0 || a.rfind("https://", 0) == 0;
+  if (tls && (o.tls_cert.empty() || o.tls_key.empty()))
+    throw su::UsageError("--listen tls://: needs --tls-cert FILE and --tls-key FILE");
+  if (!tls && !(o.tls_cert.empty() && o.tls_key.empty() && o.tls_client_ca.empty()))
+    throw su::UsageError("--tls-cert, --tls-key and --tls-client-ca need --listen tls://HOST:PORT");
+  su::net::AllowList check;  // a bad --allow is a usage error
+  for (const std::string& a : o.allow) check.add(a);
+  if (!o.allow.empty() && o.listen.empty()) throw su::UsageError("--allow needs --listen");
+  if (!o.max_buffered.empty()) su::size_arg("--max-buffered", o.max_buffered);
 }
 
 int run(Options& o) {
@@ -64,6 +84,7 @@ int run(Options& o) {
   if (o.max_clients == 0) throw su::UsageError("--max-clients: must be at least 1");
   for (const std::string& a : o.listen) su::ListenAddress::parse(a);  // a bad address is a usage error
   if (!o.client_timeout.empty()) su::duration_arg("--client-timeout", o.client_timeout);
+  check_tls_options(o);
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-parse", o.common);
@@ -218,6 +239,37 @@ int main(int argc, char** argv) {
                  "With --listen: close a connection that sends nothing for this long (e.g. 30s, 5m; its partial "
                  "last line is a record); default: never")
       ->type_name("D");
+  su::doc(app.add_option("--tls-cert", o.tls_cert,
+                         "With --listen tls://: the server's certificate (PEM; a chain: "
+                         "the server's first)")
+              ->type_name("FILE"))
+      .man =
+      "TLS 1.2 or later; a client that does not speak TLS, or fails the handshake, is refused with a warning. "
+      "Handshakes never block: a slow client does not stall the others, and one not done in 10 s is refused.";
+  app.add_option("--tls-key", o.tls_key, "With --listen tls://: the private key of --tls-cert (PEM)")
+      ->type_name("FILE");
+  app.add_option("--tls-client-ca", o.tls_client_ca,
+                 "With --listen tls://: mutual TLS: clients must present a certificate signed by this CA (PEM); "
+                 "others are refused")
+      ->type_name("FILE");
+  su::doc(app.add_option("--allow", o.allow,
+                         "With --listen: accept only peers in these address ranges (CIDR, IPv4 or IPv6, e.g. "
+                         "10.0.0.0/8,::1); others are closed at accept (UDP: their datagrams dropped)")
+              ->delimiter(',')
+              ->allow_extra_args(false)
+              ->type_name("CIDR,..."))
+      .man =
+      "Repeatable. A single address is a /32 (IPv4) or /128 (IPv6); an IPv4 client of a dual-stack socket "
+      "(::ffff:a.b.c.d) matches the IPv4 ranges. A refused address is logged once (with a warning), and "
+      "counted; unix: sockets are not filtered.";
+  su::doc(app.add_option("--max-buffered", o.max_buffered,
+                         "With --listen: most bytes of partial lines held across all connections; over it, only "
+                         "the connection holding most is read until it ends its line")
+              ->type_name("SIZE")
+              ->default_str("256M"))
+      .man =
+      "Memory stays near this plus one `--max-line` whatever the clients send. A client that holds a long "
+      "partial line and goes quiet holds the others back until `--client-timeout` closes it.";
   CLI::Option* source_field =
       app.add_option("--source-field", o.source_field,
                      "Add the name of each record's source as this field, at the end: the file, stdin, or the "

@@ -41,6 +41,11 @@ struct Options {
   size_t max_clients = 1024;         // --max-clients N
   std::string source_field;          // --source-field NAME
   std::string client_timeout;        // --client-timeout D
+  std::string tls_cert;              // --tls-cert FILE
+  std::string tls_key;               // --tls-key FILE
+  std::string tls_client_ca;         // --tls-client-ca FILE
+  std::vector<std::string> allow;    // --allow CIDR,...
+  std::string max_buffered;          // --max-buffered SIZE
 };
 
 // The --delimiter character (default `fallback`); throws UsageError.
