@@ -5,6 +5,7 @@
 // signal.
 #include "su/listen.hpp"
 
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -93,6 +94,7 @@ void Listener::stop_accepting() {
 
 void Listener::close_udp() {
   for (Sock& s : socks_) {
+    count_drops(s);
     report_drops(s, true);
     ::close(s.fd);
   }
@@ -171,6 +173,16 @@ void Listener::accept_on(Sock& s) {
   }
 }
 
+void Listener::count_drops(Sock& s) {
+  // SO_RXQ_OVFL says the count only with a datagram that came after a drop:
+  // when the drops happened while the queue was full and nothing came since,
+  // the socket's own count (SO_MEMINFO) says it.
+  uint32_t info[SK_MEMINFO_VARS] = {};
+  socklen_t len = sizeof info;
+  if (::getsockopt(s.fd, SOL_SOCKET, SO_MEMINFO, info, &len) == 0 && len > SK_MEMINFO_DROPS * sizeof(uint32_t))
+    s.dropped = std::max(s.dropped, info[SK_MEMINFO_DROPS]);
+}
+
 void Listener::report_drops(Sock& s, bool final) {
   if (s.dropped == s.reported || !warn_) return;
   const int64_t now = now_ms();
@@ -197,6 +209,8 @@ bool Listener::read_datagram(Sock& s, Chunk& out) {
   if (n < 0) {
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && warn_) warn_(s.bound + ": " + errno_text());
     s.ready = false;
+    count_drops(s);  // the queue is empty: what was dropped while it was full
+    report_drops(s, false);
     return false;
   }
   for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))

@@ -132,6 +132,7 @@ class Listener {
   void refuse(const std::string& name, const std::string& why);
   // udp: one datagram into its peer's source; true with a chunk.
   bool read_datagram(Sock& s, Chunk& out);
+  void count_drops(Sock& s);
   void report_drops(Sock& s, bool final);
   // Moves a connection on (TLS handshake, read); true when there may be a
   // chunk (or it ended).
