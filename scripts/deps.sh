@@ -7,12 +7,12 @@
 # the CLI fuzzer runs), for stream-serve's tests curl, openssl (a
 # self-signed certificate) and chromium (the dashboard in a headless browser),
 # jq, and parallel and kcat (the recipes of aggregate states: GNU parallel and
-# Kafka's mock cluster).
+# Kafka's mock cluster), and pv (bench/listen.sh: a reader slowed with pv -L).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcli11-dev libfast-float-dev libsimdjson-dev doctest-dev
       libsqlite3-dev libre2-dev libxxhash-dev libcctz-dev tzdata sqlite3 python3 groff-base
       libcpp-httplib-dev libssl-dev libjs-chart.js)
-[ "${1:-}" = --test ] && pkgs+=(clang-format zsh fish clang tmux curl openssl chromium jq parallel kcat)
+[ "${1:-}" = --test ] && pkgs+=(clang-format zsh fish clang tmux curl openssl chromium jq parallel kcat pv)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

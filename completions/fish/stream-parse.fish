@@ -12,7 +12,7 @@ complete -c stream-parse -s F -l follow -d 'Follow the FILEs like tail -F: read 
 complete -c stream-parse -l once -d 'With --follow: read every FILE to its current end, then end (for cron; a partial last line is left for the next run)'
 complete -c stream-parse -l resume -x -d 'With --follow: start each FILE at the checkpoint stored in this stream-sink-sqlite database (none: from the start)'
 complete -c stream-parse -l rotated -x -d 'With --resume: where rotated FILEs go when not FILE.* or FILE-* (repeatable)'
-complete -c stream-parse -s l -l listen -x -d 'Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT or unix:/path; each connection is a source of its own (repeatable; read after the FILEs)'
+complete -c stream-parse -s l -l listen -x -d 'Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT, tls://HOST:PORT, udp://HOST:PORT or unix:/path; each connection is a source of its own (repeatable; read after the FILEs)'
 complete -c stream-parse -l max-clients -x -d 'With --listen: at most this many connections at once; more are closed at accept, with a warning'
 complete -c stream-parse -l client-timeout -x -d 'With --listen: close a connection that sends nothing for this long (e.g. 30s, 5m; its partial last line is a record); default: never'
 complete -c stream-parse -l tls-cert -x -d 'With --listen tls://: the server\'s certificate (PEM; a chain: the server\'s first)'

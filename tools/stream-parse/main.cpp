@@ -217,8 +217,9 @@ int main(int argc, char** argv) {
       ->type_name("GLOB");
   CLI::Option* listen =
       app.add_option("-l,--listen", o.listen,
-                     "Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT or "
-                     "unix:/path; each connection is a source of its own (repeatable; read after the FILEs)")
+                     "Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT, "
+                     "tls://HOST:PORT, udp://HOST:PORT or unix:/path; each connection is a source of its own "
+                     "(repeatable; read after the FILEs)")
           ->allow_extra_args(false)
           ->type_name("ADDR");
   su::doc(listen).man =
@@ -230,7 +231,12 @@ int main(int argc, char** argv) {
       "read. Port 0 takes a free port, said on stderr (`listening on tcp://127.0.0.1:41234`). A unix socket left "
       "by an earlier run is replaced, and removed at the end. On SIGINT or SIGTERM it stops accepting, reads what "
       "the clients already sent until the sockets have been quiet for 0.1 s (at most 5 s; a second signal: at once), "
-      "writes it, and dies by the signal.";
+      "writes it, and dies by the signal.\n\n"
+      "`tls://` needs `--tls-cert` and `--tls-key`; sources are named `tls:HOST:PORT`. `udp://`: each datagram holds "
+      "one or more lines, and its end ends its last line; each sender address is a source of its own "
+      "(`udp:HOST:PORT`, its CSV header the first line it sent), ended after `--client-timeout` without a datagram "
+      "(default 60 s). UDP has no back-pressure: datagrams the kernel drops while its receive buffer is full are "
+      "counted (SO_RXQ_OVFL) and said on stderr when the count grows (at most once a second) and at the end.";
   app.add_option("--max-clients", o.max_clients,
                  "With --listen: at most this many connections at once; more are closed at accept, with a warning")
       ->type_name("N")
