@@ -517,27 +517,38 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
       if (timeout_ms >= 0 && wait == timeout_ms) return ReadStatus::Timeout;
       continue;
     }
-    for (size_t i = 0; i < nsocks; ++i) {
-      Sock& s = socks_[i];
-      if (!p[i].revents && !s.ready) continue;
-      if (s.kind != ListenAddress::Kind::Udp) {
-        accept_on(s);
-      } else {
+    // Datagrams and connections take turns, so a UDP flood cannot starve
+    // the TCP clients (nor they the datagrams).
+    bool from_udp = false;
+    auto datagrams = [&] {
+      for (size_t i = 0; i < nsocks; ++i) {
+        Sock& s = socks_[i];
+        if (s.kind != ListenAddress::Kind::Udp || (!p[i].revents && !s.ready)) continue;
         s.ready = true;  // read until the socket has no more, a datagram per call
-        if (read_datagram(s, out)) return ReadStatus::Line;
+        if (read_datagram(s, out)) return from_udp = true;
       }
-    }
+      return false;
+    };
     // Round robin over the connections that have something to read (the
     // accepted ones are polled next time).
-    const size_t n = who.size();
-    for (size_t k = 0; k < n; ++k) {
-      const size_t j = (rr_ + k) % n;
-      Conn& c = *conns_[who[j]];
-      if (!p[nsocks + j].revents && !c.ready) continue;
-      if (service(c) && chunk_of(c, out)) {
-        rr_ = (j + 1) % n;
-        return ReadStatus::Line;
+    auto connections = [&] {
+      const size_t n = who.size();
+      for (size_t k = 0; k < n; ++k) {
+        const size_t j = (rr_ + k) % n;
+        Conn& c = *conns_[who[j]];
+        if (!p[nsocks + j].revents && !c.ready) continue;
+        if (service(c) && chunk_of(c, out)) {
+          rr_ = (j + 1) % n;
+          return true;
+        }
       }
+      return false;
+    };
+    for (size_t i = 0; i < nsocks; ++i)
+      if (socks_[i].kind != ListenAddress::Kind::Udp && p[i].revents) accept_on(socks_[i]);
+    if (udp_turn_ ? (datagrams() || connections()) : (connections() || datagrams())) {
+      udp_turn_ = !from_udp;
+      return ReadStatus::Line;
     }
     waited = false;  // something happened: look again without waiting first
   }

@@ -164,6 +164,7 @@ class Listener {
   uint64_t refusals_logged_ = 0;
   uint64_t unix_clients_ = 0;
   bool over_cap_warned_ = false;
+  bool udp_turn_ = false;  // datagrams are read before connections next time
   bool draining_ = false;
   int64_t drain_end_ms_ = 0;
 };

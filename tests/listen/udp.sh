@@ -48,4 +48,29 @@ wait_gone "$reader"
 dropped=$(sed -n 's/.* \([0-9]*\) datagrams dropped by the kernel.*/\1/p' err | tail -1)
 [ -n "$dropped" ] || fail "no drops reported (the flood should overflow a paused reader): $(cat err)"
 [ "$((dropped * 5 + $(wc -l <out)))" = 250000 ] || fail "written $(wc -l <out) + dropped $dropped x 5 != 250000"
+
+# A UDP flood does not starve a TCP client of the same listener.
+: >err
+stream-parse --format csv --columns a,b --listen udp://127.0.0.1:0 --listen :0 >out 2>err &
+parse=$!
+pids+=("$parse")
+for ((i = 0; i < 100 && $(grep -c 'listening on' err) < 2; i++)); do sleep 0.1; done
+uport=$(sed -n 's/.*listening on udp:.*:\([0-9]*\)$/\1/p' err)
+tport=$(sed -n 's/.*listening on tcp:.*:\([0-9]*\)$/\1/p' err)
+[ -n "$uport" ] && [ -n "$tport" ] || fail "ports: $(cat err)"
+python3 - "$uport" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+end = time.time() + 20  # bounded: the test stops it sooner
+while time.time() < end:
+    s.sendto(b"u,1\nu,2\n", ("127.0.0.1", int(sys.argv[1])))
+PY
+flood=$!
+pids+=("$flood")
+wait_for out '"a":"u"'
+printf 'tcp,1\n' | python3 "$here/netclient.py" plain 127.0.0.1 "$tport" >/dev/null
+wait_for out '"a":"tcp"'
+kill -0 "$flood" 2>/dev/null || fail "the flood ended before the TCP line came: not shown"
+kill "$flood"
+stop "$parse"
 echo "ok ($dropped datagrams dropped and reported)"
