@@ -460,7 +460,11 @@ ReadStatus Listener::next(Chunk& out, uint64_t lines_done, int timeout_ms, int o
       close_udp();
       for (auto& c : conns_) c->eof = true;  // a partial last line is a record: its source ends here
       udp_peers_.clear();
-      if (conns_.empty()) return ReadStatus::Interrupted;
+      if (conns_.empty()) {
+        if (refused_ > 0 && warn_)
+          warn_(std::to_string(refused_) + " connections or datagrams refused in all (--allow, --max-clients, TLS)");
+        return ReadStatus::Interrupted;
+      }
       continue;
     }
     // --max-buffered: over it, only the connection holding the most is read.

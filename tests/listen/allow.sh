@@ -19,6 +19,7 @@ done
 stop "$parse"
 [ -s out ] && fail "a disallowed client was read: $(cat out)"
 [ "$(grep -c 'tcp:127\.0\.0\.1: refused: not in --allow' err)" = 1 ] || fail "logged once per address: $(cat err)"
+grep -q '^stream-parse: 3 connections or datagrams refused in all' err || fail "counted: $(cat err)"
 
 : >err
 stream-parse --format csv --listen :0 --allow 10.0.0.0/8 --allow 127.0.0.0/8 >out 2>err &
