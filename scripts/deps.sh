@@ -8,12 +8,13 @@
 # self-signed certificate) and chromium (the dashboard in a headless browser),
 # jq, parallel and kcat (the recipes of aggregate states and of Kafka: GNU
 # parallel and librdkafka's mock cluster), mosquitto and mosquitto-clients
-# (the MQTT recipe: a broker on loopback, mosquitto_sub and mosquitto_pub).
+# (the MQTT recipe: a broker on loopback, mosquitto_sub and mosquitto_pub),
+# and pv (bench/listen.sh: a reader slowed with pv -L).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcli11-dev libfast-float-dev libsimdjson-dev doctest-dev
       libsqlite3-dev libre2-dev libxxhash-dev libcctz-dev tzdata sqlite3 python3 groff-base
       libcpp-httplib-dev libssl-dev libjs-chart.js)
-[ "${1:-}" = --test ] && pkgs+=(clang-format zsh fish clang tmux curl openssl chromium jq parallel kcat mosquitto mosquitto-clients)
+[ "${1:-}" = --test ] && pkgs+=(clang-format zsh fish clang tmux curl openssl chromium jq parallel kcat mosquitto mosquitto-clients pv)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,6 +5,7 @@
 // thread to say what became of them, and answers.
 #include "su/http_ingest.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <httplib.h>
 #include <pthread.h>
@@ -24,6 +25,7 @@
 #include <unordered_set>
 
 #include "su/core/error.hpp"
+#include "su/net/cidr.hpp"
 #include "su/serve/access.hpp"
 #include "su/serve/ingest.hpp"
 
@@ -140,6 +142,14 @@ struct HttpIngest::Impl {
   bool shut = false;
   size_t servers_ended = 0;
   serve::RateLimit rate;
+  net::AllowList allow;
+  // --allow: peers refused (under mu), the addresses not yet logged, and
+  // those logged (at most kDeniedLogged).
+  uint64_t denied = 0;
+  std::vector<std::string> denied_new;
+  std::unordered_set<std::string> denied_seen;
+  static constexpr size_t kDeniedLogged = 1024;
+  void log_denied();                                               // on the reading thread
   std::unordered_map<std::string, std::shared_ptr<Body>> waiting;  // adopted, not yet taken on
   std::unordered_set<Body*> live;                                  // every body a thread holds
 
@@ -149,7 +159,9 @@ struct HttpIngest::Impl {
   uint64_t mark = 0;  // out.lines() when the last chunk was handed out
 
   Impl(HttpIngestOptions opts, Listener& l, Output& o_, Diagnostics& d)
-      : o(std::move(opts)), listener(l), out(o_), diag(d), rate(o.max_rate, std::max(o.max_rate, 1.0)) {}
+      : o(std::move(opts)), listener(l), out(o_), diag(d), rate(o.max_rate, std::max(o.max_rate, 1.0)) {
+    for (const std::string& a : o.allow) allow.add(a);
+  }
 
   // Whether a request may go on; else its answer is in res.
   bool admit(const Server& s, const httplib::Request& req, httplib::Response& res, bool take_rate);
@@ -164,6 +176,22 @@ struct HttpIngest::Impl {
 };
 
 bool HttpIngest::Impl::admit(const Server& s, const httplib::Request& req, httplib::Response& res, bool take_rate) {
+  if (!allow.empty()) {
+    uint8_t a[16];
+    const bool v6 = req.remote_addr.find(':') != std::string::npos;
+    const bool ok =
+        ::inet_pton(v6 ? AF_INET6 : AF_INET, req.remote_addr.c_str(), a) == 1 && allow.allows(a, v6 ? 16 : 4);
+    if (!ok) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ++denied;
+        if (denied_seen.size() < kDeniedLogged && denied_seen.insert(req.remote_addr).second)
+          denied_new.push_back(req.remote_addr);
+      }
+      reply(res, 403, serve::error_response("this address is not allowed (--allow)"), true);
+      return false;
+    }
+  }
   if (stopping) {
     reply(res, 503, serve::error_response("the server is stopping"), true);
     return false;
@@ -336,7 +364,17 @@ void HttpIngest::Impl::started(uint32_t serial, const std::string& name) {
   waiting.erase(it);
 }
 
+void HttpIngest::Impl::log_denied() {
+  std::vector<std::string> now;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    now.swap(denied_new);
+  }
+  for (const std::string& a : now) diag.warn("http:" + a + ": refused: not in --allow (logged once per address)");
+}
+
 void HttpIngest::Impl::handed(uint32_t serial) {
+  log_denied();
   const uint64_t now = out.lines();
   if (serial) {
     if (auto it = by_serial.find(serial); it != by_serial.end()) it->second->result.accepted += now - mark;
@@ -467,6 +505,8 @@ HttpIngest::HttpIngest(const std::vector<std::string>& addresses, HttpIngestOpti
 
 HttpIngest::~HttpIngest() {
   Impl& m = *impl_;
+  m.log_denied();
+  if (m.denied > 0) m.diag.warn(std::to_string(m.denied) + " HTTP requests refused in all (--allow)");
   m.listener.set_hooks({});
   m.diag.on_reject(nullptr);
   m.stop_servers();

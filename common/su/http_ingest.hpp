@@ -27,8 +27,9 @@ struct HttpIngestOptions {
   size_t max_clients = 1024;                     // connections at once; more: 503
   double max_rate = 1000;                        // requests a second over all clients; more: 429. 0: none
   size_t max_line = size_t(64) << 20;
-  int read_timeout_s = 30;    // a client that sends nothing for this long: cut short
-  size_t rejects_shown = 10;  // rejects listed in a response
+  int read_timeout_s = 30;         // a client that sends nothing for this long: cut short
+  size_t rejects_shown = 10;       // rejects listed in a response
+  std::vector<std::string> allow;  // --allow CIDR,...: other peers get 403; empty: all
 };
 
 // The token of a --token FILE (its first line; su::serve::token_from_file_text).

@@ -19,11 +19,11 @@ fail() {
   echo "FAIL: $*"
   exit 1
 }
-# port_of LOG PID: waits (at most 10 s) for `listening on tcp://127.0.0.1:PORT`; sets PORT.
+# port_of LOG PID: waits (at most 10 s) for `listening on SCHEME://HOST:PORT`; sets PORT.
 port_of() {
   local i
   for ((i = 0; i < 100; i++)); do
-    PORT=$(sed -n 's/.*listening on tcp:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1" | head -1)
+    PORT=$(sed -n 's/.*listening on [a-z]*:\/\/.*:\([0-9]*\)$/\1/p' "$1" | head -1)
     [ -n "$PORT" ] && return 0
     kill -0 "$2" 2>/dev/null || break
     sleep 0.1
@@ -51,4 +51,18 @@ http_port_of() {
   done
   cat "$1"
   fail "stream-parse did not start listening"
+}
+# wait_for FILE PATTERN: at most 10 s until FILE has a line matching PATTERN.
+wait_for() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    grep -q -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "no '$2' in $1: $(cat "$1")"
+}
+# stop PID: SIGTERM, then waits for it to end (bounded).
+stop() {
+  kill -TERM "$1"
+  wait_gone "$1"
 }

@@ -17,6 +17,7 @@
 #include "su/http_ingest.hpp"
 #include "su/json/control.hpp"
 #include "su/listen.hpp"
+#include "su/net/cidr.hpp"
 #include "su/options.hpp"
 #include "su/serve/access.hpp"
 #include "su/serve/ingest.hpp"
@@ -39,6 +40,11 @@ std::unique_ptr<su::HttpIngest> start_listening(const Options& o, su::InputReade
   lo.max_line = o.common.max_line_bytes();
   if (!o.client_timeout.empty())
     lo.client_timeout_ms = std::max<int64_t>(su::duration_arg("--client-timeout", o.client_timeout) / 1000000, 1);
+  if (!o.max_buffered.empty()) lo.max_buffered = size_t(su::size_arg("--max-buffered", o.max_buffered));
+  lo.tls_cert = o.tls_cert;
+  lo.tls_key = o.tls_key;
+  lo.tls_client_ca = o.tls_client_ca;
+  lo.allow = o.allow;
   std::vector<std::string> sockets, http;
   for (const std::string& a : o.listen) (su::serve::is_http_address(a) ? http : sockets).push_back(a);
   auto l = std::make_unique<su::Listener>(sockets, lo);
@@ -58,6 +64,7 @@ std::unique_ptr<su::HttpIngest> start_listening(const Options& o, su::InputReade
     ho.max_clients = o.max_clients;
     ho.max_rate = o.max_rate;
     ho.max_line = lo.max_line;
+    ho.allow = o.allow;
     if (lo.client_timeout_ms > 0) ho.read_timeout_s = int(std::max<int64_t>((lo.client_timeout_ms + 999) / 1000, 1));
     ingest = std::make_unique<su::HttpIngest>(http, ho, *l, out, diag);
     for (size_t i = 0; i < http.size(); ++i)
@@ -84,14 +91,22 @@ void check_http_options(const Options& o) {
   } else if (o.format == "auto") {
     throw su::UsageError("--listen http://: name the records' --format (each request is parsed in it)");
   }
-  if (https && (o.tls_cert.empty() || o.tls_key.empty()))
-    throw su::UsageError("--listen https://: needs --tls-cert FILE and --tls-key FILE");
-  if (!https && (!o.tls_cert.empty() || !o.tls_key.empty() || !o.tls_client_ca.empty()))
-    throw su::UsageError("--tls-cert, --tls-key and --tls-client-ca need an https:// --listen address");
-  if (!o.tls_client_ca.empty() && o.tls_cert.empty())
-    throw su::UsageError("--tls-client-ca needs --tls-cert and --tls-key");
   su::size_arg("--max-request", o.max_request);
   if (o.max_rate < 0) throw su::UsageError("--max-rate: must be 0 (no limit) or more");
+}
+
+// --tls-cert and --tls-key go together, and with a tls:// (or https://) address.
+void check_tls_options(const Options& o) {
+  bool tls = false;
+  for (const std::string& a : o.listen) tls |= a.rfind("tls://", 0) == 0 || a.rfind("https://", 0) == 0;
+  if (tls && (o.tls_cert.empty() || o.tls_key.empty()))
+    throw su::UsageError("--listen tls:// or https://: needs --tls-cert FILE and --tls-key FILE");
+  if (!tls && !(o.tls_cert.empty() && o.tls_key.empty() && o.tls_client_ca.empty()))
+    throw su::UsageError("--tls-cert, --tls-key and --tls-client-ca need --listen tls://HOST:PORT or https://");
+  su::net::AllowList check;  // a bad --allow is a usage error
+  for (const std::string& a : o.allow) check.add(a);
+  if (!o.allow.empty() && o.listen.empty()) throw su::UsageError("--allow needs --listen");
+  if (!o.max_buffered.empty()) su::size_arg("--max-buffered", o.max_buffered);
 }
 
 int run(Options& o) {
@@ -116,6 +131,7 @@ int run(Options& o) {
   if (o.max_clients == 0) throw su::UsageError("--max-clients: must be at least 1");
   check_http_options(o);
   if (!o.client_timeout.empty()) su::duration_arg("--client-timeout", o.client_timeout);
+  check_tls_options(o);
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-parse", o.common);
@@ -250,8 +266,9 @@ int main(int argc, char** argv) {
   CLI::Option* listen =
       app.add_option("-l,--listen", o.listen,
                      "Receive lines from the network: tcp://HOST:PORT, :PORT (127.0.0.1), tcp://[::1]:PORT, "
-                     "unix:/path, or POSTs to http://HOST:PORT/PATH or https://HOST:PORT/PATH; each connection or "
-                     "request body is a source of its own (repeatable; read after the FILEs)")
+                     "tls://HOST:PORT, udp://HOST:PORT, unix:/path, or POSTs to http://HOST:PORT/PATH or "
+                     "https://HOST:PORT/PATH; each connection, UDP sender or request body is a source of its own "
+                     "(repeatable; read after the FILEs)")
           ->allow_extra_args(false)
           ->type_name("ADDR");
   su::doc(listen).man =
@@ -263,7 +280,12 @@ int main(int argc, char** argv) {
       "read. Port 0 takes a free port, said on stderr (`listening on tcp://127.0.0.1:41234`). A unix socket left "
       "by an earlier run is replaced, and removed at the end. On SIGINT or SIGTERM it stops accepting, reads what "
       "the clients already sent until the sockets have been quiet for 0.1 s (at most 5 s; a second signal: at once), "
-      "writes it, and dies by the signal. "
+      "writes it, and dies by the signal.\n\n"
+      "`tls://` needs `--tls-cert` and `--tls-key`; sources are named `tls:HOST:PORT`. `udp://`: each datagram holds "
+      "one or more lines, and its end ends its last line; each sender address is a source of its own "
+      "(`udp:HOST:PORT`, its CSV header the first line it sent), ended after `--client-timeout` without a datagram "
+      "(default 60 s). UDP has no back-pressure: datagrams the kernel drops while its receive buffer is full are "
+      "counted (SO_RXQ_OVFL) and said on stderr when the count grows (at most once a second) and at the end.\n\n"
       "With `http://HOST:PORT/PATH` (or `https://`, with `--tls-cert` and `--tls-key`), each POST to PATH is a "
       "source of its own, named like `http:127.0.0.1:53122#7`: its body holds records in the `--format` named (a "
       "CSV body starts with its header), sent whole or chunked. The answer comes once its records were written to "
@@ -285,6 +307,36 @@ int main(int argc, char** argv) {
                  "last line is a record); default: never (HTTP: a request body that stalls this long is cut short; "
                  "default 30s)")
       ->type_name("D");
+  su::doc(su::add_file(app, "--tls-cert", o.tls_cert,
+                       "With --listen tls:// or https://: the server's certificate (PEM; a chain: the server's "
+                       "first; with --tls-key)"))
+      .man =
+      "TLS 1.2 or later; a client that does not speak TLS, or fails the handshake, is refused with a warning. "
+      "Handshakes never block: a slow client does not stall the others, and one not done in 10 s is refused.";
+  su::add_file(app, "--tls-key", o.tls_key,
+               "With --listen tls:// or https://: the private key of --tls-cert (PEM, unencrypted)");
+  su::add_file(app, "--tls-client-ca", o.tls_client_ca,
+               "With --listen tls:// or https://: mutual TLS: clients must present a certificate signed by this CA "
+               "(PEM); others are refused");
+  su::doc(
+      app.add_option("--allow", o.allow,
+                     "With --listen: accept only peers in these address ranges (CIDR, IPv4 or IPv6, e.g. "
+                     "10.0.0.0/8,::1); others are closed at accept (UDP: their datagrams dropped; HTTP: answered 403)")
+          ->delimiter(',')
+          ->allow_extra_args(false)
+          ->type_name("CIDR,..."))
+      .man =
+      "Repeatable. A single address is a /32 (IPv4) or /128 (IPv6); an IPv4 client of a dual-stack socket "
+      "(::ffff:a.b.c.d) matches the IPv4 ranges. A refused address is logged once (with a warning), and "
+      "counted; unix: sockets are not filtered.";
+  su::doc(app.add_option("--max-buffered", o.max_buffered,
+                         "With --listen: most bytes of partial lines held across all connections; over it, only "
+                         "the connection holding most is read until it ends its line")
+              ->type_name("SIZE")
+              ->default_str("256M"))
+      .man =
+      "Memory stays near this plus one `--max-line` whatever the clients send. A client that holds a long "
+      "partial line and goes quiet holds the others back until `--client-timeout` closes it.";
   CLI::Option* source_field =
       app.add_option("--source-field", o.source_field,
                      "Add the name of each record's source as this field, at the end: the file, stdin, or the "
@@ -300,10 +352,6 @@ int main(int argc, char** argv) {
   su::doc(token).man =
       "Requests without it, or with another token, get status 401. The token is compared in "
       "constant time.";
-  su::add_file(app, "--tls-cert", o.tls_cert, "With --listen https://: this server certificate (PEM; with --tls-key)");
-  su::add_file(app, "--tls-key", o.tls_key, "The private key of --tls-cert (PEM, unencrypted)");
-  su::add_file(app, "--tls-client-ca", o.tls_client_ca,
-               "With --listen https://: clients must present a certificate signed by this CA (PEM; mutual TLS)");
   app.add_option("--max-request", o.max_request,
                  "With --listen http://: the largest request body (e.g. 64M, the default); a larger one gets "
                  "status 413")

@@ -48,6 +48,8 @@ struct Options {
   std::string tls_client_ca;        // --tls-client-ca FILE
   std::string max_request = "64M";  // --max-request SIZE
   double max_rate = 1000;           // --max-rate N
+  std::vector<std::string> allow;   // --allow CIDR,...
+  std::string max_buffered;         // --max-buffered SIZE
 };
 
 // The --delimiter character (default `fallback`); throws UsageError.
