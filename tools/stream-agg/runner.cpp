@@ -159,7 +159,7 @@ class Aggregator : public su::RecordHandler, su::WindowSink {
       return err;
     }
     std::string err = reader_.read(el);
-    if (err.empty()) reader_.own(l.text);  // the next chunk reuses the string buffer
+    if (err.empty()) reader_.own(l.text);  // the next document reuses the string buffer
     return err;
   }
 

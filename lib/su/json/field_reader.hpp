@@ -39,8 +39,8 @@ class FieldReader {
   std::string read(simdjson::ondemand::document& doc);
   // The same for a document the DOM parser read whole (su::JsonDomBlockReader):
   // the fields' texts and values are those read() gives, without a second
-  // pass over the record. Its strings live in the parser's string buffer:
-  // call own() before the next chunk. A wanted field holding an object or
+  // pass over the record. Its strings live in the parser's string buffer,
+  // which the next document reuses: call own() before moving on. A wanted field holding an object or
   // an array (whose text is its raw bytes, which the DOM does not keep)
   // returns kNeedsText, and from then on dom_ok() is false.
   std::string read(simdjson::dom::element el);
