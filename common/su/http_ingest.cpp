@@ -101,26 +101,6 @@ struct Body {
 
 }  // namespace
 
-std::string read_token_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Fatal("--token: " + path + ": " + std::strerror(errno));
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string err = std::strerror(errno);
-      ::close(fd);
-      throw Fatal("--token: " + path + ": " + err);
-    }
-    if (n == 0 || text.size() > 64 * 1024) break;
-    text.append(buf, size_t(n));
-  }
-  ::close(fd);
-  return serve::token_from_file_text(text);
-}
-
 struct HttpIngest::Impl {
   HttpIngestOptions o;
   Listener& listener;

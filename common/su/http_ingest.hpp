@@ -32,10 +32,6 @@ struct HttpIngestOptions {
   std::vector<std::string> allow;  // --allow CIDR,...: other peers get 403; empty: all
 };
 
-// The token of a --token FILE (its first line; su::serve::token_from_file_text).
-// Throws su::Fatal when it cannot be read, su::UsageError when it holds none.
-std::string read_token_file(const std::string& path);
-
 class HttpIngest {
  public:
   // Binds every address (http://, https://) and starts serving; throws

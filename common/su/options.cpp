@@ -1,10 +1,17 @@
 // Typed options and what the docs know of them (see options.hpp).
 #include "su/options.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <map>
 
+#include "su/core/error.hpp"
 #include "su/core/suggest.hpp"
 #include "su/core/units.hpp"
+#include "su/serve/access.hpp"
 
 namespace su {
 
@@ -157,6 +164,26 @@ CLI::Option* add_choice(CLI::App& app, const std::string& names, std::string& va
   CLI::Option* o = app.add_option(names, value, help_with_choices(help, choices))->check(one_of(choices));
   doc(o).choices = std::move(choices);
   return o;
+}
+
+std::string read_token_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Fatal("--token: " + path + ": " + std::strerror(errno));
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string err = std::strerror(errno);
+      ::close(fd);
+      throw Fatal("--token: " + path + ": " + err);
+    }
+    if (n == 0 || text.size() > 64 * 1024) break;
+    text.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return serve::token_from_file_text(text);
 }
 
 }  // namespace su

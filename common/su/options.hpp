@@ -98,4 +98,9 @@ CLI::Option* add_enum(CLI::App& app, const std::string& names, E& value, const s
   return o;
 }
 
+// The token of a --token FILE (its first line; su::serve::token_from_file_text):
+// stream-serve's and stream-parse's HTTP ingest. Throws su::Fatal when it
+// cannot be read, su::UsageError when it holds none.
+std::string read_token_file(const std::string& path);
+
 }  // namespace su

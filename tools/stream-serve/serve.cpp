@@ -13,6 +13,7 @@
 #include "options.hpp"
 #include "server.hpp"
 #include "su/core/error.hpp"
+#include "su/options.hpp"
 #include "su/record_loop.hpp"
 #include "su/serve/access.hpp"
 #include "su/signals.hpp"
@@ -91,26 +92,6 @@ class Feeder : public su::RecordHandler {
   Clock::time_point last_publish_{};
 };
 
-std::string read_token(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw su::Fatal("--token: " + path + ": " + std::strerror(errno));
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string err = std::strerror(errno);
-      ::close(fd);
-      throw su::Fatal("--token: " + path + ": " + err);
-    }
-    if (n == 0 || text.size() > 64 * 1024) break;
-    text.append(buf, size_t(n));
-  }
-  ::close(fd);
-  return su::serve::token_from_file_text(text);
-}
-
 // With --tee, the next stage sees the end of the stream when the input ends,
 // though the server goes on.
 void end_stdout(su::Output& out) {
@@ -136,7 +117,7 @@ void check_options(const Options& o) {
 }
 
 int run(const Options& o) {
-  const std::string token = o.token_file.empty() ? std::string() : read_token(o.token_file);
+  const std::string token = o.token_file.empty() ? std::string() : su::read_token_file(o.token_file);
   su::InputReader in(o.common.inputs, o.common.max_line_bytes());
   su::Output out(1);
   su::Diagnostics diag("stream-serve", o.common);
