@@ -37,7 +37,7 @@ grep -q refused err && fail "refused: $(cat err)"
 stream-parse --format csv --listen http://127.0.0.1:0/in --allow 10.0.0.0/8 >out 2>err &
 parse=$!
 pids+=("$parse")
-http_port_of err "$parse"
+port_of err "$parse"
 for i in 1 2; do
   code=$(printf 'who,n\nme,%s\n' "$i" | curl -s -o r -w '%{http_code}' --data-binary @- "http://127.0.0.1:$PORT/in")
   [ "$code" = 403 ] || fail "a disallowed HTTP client: $code $(cat r)"

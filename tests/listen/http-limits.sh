@@ -11,7 +11,7 @@ code() { curl -sS --max-time 30 -o "$1.json" -D "$1.head" -w '%{http_code}' --da
 stream-parse --format csv --listen http://127.0.0.1:0/in --max-clients 1 >out1 2>err1 &
 parse=$!
 pids+=("$parse")
-http_port_of err1 "$parse"
+port_of err1 "$parse"
 exec 3<>/dev/tcp/127.0.0.1/"$PORT"
 printf 'POST /in HTTP/1.1\r\n' >&3
 c=$(code busy "http://127.0.0.1:$PORT/in")
@@ -32,7 +32,7 @@ wait_gone "$parse"
 stream-parse --format csv --listen http://127.0.0.1:0/in --max-rate 0.001 >out2 2>err2 &
 parse=$!
 pids+=("$parse")
-http_port_of err2 "$parse"
+port_of err2 "$parse"
 c=$(code first "http://127.0.0.1:$PORT/in")
 [ "$c" = 200 ] || fail "first request: status $c"
 c=$(code second "http://127.0.0.1:$PORT/in")

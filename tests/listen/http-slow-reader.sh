@@ -14,7 +14,7 @@ pids+=("$parse")
 (exec <parsed; read -r _ <gate; cat >out) &
 reader=$!
 pids+=("$reader")
-http_port_of parse.err "$parse"
+port_of parse.err "$parse"
 lines=2000000
 coproc CLIENT { python3 "$here/http_client.py" flood "$PORT" /in none $lines; }
 pids+=("$CLIENT_PID")

@@ -9,7 +9,7 @@ mkfifo go
 stream-parse --format logfmt --listen http://127.0.0.1:0/in >out 2>err &
 parse=$!
 pids+=("$parse")
-http_port_of err "$parse"
+port_of err "$parse"
 python3 - "$PORT" <<'PY' &
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=60)

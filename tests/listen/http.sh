@@ -13,7 +13,7 @@ stream-parse --format csv --listen http://127.0.0.1:0/ingest --token token --max
   --source-field src --rejects rej.ndjson >out.ndjson 2>err &
 parse=$!
 pids+=("$parse")
-http_port_of err "$parse"
+port_of err "$parse"
 URL=http://127.0.0.1:$PORT/ingest
 # post NAME CURL-ARGS...: the status in NAME.code, the body in NAME.json.
 post() {

@@ -19,7 +19,7 @@ printf 'ts,level,msg\n1,info,hello\n2,warn,"a, quoted one"\n' >body.csv
 stream-parse --format csv --listen https://127.0.0.1:0/in --tls-cert cert.pem --tls-key key.pem >out.ndjson 2>err &
 parse=$!
 pids+=("$parse")
-http_port_of err "$parse"
+port_of err "$parse"
 got=$(curl -sS --max-time 30 --cacert cert.pem --data-binary @body.csv "https://127.0.0.1:$PORT/in") ||
   fail "https post"
 [ "$got" = '{"accepted":2,"rejected":0,"rejects":[]}' ] || fail "https: $got"
@@ -39,7 +39,7 @@ stream-parse --format csv --listen https://127.0.0.1:0/in --tls-cert cert.pem --
   --tls-client-ca ca.pem >out2.ndjson 2>err &
 parse=$!
 pids+=("$parse")
-http_port_of err "$parse"
+port_of err "$parse"
 curl -sS --max-time 10 --cacert cert.pem --data-binary @body.csv "https://127.0.0.1:$PORT/in" >nocert.txt 2>&1 &&
   fail "a client without a certificate was served: $(cat nocert.txt)"
 curl -sS --max-time 10 --cacert cert.pem --cert cert.pem --key key.pem --data-binary @body.csv \

@@ -1,29 +1,14 @@
 # Shared by the stream-parse --listen tests: start a listening pipeline on a
 # free loopback port (bounded wait), and stop what was started however the
 # test ends. Needs BIN (the built tools); runs in a fresh work folder.
-BIN=$(cd "$BIN" && pwd)
-PATH="$BIN:$PATH"
-export LC_ALL=C.UTF-8
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-work=$(mktemp -d)
-cd "$work" || exit 1
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  cd / && rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  exit 1
-}
-# port_of LOG PID: waits (at most 10 s) for `listening on SCHEME://HOST:PORT`; sets PORT.
+. "$here/../script-start.sh"
+# port_of LOG PID: waits (at most 10 s) for `listening on SCHEME://HOST:PORT`
+# (or `…:PORT/PATH`, HTTP ingest); sets PORT.
 port_of() {
   local i
   for ((i = 0; i < 100; i++)); do
-    PORT=$(sed -n 's/.*listening on [a-z]*:\/\/.*:\([0-9]*\)$/\1/p' "$1" | head -1)
+    PORT=$(sed -n 's/.*listening on [a-z]*:\/\/.*:\([0-9]*\)\(\/.*\)\{0,1\}$/\1/p' "$1" | head -1)
     [ -n "$PORT" ] && return 0
     kill -0 "$2" 2>/dev/null || break
     sleep 0.1
@@ -39,18 +24,6 @@ wait_gone() {
     sleep 0.1
   done
   fail "process $1 did not end"
-}
-# http_port_of LOG PID: the same for `listening on http(s)://127.0.0.1:PORT/...`.
-http_port_of() {
-  local i
-  for ((i = 0; i < 100; i++)); do
-    PORT=$(sed -n 's/.*listening on https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$1" | head -1)
-    [ -n "$PORT" ] && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$1"
-  fail "stream-parse did not start listening"
 }
 # wait_for FILE PATTERN: at most 10 s until FILE has a line matching PATTERN.
 wait_for() {

@@ -1,25 +1,12 @@
 # Shared by the broker recipe tests (Kafka's mock cluster, mosquitto): a fresh
 # work folder, the built tools first on PATH, bounded waits, and everything
 # started stopped however the test ends. Needs BIN (the built tools).
-BIN=$(cd "$BIN" && pwd)
-PATH="$BIN:$PATH"
-export LC_ALL=C.UTF-8
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-work=$(mktemp -d)
-cd "$work" || exit 1
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  cd / && rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
+. "$here/../script-start.sh"
+# On a failure, the end of each process's stderr (*.err) tells why.
+on_fail() {
   local f
   for f in *.err; do [ -s "$f" ] && { echo "--- $f"; tail -15 "$f"; }; done
-  exit 1
 }
 # wait_for SECONDS WHAT CMD...: runs CMD every 0.1 s until it succeeds, at most SECONDS.
 wait_for() {
