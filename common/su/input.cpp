@@ -34,11 +34,13 @@ InputReader::InputReader(std::vector<std::string> paths, size_t max_line)
 }
 
 InputReader::~InputReader() {
+  ahead_.reset();
   if (fd_ > 0 && !follower_) ::close(fd_);  // a followed file's descriptor is the Follower's
   std::free(buf_);
 }
 
 bool InputReader::open_next() {
+  ahead_.reset();
   if (fd_ > 0) ::close(fd_);
   fd_ = -1;
   if (next_path_ >= paths_.size()) return false;
@@ -58,6 +60,9 @@ bool InputReader::open_next() {
     source_name_ = p;
   }
   widen_pipe(fd_);
+  struct stat st;
+  if (read_ahead_ && !follower_ && ::fstat(fd_, &st) == 0 && S_ISFIFO(st.st_mode))
+    ahead_ = std::make_unique<ReadAhead>(fd_);
   eof_ = false;
   at_file_start_ = true;
   line_no_ = 0;
@@ -149,8 +154,12 @@ bool InputReader::follow_wait(int ms) {
   return r < 0;
 }
 
+ssize_t InputReader::read_some(char* dst, size_t n) {
+  return ahead_ ? ahead_->read(dst, n) : ::read(fd_, dst, n);
+}
+
 int InputReader::wait_input(int ms) {
-  pollfd p[2] = {{fd_, POLLIN, 0}, {out_fd_, 0, 0}};
+  pollfd p[2] = {{input_fd(), POLLIN, 0}, {out_fd_, 0, 0}};
   pollfd* first = fd_ >= 0 ? &p[0] : &p[1];
   const nfds_t n = nfds_t((fd_ >= 0) + (out_fd_ >= 0));
   if (n == 0) return ::poll(nullptr, 0, ms);
@@ -279,7 +288,7 @@ bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
   }
   if (follower_) checkpoint();  // the lines handed out so far are done with
   if (before_block_ || timeout_ms >= 0) {
-    pollfd pfd{fd_, POLLIN, 0};
+    pollfd pfd{input_fd(), POLLIN, 0};
     int r = ::poll(&pfd, 1, 0);
     if (r == 0) {
       if (before_block_) before_block_();
@@ -301,7 +310,7 @@ bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
   for (;;) {
     // Followed files in smaller reads: a checkpoint after each (a resumed
     // run reads less again).
-    ssize_t n = ::read(fd_, buf_ + end_, std::min(follower_ ? kFollowReadSize : kReadSize, cap_ - end_));
+    ssize_t n = read_some(buf_ + end_, std::min(follower_ ? kFollowReadSize : kReadSize, cap_ - end_));
     if (n > 0) {
       end_ += size_t(n);
       total_bytes_ += uint64_t(n);
@@ -320,8 +329,8 @@ bool InputReader::fill(int timeout_ms, bool* timed_out, bool* interrupted) {
       }
       continue;
     }
-    if (errno == EAGAIN) {  // non-blocking stdin: wait for it
-      pollfd pfd{fd_, POLLIN, 0};
+    if (errno == EAGAIN) {  // non-blocking stdin (or nothing read ahead yet): wait for it
+      pollfd pfd{input_fd(), POLLIN, 0};
       (void)::poll(&pfd, 1, timeout_ms < 0 ? -1 : timeout_ms);
       *timed_out = true;
       return true;

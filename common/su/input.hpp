@@ -14,6 +14,7 @@
 #include "su/core/line.hpp"
 #include "su/follow.hpp"
 #include "su/listen.hpp"
+#include "su/read_ahead.hpp"
 #include "su/simd/line_scan.hpp"
 
 namespace su {
@@ -66,6 +67,10 @@ class InputReader {
   // By default the reader stops reading new bytes once a stop signal arrived
   // (it still hands out complete lines it holds). The sink keeps reading.
   void set_read_after_stop(bool on) { read_after_stop_ = on; }
+
+  // Read pipes on a second thread (su::ReadAhead), for a tool that parses
+  // on its own (default off; STREAM_UTILS_READ_AHEAD=0 keeps it off).
+  void set_read_ahead(bool on) { read_ahead_ = on && ReadAhead::enabled(); }
 
   // Skip a UTF-8 byte order mark at the start of each file (default on).
   void set_strip_bom(bool on) { strip_bom_ = on; }
@@ -141,6 +146,10 @@ class InputReader {
   std::function<void()> before_block_;
   uint32_t serial_ = 0;
   int out_fd_ = -1;
+  bool read_ahead_ = false;
+  std::unique_ptr<ReadAhead> ahead_;  // the current descriptor's, when it is a pipe
+  int input_fd() const { return ahead_ ? ahead_->ready_fd() : fd_; }
+  ssize_t read_some(char* dst, size_t n);
   // Waits up to ms (-1: no limit) for input on fd_ (or, fd_ < 0, just the
   // time); throws BrokenPipe when the watched output is gone. poll()'s result.
   int wait_input(int ms);

@@ -11,6 +11,7 @@ namespace su {
 RecordLoop::RecordLoop(InputReader& in, Output& out, Diagnostics& diag, RecordHandler& h, LoopOptions o)
     : in_(in), out_(out), diag_(diag), h_(h), o_(o) {
   flush_before_block(in_, out_, diag_, [this] { h_.before_block(); });
+  if (o_.read_ahead) in_.set_read_ahead(true);
   if (o_.watch_output) in_.watch_output(out_.fd());
 }
 

@@ -92,6 +92,9 @@ struct LoopOptions {
   // block validated by a DOM pass (JsonBlockValidator) and handed to
   // take_block; for a tool that copies records on (stream-parse).
   bool validate_blocks = false;
+  // Read a pipe on a second thread (su::ReadAhead): the kernel's copy of
+  // the next bytes overlaps the parsing of these.
+  bool read_ahead = false;
 };
 
 class RecordLoop {

@@ -3,8 +3,9 @@
 
 Feeds mutated real inputs (the files under samples/, plus known-bad lines) to
 stream-parse, stream-window, stream-agg and stream-sink-sqlite, each run twice:
-once as it runs (blocks of lines), once with STREAM_UTILS_JSON_BLOCK=0 (every
-line alone). For every run it checks that
+once as it runs (blocks of lines, the pipe read on a second thread), once with
+STREAM_UTILS_JSON_BLOCK=0 and STREAM_UTILS_READ_AHEAD=0 (every line alone, on
+one thread). For every run it checks that
 
   - the block path gives the same output, rejects and exit status as the
     per-line path;
@@ -164,6 +165,7 @@ class Fuzzer:
     def run(self, tool, args, data, per_line, db=None):
         env = dict(os.environ)
         env["STREAM_UTILS_JSON_BLOCK"] = "0" if per_line else "1"
+        env["STREAM_UTILS_READ_AHEAD"] = "0" if per_line else "1"
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
         rej = os.path.join(self.work, "rejects.ndjson")

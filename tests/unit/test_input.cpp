@@ -327,3 +327,126 @@ TEST_CASE("follow --once: files read to their end, each its own source; checkpoi
   CHECK(serials[0] == serials[1]);
   CHECK(serials[2] != serials[0]);
 }
+
+// ---- ReadAhead: a pipe read on a second thread ----------------------------
+
+#include <poll.h>
+
+#include <chrono>
+#include <random>
+
+#include "su/read_ahead.hpp"
+
+namespace {
+// Waits (at most 5 s) until fd is readable.
+bool readable(int fd, int ms = 5000) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, ms) == 1;
+}
+}  // namespace
+
+TEST_CASE("read ahead: every byte of a pipe in order, in reads of any size, then the end") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  std::string sent;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 300000; ++i) sent.push_back(char('a' + rng() % 26));
+  std::thread writer([&] {
+    std::mt19937 r(11);
+    for (size_t off = 0; off < sent.size();) {
+      const size_t n = std::min<size_t>(1 + r() % 9000, sent.size() - off);
+      REQUIRE(::write(fds[1], sent.data() + off, n) == ssize_t(n));
+      off += n;
+      if (r() % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ::close(fds[1]);
+  });
+  std::string got;
+  {
+    su::ReadAhead ra(fds[0]);
+    char buf[5000];
+    for (int i = 0; i < 1000000; ++i) {  // bounded
+      const ssize_t n = ra.read(buf, 1 + size_t(i) % sizeof buf);
+      if (n == 0) break;
+      if (n < 0) {
+        REQUIRE(errno == EAGAIN);
+        REQUIRE(readable(ra.ready_fd()));
+        continue;
+      }
+      got.append(buf, size_t(n));
+    }
+    CHECK(ra.read(buf, sizeof buf) == 0);  // the end is said again
+  }
+  writer.join();
+  ::close(fds[0]);
+  CHECK(got == sent);
+}
+
+TEST_CASE("read ahead: nothing yet is EAGAIN; a chunk read in part stays readable") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  su::ReadAhead ra(fds[0]);
+  char b[4];
+  CHECK(ra.read(b, sizeof b) == -1);
+  CHECK(errno == EAGAIN);
+  CHECK_FALSE(readable(ra.ready_fd(), 50));
+  REQUIRE(::write(fds[1], "0123456789", 10) == 10);
+  REQUIRE(readable(ra.ready_fd()));
+  CHECK(ra.read(b, 4) == 4);
+  CHECK(std::string(b, 4) == "0123");
+  CHECK(readable(ra.ready_fd(), 0));  // six bytes still waiting
+  CHECK(ra.read(b, 4) == 4);
+  CHECK(ra.read(b, 4) == 2);
+  CHECK(std::string(b, 2) == "89");
+  ::close(fds[1]);
+  REQUIRE(readable(ra.ready_fd()));
+  CHECK(ra.read(b, 4) == 0);
+  ::close(fds[0]);
+}
+
+TEST_CASE("read ahead: ends at once while its thread waits on an idle pipe, or on a full queue") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  auto start = std::chrono::steady_clock::now();
+  { su::ReadAhead idle(fds[0]); }  // the thread is in poll(): the destructor wakes it
+  {
+    // More than kChunks reads waiting: the thread waits for a free chunk.
+    std::thread writer([&] {
+      std::string block(64 << 10, 'x');
+      for (int i = 0; i < 40; ++i)
+        if (::write(fds[1], block.data(), block.size()) <= 0) break;
+      ::close(fds[1]);
+    });
+    {
+      su::ReadAhead full(fds[0]);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    // What the writer still sends, to its end.
+    char buf[65536];
+    while (::read(fds[0], buf, sizeof buf) > 0) {
+    }
+    writer.join();
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  ::close(fds[0]);
+}
+
+TEST_CASE("input: with read ahead, a pipe gives the lines it gives without") {
+  std::string text;
+  for (int i = 0; i < 50000; ++i) text += "line " + std::to_string(i) + (i % 7 ? "\n" : "\r\n");
+  text += "last";
+  std::vector<std::string> runs[2];
+  for (int ahead = 0; ahead < 2; ++ahead) {
+    StdinPipe p;
+    std::thread writer([&] {
+      for (size_t off = 0; off < text.size(); off += 4093) p.write(std::string_view(text).substr(off, 4093));
+      p.close();
+    });
+    su::InputReader in({"-"});
+    in.set_read_ahead(ahead == 1);
+    runs[ahead] = texts(read_all(in));
+    writer.join();
+  }
+  CHECK(runs[0].size() == 50001);
+  CHECK(runs[1] == runs[0]);
+}

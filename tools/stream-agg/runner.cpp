@@ -575,6 +575,7 @@ int run(Options& o) {
   Aggregator agg(o, out, diag, std::move(window));
   su::LoopOptions lo;
   lo.forward_control = o.common.control_enabled();
+  lo.read_ahead = true;  // a pipe is read while the records before are parsed
   return su::RecordLoop(in, out, diag, agg, lo).run();
 }
 
