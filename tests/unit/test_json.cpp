@@ -180,6 +180,9 @@ TEST_CASE("FieldReader: the DOM path reads what the On-Demand path reads") {
            R"({"k":-12.50e-3,"v":1E+2,"x":0.1,"t":123456789012345678})",
            R"({"k":"ünï \u2028 ✓","ü\"":"q","dup":1,"dup":"two"})",
            R"({"other":{"k":1},"k":false,"v":"not a number"})",
+           R"({"k":"é","v":"a\"b","x":"\\","t":"\u0001"})",
+           R"({"k":"12345678","v":"1234567\"","x":"1234567é","t":"123456789"})",
+           R"({"k":"","v":"\/","x":"~\u007f","t":"\u0080"})",
            R"({})",
        })
     check_dom_reads_alike(t);

@@ -30,17 +30,33 @@ void copy_blocks(char* dst, const char* src, size_t n) {
   for (size_t i = 0; i < n; i += 16) std::memcpy(dst + i, src + i, 16);
 }
 
-// Copies n bytes as copy_blocks does, in words, and tells whether no byte copied needs an escape or is outside ASCII.
-// A borrow only carries to higher bytes, so the bytes past the end (masked
-// out of the last word's check) cannot flag one before them.
+// The high bit of each byte of w that needs an escape in JSON or is outside
+// ASCII (and maybe of bytes after such a one: a borrow only carries to higher
+// bytes, so bytes past a string's end cannot flag one inside it).
+uint64_t needs_escape(uint64_t w) {
+  const uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+  return (((w - kOnes * 0x20) & ~w) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | w) & kHigh;
+}
+
+// Copies n bytes in words as copy_blocks does, and tells whether none of them
+// needs an escape or is outside ASCII.
 bool copy_plain(char* dst, const char* src, size_t n) {
+  if (n <= 8) {  // the usual key: one word
+    const uint64_t w = load8(src);
+    std::memcpy(dst, &w, 8);
+    return n == 0 || (needs_escape(w) & (~uint64_t(0) >> (64 - 8 * n))) == 0;
+  }
   uint64_t bad = 0;
-  for (size_t i = 0; i < n; i += 8) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
     const uint64_t w = load8(src + i);
     std::memcpy(dst + i, &w, 8);
-    const uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
-    const uint64_t flags = ((w - kOnes * 0x20) & ~w) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | w;
-    bad |= n - i >= 8 ? flags & kHigh : flags & kHigh & ((uint64_t(1) << (8 * (n - i))) - 1);
+    bad |= needs_escape(w);
+  }
+  if (i < n) {
+    const uint64_t w = load8(src + i);
+    std::memcpy(dst + i, &w, 8);
+    bad |= needs_escape(w) & ((uint64_t(1) << (8 * (n - i))) - 1);
   }
   return bad == 0;
 }
@@ -401,7 +417,7 @@ std::string FieldReader::read(simdjson::dom::element el) {
     }
   }
   ++records_;
-  sampled_records_ += sample;
+  if (sample) ++sampled_records_;
   return {};
 }
 
