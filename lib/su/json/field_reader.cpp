@@ -278,8 +278,7 @@ void FieldReader::sample_key(std::string_view key) {
 }
 
 void FieldReader::Slot::grow(size_t n) {
-  room = std::max<size_t>(64, (n + 16) * 2);
-  buf.reset(new char[room]);
+  buf.resize(std::max<size_t>(64, (n + 16) * 2));
 }
 
 // What take(ondemand::value) makes of the same token, from the DOM's parsed

@@ -9,7 +9,6 @@
 #include <simdjson.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,14 +81,13 @@ class FieldReader {
     std::string owned_text, owned_value;
     // DOM reads: the field's string copied out of the parser's buffer in
     // whole words (a plain string's text is it in quotes, its value inside
-    // them); `room` bytes, 16 more than the longest copy so far. A value
-    // wanted without its text is borrowed from the parser's buffer until own().
-    std::unique_ptr<char[]> buf;
-    size_t room = 0;
+    // them), 16 bytes longer than the longest copy so far. A value wanted
+    // without its text is borrowed from the parser's buffer until own().
+    std::string buf;
     bool borrowed = false;
     char* space(size_t n) {
-      if (n + 16 > room) grow(n);
-      return buf.get();
+      if (n + 16 > buf.size()) grow(n);
+      return buf.data();
     }
     void grow(size_t n);
   };
