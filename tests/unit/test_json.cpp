@@ -180,9 +180,141 @@ TEST_CASE("FieldReader: the DOM path reads what the On-Demand path reads") {
            R"({"k":-12.50e-3,"v":1E+2,"x":0.1,"t":123456789012345678})",
            R"({"k":"ünï \u2028 ✓","ü\"":"q","dup":1,"dup":"two"})",
            R"({"other":{"k":1},"k":false,"v":"not a number"})",
+           R"({"k":"é","v":"a\"b","x":"\\","t":"\u0001"})",
+           R"({"k":"12345678","v":"1234567\"","x":"1234567é","t":"123456789"})",
+           R"({"k":"","v":"\/","x":"~\u007f","t":"\u0080"})",
            R"({})",
        })
     check_dom_reads_alike(t);
+}
+
+namespace {
+// One DOM reader reads the records in turn (its shape cache carries over from
+// record to record) and each gives what a fresh On-Demand read of the same
+// line gives, also after own() when the parser's buffer has been overwritten.
+void check_dom_stream(const std::vector<std::string>& names, const std::vector<std::string>& records) {
+  for (int mode = 0; mode < 3; ++mode) {  // 0: key and value, 1: key only, 2: value only
+    su::FieldReader dom(names);
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (mode == 1) dom.set_key_only(i);
+      if (mode == 2) dom.set_value_only(i);
+    }
+    simdjson::dom::parser parser;
+    for (size_t r = 0; r < records.size(); ++r) {
+      const std::string& text = records[r];
+      CAPTURE(mode);
+      CAPTURE(r);
+      CAPTURE(text);
+      std::string padded = text + std::string(su::kInputPadding, '\0');
+      su::Line l;
+      l.text = std::string_view(padded.data(), text.size());
+      l.capacity = padded.size();
+      su::FieldReader od(names);
+      for (size_t i = 0; i < names.size(); ++i) {
+        if (mode == 1) od.set_key_only(i);
+        if (mode == 2) od.set_value_only(i);
+      }
+      REQUIRE(od.read(l).empty());
+      od.own(l.text);
+      simdjson::dom::element el;
+      REQUIRE(!parser.parse(padded.data(), text.size(), false).get(el));
+      REQUIRE(dom.read(el).empty());
+      dom.own(l.text);
+      // The next document reuses the string buffer: what was owned stays.
+      std::string other = R"({"zzzzzzzzzzzz":"overwritten overwritten overwritten overwritten"})";
+      std::string other_padded = other + std::string(su::kInputPadding, '\0');
+      REQUIRE(!parser.parse(other_padded.data(), other.size(), false).get(el));
+      for (size_t i = 0; i < names.size(); ++i) {
+        CAPTURE(names[i]);
+        REQUIRE(od.present(i) == dom.present(i));
+        CHECK(od.text(i) == dom.text(i));
+        const su::Value &a = od.value(i), &b = dom.value(i);
+        if (mode == 1 && (a.kind == su::Value::Kind::Missing || b.kind == su::Value::Kind::Missing)) continue;
+        CHECK(a.kind == b.kind);
+        std::string ta, tb;
+        su::append_value(ta, a);
+        su::append_value(tb, b);
+        CHECK(ta == tb);
+      }
+    }
+  }
+}
+}  // namespace
+
+TEST_CASE("FieldReader: the DOM read's shape cache, record after record") {
+  const std::vector<std::string> names = {"time", "sensor", "temperature", "a_rather_long_field_name_1"};
+  SUBCASE("the same shape") {
+    std::vector<std::string> recs;
+    for (int i = 0; i < 20; ++i)
+      recs.push_back(R"({"time":"2026-11-21T10:00:0)" + std::to_string(i % 10) + R"(Z","sensor":"s)" +
+                     std::to_string(i) + R"(","temperature":)" + std::to_string(i) +
+                     R"(.5,"humidity":59.4,"status":"ok"})");
+    check_dom_stream(names, recs);
+  }
+  SUBCASE("the shape changes mid-stream") {
+    check_dom_stream(names, {
+                                R"({"time":"t1","sensor":"s1","temperature":1.5,"status":"ok"})",
+                                R"({"time":"t2","sensor":"s2","temperature":2.5,"status":"ok"})",
+                                R"({"sensor":"s3","time":"t3","status":"ok","temperature":3})",
+                                R"({"temperature":4,"extra":[1,2],"sensor":"s4"})",
+                                R"({"time":"t5","sensor":"s5","temperature":5.5,"status":"ok","more":1,"time":"t5b"})",
+                                R"({"time":"t6"})",
+                                R"({})",
+                                R"({"time":"t8","sensor":"s8","temperature":8.5,"status":"ok"})",
+                            });
+  }
+  SUBCASE("a wanted name given twice after a cached shape") {
+    check_dom_stream(names, {
+                                R"({"time":"t1","sensor":"s1","status":"ok"})",
+                                R"({"time":"t1","sensor":"s1","status":"ok"})",
+                                R"({"time":"t1","sensor":"s1","sensor":"s2"})",
+                                R"({"time":"t1","sensor":"s1","status":"ok","time":"t2"})",
+                                R"({"sensor":"a","sensor":"b","sensor":"c"})",
+                                R"({"time":"t1","sensor":"s1","status":"ok"})",
+                            });
+  }
+  SUBCASE("keys that differ only past their 8th byte") {
+    check_dom_stream(names, {
+                                R"({"temperature":1,"a_rather_long_field_name_1":"x"})",
+                                R"({"temperatura":2,"a_rather_long_field_name_2":"y"})",
+                                R"({"temperature":3,"a_rather_long_field_name_1":"z"})",
+                                R"({"temperaturf":4,"a_rather_long_field_name_1":"w"})",
+                                R"({"temperature":5,"a_rather_long_field_name_":"v"})",
+                            });
+  }
+  SUBCASE("a field missing from one record") {
+    check_dom_stream(names, {
+                                R"({"time":"t1","sensor":"s1","temperature":1.5})",
+                                R"({"time":"t2","temperature":2.5})",
+                                R"({"time":"t3","sensor":"s3","temperature":3.5})",
+                                R"({"time":"t4","sensorX":"s4","temperature":4.5})",
+                            });
+  }
+  SUBCASE("a name longer than 64 bytes, and keys of its length modulo 64") {
+    const std::string longname(70, 'n');
+    check_dom_stream({"k", longname}, {
+                                          R"({"k":1,")" + longname + R"(":2,"nnnnnn":3})",
+                                          R"({"nnnnnn":3,"k":1,")" + longname + R"(":"two"})",
+                                          R"({")" + std::string(70, 'm') + R"(":5,"k":"\u00e9"})",
+                                      });
+  }
+  SUBCASE("more shapes than the cache keeps") {
+    // Names of every length from 9 to 63 bytes; records of 300 members whose
+    // keys change length at each position from record to record, so that the
+    // cache's key bytes outgrow their room and are forgotten, more than once.
+    std::vector<std::string> many;
+    for (size_t n = 9; n < 64; ++n) many.push_back(std::string(n, 'n'));
+    std::vector<std::string> recs;
+    for (size_t r = 0; r < 12; ++r) {
+      std::string t = "{";
+      for (size_t j = 0; j < 300; ++j) {
+        const size_t n = 9 + (j * 7 + r * 13) % 55;
+        t += (j ? ",\"" : "\"") + std::string(n, (j + r) % 4 ? 'n' : 'm') + "\":" + std::to_string(j);
+      }
+      recs.push_back(t + "}");
+    }
+    check_dom_stream(many, recs);
+  }
 }
 
 TEST_CASE("FieldReader: an object or array wanted leaves the DOM path") {

@@ -16,6 +16,84 @@ std::string_view trim_right(std::string_view s) {
     s.remove_suffix(1);
   return s;
 }
+constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+
+uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// Copies n bytes from src, in the DOM's padded string buffer, to dst, both
+// taken in blocks of 16 bytes (dst has room for them).
+void copy_blocks(char* dst, const char* src, size_t n) {
+  for (size_t i = 0; i < n; i += 16) std::memcpy(dst + i, src + i, 16);
+}
+
+// The high bit of each byte of w that needs an escape in JSON or is outside
+// ASCII (and maybe of bytes after such a one: a borrow only carries to higher
+// bytes, so bytes past a string's end cannot flag one inside it).
+uint64_t needs_escape(uint64_t w) {
+  const uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+  return (((w - kOnes * 0x20) & ~w) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | w) & kHigh;
+}
+
+// Copies n bytes in words as copy_blocks does, and tells whether none of them
+// needs an escape or is outside ASCII.
+bool copy_plain(char* dst, const char* src, size_t n) {
+  if (n <= 8) {  // the usual key: one word
+    const uint64_t w = load8(src);
+    std::memcpy(dst, &w, 8);
+    return n == 0 || (needs_escape(w) & (~uint64_t(0) >> (64 - 8 * n))) == 0;
+  }
+  uint64_t bad = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const uint64_t w = load8(src + i);
+    std::memcpy(dst + i, &w, 8);
+    bad |= needs_escape(w);
+  }
+  if (i < n) {
+    const uint64_t w = load8(src + i);
+    std::memcpy(dst + i, &w, 8);
+    bad |= needs_escape(w) & ((uint64_t(1) << (8 * (n - i))) - 1);
+  }
+  return bad == 0;
+}
+
+// The slow parts of take(dom::element), out of its way.
+[[gnu::noinline]] void escaped_text(std::string& scratch, std::string_view& text, std::string_view str) {
+  scratch.clear();
+  append_json_string(scratch, str);
+  text = scratch;
+}
+
+[[gnu::noinline]] void canonical_text(std::string& scratch, std::string_view& text, const Value& v) {
+  scratch.clear();
+  append_canonical(scratch, v);
+  text = scratch;
+}
+
+[[gnu::noinline]] Value other_value(simdjson::dom::element v) {
+  using simdjson::dom::element_type;
+  switch (v.type()) {
+    case element_type::UINT64:
+      return Value::real(double(v.get_uint64().value_unsafe()));
+    case element_type::BOOL:
+      return Value::boolean(v.get_bool().value_unsafe());
+    case element_type::NULL_VALUE:
+      return Value::null();
+    default:  // objects and arrays are not taken; strings, doubles and int64 are taken inline
+      return Value::missing();
+  }
+}
+
+// Are the n bytes at a and b equal? Both are readable in whole words.
+bool same_words(const char* a, const char* b, size_t n) {
+  for (; n >= 8; n -= 8, a += 8, b += 8)
+    if (load8(a) != load8(b)) return false;
+  return n == 0 || ((load8(a) ^ load8(b)) & ((uint64_t(1) << (8 * n)) - 1)) == 0;
+}
 }  // namespace
 
 FieldReader::FieldReader(std::vector<std::string> names) : slots_(names.size()), unfound_(names.size()) {
@@ -36,6 +114,9 @@ FieldReader::FieldReader(std::vector<std::string> names) : slots_(names.size()),
     std::memcpy(&pl.prefix, n.data(), m);
     pl.mask = m == 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * m)) - 1;
     plain_.push_back(std::move(pl));
+    // Lengths are taken modulo 64 (a shift's count): with a longer name,
+    // every length may be one.
+    name_lengths_ |= n.size() < 64 ? uint64_t(1) << n.size() : ~uint64_t(0);
   }
 }
 
@@ -121,11 +202,15 @@ std::string FieldReader::read(const Line& line) {
   return read(doc_);
 }
 
-void FieldReader::own(std::string_view line) {
+namespace {
+// own() after an On-Demand read: texts and values outside the line (but for
+// a text in its slot's scratch) are copied into the slot.
+template <class Slots>
+[[gnu::noinline]] void own_outside(Slots& slots, std::string_view line) {
   auto inside = [line](std::string_view v) {
     return v.empty() || (v.data() >= line.data() && v.data() + v.size() <= line.data() + line.size());
   };
-  for (auto& s : slots_) {
+  for (auto& s : slots) {
     if (!s.present) continue;
     if (!inside(s.text) && s.text.data() != s.scratch.data()) {
       s.owned_text.assign(s.text);
@@ -137,9 +222,26 @@ void FieldReader::own(std::string_view line) {
     }
   }
 }
+}  // namespace
+
+void FieldReader::own(std::string_view line) {
+  if (!dom_read_) return own_outside(slots_, line);
+  // take(dom::element) copied all but the borrowed values.
+  for (auto s = slots_.begin(); borrowed_ && s != slots_.end(); ++s) {
+    if (!s->present || !s->borrowed) continue;
+    const size_t n = s->value.s.size();
+    char* d = s->space(n);
+    copy_blocks(d, s->value.s.data(), n);
+    s->value.s = std::string_view(d, n);
+    s->borrowed = false;
+    --borrowed_;
+  }
+  borrowed_ = 0;
+}
 
 std::string FieldReader::read(simdjson::ondemand::document& doc) {
   for (auto& s : slots_) s.present = false;  // text and value matter only when present
+  dom_read_ = false;
   simdjson::ondemand::object obj;
   if (auto e = doc.get_object().get(obj)) return json_error_message(e);
   // A name given twice in one object: the last member counts (as JSON.parse
@@ -175,104 +277,146 @@ void FieldReader::sample_key(std::string_view key) {
   if (std::find(seen_.begin(), seen_.end(), key) == seen_.end()) seen_.emplace_back(key);
 }
 
-namespace {
-// No byte of s needs an escape or is outside ASCII. s is in the DOM's string
-// buffer, which is padded: its last word is read whole and masked.
-bool plain_ascii(std::string_view s) {
-  constexpr uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-  const char* p = s.data();
-  for (size_t left = s.size(); left > 0;) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    uint64_t keep = high;
-    if (left < 8) {
-      keep = high & ((uint64_t(1) << (8 * left)) - 1);
-      w |= ~((uint64_t(1) << (8 * left)) - 1) & (ones * 'a');  // past the end: plain bytes
-    }
-    const uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) | w) & keep) return false;
-    const size_t step = left < 8 ? left : 8;
-    p += step;
-    left -= step;
-  }
-  return true;
+void FieldReader::Slot::grow(size_t n) {
+  buf.resize(std::max<size_t>(64, (n + 16) * 2));
 }
-}  // namespace
 
 // What take(ondemand::value) makes of the same token, from the DOM's parsed
 // value: numbers were parsed by the same rules (integers that fit int64 are
 // Int, others double, correctly rounded), and a valid string's text without
-// backslashes is exactly its minimal escaping.
-bool FieldReader::take(simdjson::dom::element v, Slot& s) {
+// backslashes is exactly its minimal escaping. A string's text is made in
+// the slot; a string value without text is borrowed until own().
+inline bool FieldReader::take(simdjson::dom::element v, Slot& s) {
   using simdjson::dom::element_type;
-  switch (v.type()) {
-    case element_type::OBJECT:
-    case element_type::ARRAY:
-      return false;
-    case element_type::STRING: {
-      std::string_view str = v.get_string().value_unsafe();
-      // A key part only: as on the On-Demand path, no value (nothing to own).
+  const element_type t = v.type();
+  s.present = true;
+  s.borrowed = false;
+  if (t == element_type::STRING) {
+    const std::string_view str = v.get_string().value_unsafe();
+    const size_t n = str.size();
+    if (!s.need_text) {  // a time, say: read before own(), if at all
+      s.text = {};
       s.value = s.need_value ? Value::string(str) : Value::missing();
-      if (s.need_text) {
-        s.scratch.clear();
-        if (plain_ascii(str)) {  // the usual key: its text is the string in quotes
-          s.scratch.reserve(str.size() + 2);
-          s.scratch.push_back('"');
-          s.scratch.append(str);
-          s.scratch.push_back('"');
-        } else {
-          append_json_string(s.scratch, str);
-        }
-        s.text = s.scratch;
-      }
-      break;
+      s.borrowed = s.need_value;
+      borrowed_ += s.need_value;
+      return true;
     }
-    case element_type::INT64:
-      s.value = Value::integer(v.get_int64().value_unsafe());
-      break;
-    case element_type::UINT64:
-      s.value = Value::real(double(v.get_uint64().value_unsafe()));
-      break;
-    case element_type::DOUBLE:
-      s.value = Value::real(v.get_double().value_unsafe());
-      break;
-    case element_type::BOOL:
-      s.value = Value::boolean(v.get_bool().value_unsafe());
-      break;
-    case element_type::NULL_VALUE:
-      s.value = Value::null();
-      break;
+    char* d = s.space(n + 2);
+    if (copy_plain(d + 1, str.data(), n)) {  // the usual key: its text is the string in quotes
+      d[0] = '"';
+      d[n + 1] = '"';
+      s.text = std::string_view(d, n + 2);
+    } else {
+      escaped_text(s.scratch, s.text, str);
+    }
+    // A key part only: as on the On-Demand path, no value.
+    s.value = s.need_value ? Value::string(std::string_view(d + 1, n)) : Value::missing();
+    return true;
+  }
+  if (t == element_type::DOUBLE) {
+    s.value = Value::real(v.get_double().value_unsafe());
+  } else if (t == element_type::INT64) {
+    s.value = Value::integer(v.get_int64().value_unsafe());
+  } else if (t == element_type::OBJECT || t == element_type::ARRAY) {
+    s.present = false;
+    return false;
+  } else {
+    s.value = other_value(v);
   }
   if (!s.need_text) {
     s.text = {};
-  } else if (v.type() != element_type::STRING) {
-    s.scratch.clear();
-    append_canonical(s.scratch, s.value);
-    s.text = s.scratch;
+  } else {
+    canonical_text(s.scratch, s.text, s.value);
   }
-  s.present = true;
   return true;
+}
+
+// key is in the DOM's string buffer, which is padded.
+bool FieldReader::same_key(const Seen& m, std::string_view key) const {
+  if (key.size() != m.len || (load8(key.data()) & m.mask) != m.head) return false;
+  return m.len <= 8 || same_words(key.data() + 8, seen_tails_.data() + m.tail, m.len - 8);
+}
+
+// The slot of a key not cached at position pos, remembered there.
+uint32_t FieldReader::learn_key(size_t pos, std::string_view key) {
+  uint32_t slot = kNoSlot;
+  for (size_t i = 0; i < plain_.size(); ++i) {
+    if (matches(plain_[i], key)) {
+      slot = uint32_t(i);
+      break;
+    }
+  }
+  if (pos >= kShapeMembers || key.size() >= kShapeTailBytes) return slot;
+  if (pos >= shape_.size()) shape_.resize(pos + 1);
+  Seen& m = shape_[pos];
+  m.len = ~uint32_t(0);  // until the tail is in place
+  const size_t tail = key.size() > 8 ? key.size() - 8 : 0;
+  if (tail > m.tail_room) {
+    const size_t room = (tail + 7) / 8 * 8;
+    if (seen_tails_.size() + room > kShapeTailBytes) {
+      // Too many shapes: forget every cached tail and start again.
+      for (auto& other : shape_) {
+        if (other.len != ~uint32_t(0) && other.len > 8) other.len = ~uint32_t(0);
+        other.tail_room = 0;
+      }
+      seen_tails_.clear();
+    }
+    m.tail = uint32_t(seen_tails_.size());
+    m.tail_room = uint32_t(room);
+    seen_tails_.resize(seen_tails_.size() + room);
+  }
+  if (tail) {
+    std::memset(seen_tails_.data() + m.tail, 0, m.tail_room);
+    std::memcpy(seen_tails_.data() + m.tail, key.data() + 8, tail);
+  }
+  const size_t k = std::min<size_t>(key.size(), 8);
+  m.mask = k == 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * k)) - 1;
+  m.head = load8(key.data()) & m.mask;
+  m.slot = slot;
+  m.len = uint32_t(key.size());
+  return slot;
 }
 
 std::string FieldReader::read(simdjson::dom::element el) {
   for (auto& s : slots_) s.present = false;
+  dom_read_ = true;
+  borrowed_ = 0;
   simdjson::dom::object obj;
   if (auto e = el.get_object().get(obj)) return json_error_message(e);
-  const size_t n = names_.size();
   const bool sample = unfound_ && sampled_records_ < kSampleRecords;
-  for (auto [key, value] : obj) {
-    for (size_t i = 0; i < n; ++i) {
-      if (!matches(plain_[i], key)) continue;
-      if (!take(value, slots_[i])) {
-        dom_ok_ = false;
-        return std::string(kNeedsText);
-      }
-      break;
+  if (sample)
+    for (auto it = obj.begin(), end = obj.end(); it != end; ++it) sample_key(it.key());
+  // Kept in locals: the stores into slots could otherwise alias them.
+  const uint64_t lengths = name_lengths_;
+  const Seen* shape = shape_.data();
+  size_t shape_size = shape_.size();
+  size_t pos = 0;  // rank among the keys of a wanted name's length
+  for (auto it = obj.begin(), end = obj.end(); it != end; ++it) {
+    const size_t len = it.key_length();
+    if (!((lengths >> (len & 63)) & 1)) continue;
+    const std::string_view key(it.key_c_str(), len);
+    uint32_t slot;
+    if (pos < shape_size && same_key(shape[pos], key)) {
+      slot = shape[pos].slot;
+    } else {
+      slot = learn_key(pos, key);
+      shape = shape_.data();
+      shape_size = shape_.size();
     }
-    if (sample) sample_key(key);
+    ++pos;
+    if (slot == kNoSlot) continue;
+    Slot& s = slots_[slot];
+    if (!take(it.value(), s)) {
+      dom_ok_ = false;
+      return std::string(kNeedsText);
+    }
+    if (!s.ever) {  // note_found's work, done here: nothing once all are found
+      s.ever = true;
+      --unfound_;
+    }
   }
   ++records_;
-  if (unfound_) note_found(sample);
+  if (sample) ++sampled_records_;
   return {};
 }
 

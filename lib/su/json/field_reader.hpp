@@ -39,8 +39,9 @@ class FieldReader {
   std::string read(simdjson::ondemand::document& doc);
   // The same for a document the DOM parser read whole (su::JsonDomBlockReader):
   // the fields' texts and values are those read() gives, without a second
-  // pass over the record. Its strings live in the parser's string buffer,
-  // which the next document reuses: call own() before moving on. A wanted field holding an object or
+  // pass over the record. Its strings are copied out of the parser's string
+  // buffer (which the next document reuses) as they are read, so own() has
+  // nothing left to do; call it all the same. A wanted field holding an object or
   // an array (whose text is its raw bytes, which the DOM does not keep)
   // returns kNeedsText, and from then on dom_ok() is false.
   std::string read(simdjson::dom::element el);
@@ -78,10 +79,23 @@ class FieldReader {
     Value value;
     std::string scratch;
     std::string owned_text, owned_value;
+    // DOM reads: the field's string copied out of the parser's buffer in
+    // whole words (a plain string's text is it in quotes, its value inside
+    // them), 16 bytes longer than the longest copy so far. A value wanted
+    // without its text is borrowed from the parser's buffer until own().
+    std::string buf;
+    bool borrowed = false;
+    char* space(size_t n) {
+      if (n + 16 > buf.size()) grow(n);
+      return buf.data();
+    }
+    void grow(size_t n);
   };
   std::string take(simdjson::ondemand::value v, Slot& s);
   bool take(simdjson::dom::element v, Slot& s);
   bool dom_ok_ = true;
+  bool dom_read_ = false;  // the last read was a DOM read: own() copies the borrowed values
+  size_t borrowed_ = 0;    // how many (none: own() has nothing to do)
 
   JsonLineParser parser_;
   simdjson::ondemand::document doc_;
@@ -105,6 +119,26 @@ class FieldReader {
   };
   bool matches(const Plain& n, std::string_view key) const;
   std::vector<Plain> plain_;
+  // Bit n % 64 is set when some name is n bytes long: a key of another
+  // length is no wanted name.
+  uint64_t name_lengths_ = 0;
+  // The shape cache of DOM reads: for each member of a wanted name's length,
+  // by its rank among them, the last key seen there and the slot it matched
+  // (kNoSlot: none), so that a record of the same shape as the one before
+  // costs one compare per such key instead of one per wanted name. A key's slot depends on its bytes alone, so an entry
+  // is never stale: a position whose key differs is matched afresh and remembered.
+  static constexpr uint32_t kNoSlot = ~uint32_t(0);
+  struct Seen {
+    uint64_t head = 0, mask = 0;  // the key's first 8 bytes, as in Plain
+    uint32_t len = ~uint32_t(0);  // no key is this long: matches nothing
+    uint32_t slot = kNoSlot;
+    uint32_t tail = 0, tail_room = 0;  // its bytes past the 8th, in seen_tails_
+  };
+  static constexpr size_t kShapeMembers = 1024, kShapeTailBytes = 16384;
+  std::vector<Seen> shape_;
+  std::string seen_tails_;  // zero-padded to whole words
+  bool same_key(const Seen& m, std::string_view key) const;
+  uint32_t learn_key(size_t pos, std::string_view key);
   std::vector<Slot> slots_;
   Value missing_;
   // For never_found_warning: while some name was never found, the member
