@@ -25,6 +25,8 @@ cases=(
   "window session by sensor|@/stream-window --time time --session 1s --by sensor --grace 2s --control always $nd"
   "window count 5/1 by sensor|@/stream-window --count 5 --slide 1 --by sensor $nd"
   "agg by sensor count mean|@/stream-agg --by sensor count mean:temperature $nd"
+  "window tumbling 1m, from cat|cat $nd | @/stream-window --time time --tumbling 1m --grace 2s --control always"
+  "agg 1m windows, from cat|cat $nd | @/stream-agg --time time --tumbling 1m --grace 2s --by sensor count mean:temperature p99:temperature"
   "sink 1M rows|rm -f bench/out/cmp.db*; @/stream-sink-sqlite bench/out/cmp.db < $rows"
 )
 run() {  # run CMD -> "wall cpu"

@@ -267,6 +267,7 @@ WindowHandler::WindowHandler(std::string time_field, const std::vector<std::stri
   if (!time_field_.empty()) value[time_slot_] = true;
   for (const auto& b : by) text[slot(b)] = true;
   for (const auto& e : extra) {
+    if (e.name == time_field_ && e.value) time_value_kept_ = true;
     value[slot(e.name)] = value[slot(e.name)] || e.value;
     text[slot(e.name)] = text[slot(e.name)] || e.text;
   }
@@ -331,6 +332,7 @@ std::string WindowHandler::take_fields(std::string err) {
     }
     if (!parsed) return time_error(v);
     time_ = *parsed;
+    if (!time_value_kept_) fields_.drop_value(time_slot_);  // parsed: nothing to keep of it
   }
   if (key_slots_.empty()) return {};
   key_.clear();

@@ -113,6 +113,7 @@ class WindowHandler : public RecordHandler {
   size_t own_fields_ = 0;           // the time and --by fields: names_[0, own_fields_)
   FieldReader fields_;
   size_t time_slot_ = 0;
+  bool time_value_kept_ = false;  // the caller reads the time field's value too (an extra field)
   std::vector<size_t> key_slots_;
   std::vector<std::string> key_prefix_;  // `"name":` for each --by field
   int64_t time_ = 0;

@@ -50,6 +50,16 @@ class FieldReader {
   // Copies every text and value that does not point into `line` (strings
   // unescaped into the parser's buffer) into the reader's own storage.
   void own(std::string_view line);
+  // Field i's value is not wanted again until the next read (a time once
+  // parsed): own() has nothing to copy for it, and value(i) is missing.
+  void drop_value(size_t i) {
+    Slot& s = slots_[i];
+    if (s.borrowed) {
+      s.borrowed = false;
+      --borrowed_;
+    }
+    s.value = Value::missing();
+  }
   bool present(size_t i) const { return slots_[i].present; }
   // Canonical JSON text of field i: the token as written, except that strings
   // with escapes are re-escaped minimally, numbers are written so that equal
