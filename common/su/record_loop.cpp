@@ -93,7 +93,8 @@ void RecordLoop::control_line(const Line& l, bool validated) {
     out_.write(l.text);
     out_.put('\n');
   }
-  out_.flush();  // what a control record completes goes out at once
+  // Not flushed here: what a control record completes goes out before the
+  // loop waits for input, with what follows it while input keeps coming.
 }
 
 bool RecordLoop::pump() {

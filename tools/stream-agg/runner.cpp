@@ -368,7 +368,9 @@ class Aggregator : public su::RecordHandler, su::WindowSink {
       out_.write(line.text);
       out_.put('\n');
     }
-    out_.flush();  // what a close completes goes out at once
+    // Not flushed here: the loop flushes before it waits for input (CONTRACT
+    // 6), so a close goes out at once when input pauses, and with the
+    // results of the closes after it while input keeps coming.
   }
 
   // Adds the record being applied to the group of its window: the key from
