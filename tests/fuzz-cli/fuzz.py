@@ -3,7 +3,7 @@
 
 Feeds mutated real inputs (the files under samples/, plus known-bad lines) to
 stream-parse, stream-window, stream-agg and stream-sink-sqlite, each run twice:
-once as it runs (blocks of lines, the pipe read on a second thread), once with
+once as it runs (blocks of lines; stream-agg reads its pipe on a second thread), once with
 STREAM_UTILS_JSON_BLOCK=0 and STREAM_UTILS_READ_AHEAD=0 (every line alone, on
 one thread). For every run it checks that
 

@@ -577,7 +577,10 @@ int run(Options& o) {
   Aggregator agg(o, out, diag, std::move(window));
   su::LoopOptions lo;
   lo.forward_control = o.common.control_enabled();
-  lo.read_ahead = true;  // a pipe is read while the records before are parsed
+  // A pipe read on a second thread: the 8M-record pipeline with the windows
+  // here took 5% less time (stream-window, whose work per byte is lighter,
+  // gained nothing and spent 12% more CPU time: it reads on its one thread).
+  lo.read_ahead = true;
   return su::RecordLoop(in, out, diag, agg, lo).run();
 }
 

@@ -38,7 +38,6 @@ int run(const Options& o) {
     });
   su::LoopOptions lo;
   lo.forward_control = wo.control;  // not ours to act on: passed through
-  lo.read_ahead = true;             // a pipe is read while the records before are parsed
   const int status = su::RecordLoop(in, out, diag, handler, lo).run();
   if (std::string late = su::late_summary_text(engine.late(), wo.correct_late); !late.empty()) diag.warn(late);
   return status;
