@@ -2,18 +2,17 @@
 #include "su/read_ahead.hpp"
 
 #include <poll.h>
-#include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
 
 #include "su/core/error.hpp"
+#include "su/signals.hpp"
 
 namespace su {
 
@@ -33,15 +32,7 @@ ReadAhead::ReadAhead(int fd) : fd_(fd) {
     c.bytes = std::make_unique<char[]>(kChunk);
     free_.push_back(&c);
   }
-  // The thread never takes SIGINT or SIGTERM: the tool's thread must see
-  // them (its poll() is the wait they interrupt).
-  sigset_t stop, old;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, &old);
-  thread_ = std::thread([this] { run(); });
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  thread_ = thread_without_stop_signals([this] { run(); });
 }
 
 ReadAhead::~ReadAhead() {

@@ -3,9 +3,7 @@
 // reader can go on with the next block while SQLite writes this one.
 #include "pipeline.hpp"
 
-#include <pthread.h>
-
-#include <csignal>
+#include "su/signals.hpp"
 
 namespace sink {
 namespace {
@@ -67,15 +65,8 @@ Pipeline::Pipeline(TableWriter& writer, su::Diagnostics& diag, bool lockstep)
     batches_.push_back(std::make_unique<Batch>());
     free_.push_back(batches_.back().get());
   }
-  // The new thread inherits the signal mask: stop signals go to the reader,
-  // whose poll() they must interrupt.
-  sigset_t stop, old;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, &old);
-  thread_ = std::thread([this] { work(); });
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  // Stop signals go to the reader, whose poll() they must interrupt.
+  thread_ = su::thread_without_stop_signals([this] { work(); });
 }
 
 Pipeline::~Pipeline() {
