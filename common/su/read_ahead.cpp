@@ -27,7 +27,12 @@ bool ReadAhead::enabled() {
 ReadAhead::ReadAhead(int fd) : fd_(fd) {
   ready_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (ready_fd_ < 0 || stop_fd_ < 0) throw Fatal(std::string("eventfd: ") + std::strerror(errno));
+  if (ready_fd_ < 0 || stop_fd_ < 0) {
+    const int e = errno;
+    if (ready_fd_ >= 0) ::close(ready_fd_);
+    if (stop_fd_ >= 0) ::close(stop_fd_);
+    throw Fatal(std::string("eventfd: ") + std::strerror(e));
+  }
   for (auto& c : store_) {
     c.bytes = std::make_unique<char[]>(kChunk);
     free_.push_back(&c);
